@@ -1,0 +1,35 @@
+# make run   : create .venv, install, run the main job (update live sources, show who leads)
+# make test  : install dev dependencies, lint, run the whole test suite
+# make bench : import benchmark + leaders timeline query timing
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/observatory run
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_import_leaders.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,148 @@
+"""The Python API: everything the CLI does, returning pandas frames (``.to_arrow()`` for Arrow).
+
+    from observatory.api import Observatory
+    obs = Observatory()                       # the data home ($OBSERVATORY_HOME or user dir)
+    obs.import_paths(["../shared/data/lmarena-official"])
+    obs.leaders(by="country", as_of=date(2025, 7, 18))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from observatory.config import data_home
+from observatory.errors import InputError, ObservatoryError, UnknownFormatError
+from observatory.metrics import entries as entries_mod
+from observatory.metrics import gap as gap_mod
+from observatory.metrics import leaders as leaders_mod
+from observatory.metrics import top as top_mod
+from observatory.metrics import unknowns as unknowns_mod
+from observatory.registry import Registry, load_registry
+from observatory.sources.base import Parsed
+from observatory.sources.detect import expand, parse_file
+from observatory.store import ImportResult, Store, catalog
+
+Selection = entries_mod.Selection
+Progress = Callable[[Path], None]
+
+
+class ImportReport:
+    """What an import did: results per file, and files skipped while walking folders."""
+
+    def __init__(self) -> None:
+        self.results: list[ImportResult] = []
+        self.skipped: list[tuple[str, str]] = []
+
+    @property
+    def imported(self) -> list[ImportResult]:
+        return [r for r in self.results if not r.duplicate]
+
+    @property
+    def duplicates(self) -> list[ImportResult]:
+        return [r for r in self.results if r.duplicate]
+
+
+class Observatory:
+    def __init__(self, home: Path | None = None, registry: Registry | None = None) -> None:
+        self.store = Store(home or data_home())
+        self._registry = registry
+
+    @cached_property
+    def registry(self) -> Registry:
+        return self._registry or load_registry()
+
+    def connection(self) -> ibis.BaseBackend:
+        return catalog.connect(self.store)
+
+    # --- import -------------------------------------------------------------------------
+    def parse_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
+                    snapshot_date: date | None = None,
+                    progress: Progress | None = None) -> tuple[list[Parsed], ImportReport]:
+        """Read every file first, so one bad file leaves the store untouched."""
+        report = ImportReport()
+        given = [Path(p) for p in paths]
+        files, skipped = expand(given)
+        explicit = {p.resolve() for p in given if p.is_file()}
+        report.skipped.extend((str(p), "not a .csv or .json file") for p in skipped)
+        parsed: list[Parsed] = []
+        for path in files:
+            if progress:
+                progress(path)
+            try:
+                parsed.append(parse_file(path, fmt, snapshot_date))
+            except UnknownFormatError as exc:
+                if path.resolve() in explicit or fmt is not None:
+                    raise
+                report.skipped.append((str(path), str(exc).split(": ", 1)[-1]))
+        if not parsed and not report.skipped:
+            raise InputError(", ".join(map(str, given)), "no files to import")
+        return parsed, report
+
+    def write(self, parsed: list[Parsed], report: ImportReport | None = None,
+              query: dict | None = None) -> ImportReport:
+        report = report or ImportReport()
+        known = self.store.known_hashes()
+        for item in parsed:
+            report.results.append(self.store.write(item, known, query))
+        if report.imported:
+            catalog.rebuild(self.store)
+        return report
+
+    def import_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
+                     snapshot_date: date | None = None,
+                     progress: Progress | None = None) -> ImportReport:
+        parsed, report = self.parse_paths(paths, fmt, snapshot_date, progress)
+        return self.write(parsed, report)
+
+    # --- metrics ------------------------------------------------------------------------
+    def entries(self, sel: Selection | None = None) -> ibis.Table:
+        return entries_mod.entries(self.connection(), self.registry, sel or Selection())
+
+    def leaders(self, by: str = "country", as_of: date | None = None,
+                sel: Selection | None = None) -> pd.DataFrame:
+        return leaders_mod.leaders(self.entries(sel), by=by, when=as_of)
+
+    def timeline(self, sel: Selection | None = None) -> pd.DataFrame:
+        return leaders_mod.timeline(self.entries(sel))
+
+    def lead_changes(self, sel: Selection | None = None) -> pd.DataFrame:
+        return leaders_mod.lead_changes(self.timeline(sel))
+
+    def gap(self, sel: Selection | None = None) -> pd.DataFrame:
+        return gap_mod.gap(self.entries(sel))
+
+    def top(self, n: int = 10, as_of: date | None = None, open_weights_only: bool = True,
+            sel: Selection | None = None) -> pd.DataFrame:
+        return top_mod.top(self.entries(sel), n=n, when=as_of,
+                           open_weights_only=open_weights_only)
+
+    def top_by_country(self, n: int = 10, as_of: date | None = None,
+                       open_weights_only: bool = True,
+                       sel: Selection | None = None) -> pd.DataFrame:
+        return top_mod.top_by_country(self.top(n, as_of, open_weights_only, sel))
+
+    def unknowns(self) -> pd.DataFrame:
+        return unknowns_mod.unknowns(self.connection(), self.registry)
+
+    def snapshots(self) -> pd.DataFrame:
+        rows = [
+            {k: m.get(k) for k in ("snapshot_id", "format", "snapshot_date", "counts",
+                                   "imported_at", "origin")}
+            for m in self.store.manifests()
+        ]
+        return pd.DataFrame(rows, columns=["snapshot_id", "format", "snapshot_date", "counts",
+                                           "imported_at", "origin"])
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+__all__ = ["ImportReport", "Observatory", "ObservatoryError", "Selection", "to_arrow"]

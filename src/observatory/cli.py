@@ -1,0 +1,389 @@
+"""The ``observatory`` command: parse arguments, call the library, print. Errors -> one line."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from observatory import __version__
+from observatory.api import ImportReport, Observatory, Selection
+from observatory.errors import (
+    ConfigError,
+    EmptyResultError,
+    InputError,
+    ObservatoryError,
+    RegistryError,
+    SourceUnreachableError,
+    StoreError,
+)
+from observatory.publish import charts
+from observatory.publish.tables import render
+
+app = typer.Typer(
+    help="Open Weights Observatory: who leads open-weight AI, measured from public data.\n\n"
+    "Data lives in $OBSERVATORY_HOME (default: the platform's user data dir).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+registry_app = typer.Typer(help="Inspect the organisation / country / licence registry.",
+                           no_args_is_help=True)
+store_app = typer.Typer(help="Inspect and maintain the snapshot store.", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+app.add_typer(store_app, name="store")
+
+SKIPPED_SHOWN = 5
+# Piped output gets wide lines rather than 80 columns of wrapped cells.
+out = Console(width=None if Console().is_terminal else 200)
+err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 200)
+
+# Exception type -> prefix of the one line the user sees.
+ERROR_PREFIXES: dict[type[ObservatoryError], str] = {
+    InputError: "bad input",
+    SourceUnreachableError: "unreachable",
+    ConfigError: "configuration",
+    StoreError: "store",
+    RegistryError: "registry",
+    EmptyResultError: "no data",
+}
+
+
+class Fmt(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Source(StrEnum):
+    arena = "arena"
+    aa = "aa"
+
+
+class By(StrEnum):
+    country = "country"
+    org = "org"
+
+
+FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output: table, csv or json.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Use each board's latest snapshot on or before this date (YYYY-MM-DD).")]
+BoardOpt = Annotated[str, typer.Option(
+    help="Board: text, vision, image, ... or 'aa' for the Artificial Analysis index.")]
+CategoryOpt = Annotated[str, typer.Option(
+    help="Category: full, coding, math, chinese, ... ('all' for every category). "
+         "For --board aa: intelligence, coding or agentic.")]
+StyleOpt = Annotated[bool, typer.Option("--style-control/--no-style-control",
+                                        help="Use the style-controlled board.")]
+VersionOpt = Annotated[str | None, typer.Option(
+    "--index-version", help="AA index version (default: the latest); never mixed.")]
+
+
+def _date(value: str | None, option: str = "--as-of") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(option, f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _selection(board: str, category: str, style_control: bool,
+               index_version: str | None) -> Selection:
+    return Selection(board=board, category=None if category == "all" else category,
+                     style_control=style_control, index_version=index_version)
+
+
+def _describe(sel: Selection) -> str:
+    style = ", style control" if sel.style_control else ""
+    return f"{sel.board} board, category {sel.category or 'all'}{style}"
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="Skip detection: lmarena-csv, arena-catalog, arena-scatterplot, "
+        "hf-space-table, hf-space-elo-max, aa-llms-json, aa-compact-csv, aa-api-json.")] = None,
+    snapshot_date: Annotated[str | None, typer.Option(
+        "--date", help="Snapshot date when the file name does not carry one.")] = None,
+) -> None:
+    """Import leaderboard files (format detected from name and content) as snapshots.
+
+    Every file is read and checked before anything is written: one bad file leaves the store
+    unchanged. Importing content already in the store is a no-op that says so.
+    """
+    obs = Observatory()
+    with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def advance(path: Path) -> None:
+            progress.update(task, advance=1, description=path.name)
+
+        parsed, report = obs.parse_paths(paths, fmt, _date(snapshot_date, "--date"), advance)
+        progress.update(task, description="writing snapshots")
+        obs.write(parsed, report)
+    _print_report(report)
+
+
+def _print_report(report: ImportReport) -> None:
+    rows: dict[str, int] = {}
+    for result in report.imported:
+        for table, count in result.counts.items():
+            rows[table] = rows.get(table, 0) + count
+    summary = ", ".join(f"{count:,} {table}" for table, count in sorted(rows.items()))
+    out.print(f"imported {len(report.imported)} snapshot(s)" + (f": {summary}" if summary else ""))
+    for result in report.duplicates[:SKIPPED_SHOWN]:
+        out.print(f"already in the store, nothing to do: {result.path} "
+                  f"(snapshot {result.snapshot_id}, {result.snapshot_date})")
+    if len(report.duplicates) > SKIPPED_SHOWN:
+        out.print(f"... {len(report.duplicates)} file(s) in all were already in the store")
+    if report.skipped:
+        names = ", ".join(Path(path).name for path, _ in report.skipped[:SKIPPED_SHOWN])
+        more = len(report.skipped) - SKIPPED_SHOWN
+        err.print(f"skipped {len(report.skipped)} file(s) that are not leaderboard data: {names}"
+                  + (f" and {more} more" if more > 0 else ""), soft_wrap=True)
+
+
+@app.command()
+def update(
+    source: Annotated[list[Source] | None, typer.Option(
+        "--source", help="arena (LMArena's published boards) and/or aa (Artificial Analysis; "
+        "needs AA_API_KEY). Default: both.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+) -> None:
+    """Fetch the current published boards and store them as today's snapshots.
+
+    Base URLs: OBSERVATORY_ARENA_URL and OBSERVATORY_AA_URL override the public endpoints.
+    """
+    from observatory.update import update_sources
+
+    obs = Observatory()
+    failures = update_sources(obs, [s.value for s in (source or list(Source))], timeout,
+                              report=_print_report, note=err.print)
+    if failures:
+        for line in failures[:-1]:
+            err.print(f"error: {line}")
+        raise ObservatoryError(failures[-1])
+
+
+@app.command()
+def leaders(
+    by: Annotated[By, typer.Option(help="Group by country or org(anisation).")] = By.country,
+    as_of: AsOfOpt = None,
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    timeline: Annotated[bool, typer.Option(
+        "--timeline", help="The country of the best open model on every date, and when the "
+        "lead changed hands (with whether the change is statistically solid).")] = False,
+    index_version: VersionOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Best open-weight model of each country (or organisation), with its 95% interval.
+
+    'tied_with_next' is yes when this model's interval overlaps the next row's.
+    """
+    obs = Observatory()
+    sel = _selection(board, category, style_control, index_version)
+    if timeline:
+        frame = obs.timeline(sel)
+        changes = obs.lead_changes(sel) if fmt == Fmt.table else None
+        render(frame, fmt.value, out, f"Country of the best open model — {_describe(sel)}",
+               ["snapshot_date", "country", "model_name", "rating", "ci_low", "ci_high",
+                "runner_up_country", "runner_up_model", "margin", "solid"])
+        if changes is not None:
+            render(changes, "table", out, "Lead changes",
+                   ["last_date_before", "first_date_after", "from_country", "from_model",
+                    "to_country", "to_model", "margin", "solid_at_change", "solid_from"])
+        return
+    frame = obs.leaders(by=by.value, as_of=_date(as_of), sel=sel)
+    group = "country" if by == By.country else "org_id"
+    render(frame, fmt.value, out, f"Best open model by {by.value} — {_describe(sel)}",
+           ["snapshot_date", "position", group, *(["country"] if by == By.org else []),
+            "model_name", "rating", "ci_low", "ci_high", "votes", "licence_class",
+            "tied_with_next"])
+
+
+@app.command("lead-changes")
+def lead_changes(
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    index_version: VersionOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """When the country of the best open model changed, and whether it was statistically solid."""
+    sel = _selection(board, category, style_control, index_version)
+    render(Observatory().lead_changes(sel), fmt.value, out, f"Lead changes — {_describe(sel)}")
+
+
+@app.command()
+def gap(
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    index_version: VersionOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Best open against best closed model on every date, with the gap's 95% interval."""
+    sel = _selection(board, category, style_control, index_version)
+    render(Observatory().gap(sel), fmt.value, out, f"Open vs closed — {_describe(sel)}",
+           ["snapshot_date", "open_model", "open_rating", "closed_model", "closed_rating",
+            "gap", "gap_low", "gap_high"])
+
+
+@app.command()
+def top(
+    n: Annotated[int, typer.Option("--n", min=1, help="How many models.")] = 10,
+    open_only: Annotated[bool, typer.Option("--open/--all",
+                                            help="Open-weight models only (default).")] = True,
+    by: Annotated[str | None, typer.Option(
+        help="'country': how many of the top N each country holds.")] = None,
+    as_of: AsOfOpt = None,
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    index_version: VersionOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """The top-N models on a board with their organisations and countries."""
+    if by not in (None, "country"):
+        raise InputError("--by", f"expected 'country', got {by!r}")
+    obs = Observatory()
+    sel = _selection(board, category, style_control, index_version)
+    frame = obs.top(n, _date(as_of), open_only, sel)
+    kind = "open" if open_only else "all"
+    if by == "country":
+        from observatory.metrics.top import top_by_country
+
+        render(top_by_country(frame), fmt.value, out,
+               f"Top {n} ({kind}) by country — {_describe(sel)}",
+               ["snapshot_date", "country", "count", "share", "best_position", "models"])
+        return
+    render(frame, fmt.value, out, f"Top {n} ({kind}) — {_describe(sel)}",
+           ["snapshot_date", "position", "model_name", "org_name", "country", "rating",
+            "ci_low", "ci_high", "votes", "licence_class"])
+
+
+class ChartKind(StrEnum):
+    leaders = "leaders"
+    gap = "gap"
+    top = "top"
+
+
+@app.command()
+def chart(
+    kind: Annotated[ChartKind, typer.Argument(help="leaders (timeline), gap or top.")],
+    out_path: Annotated[Path, typer.Option("--out", help="FILE.png, .svg, .html or .json")],
+    n: Annotated[int, typer.Option("--n", min=1, help="For 'top'.")] = 10,
+    as_of: AsOfOpt = None,
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    index_version: VersionOpt = None,
+) -> None:
+    """Draw a chart (Altair). HTML files embed Vega and open offline."""
+    obs = Observatory()
+    sel = _selection(board, category, style_control, index_version)
+    if kind == ChartKind.leaders:
+        figure = charts.leaders_chart(obs.timeline(sel),
+                                      f"Best open-weight model — {_describe(sel)}")
+    elif kind == ChartKind.gap:
+        figure = charts.gap_chart(obs.gap(sel), f"Best open vs best closed — {_describe(sel)}")
+    else:
+        figure = charts.top_chart(obs.top(n, _date(as_of), True, sel),
+                                  f"Top {n} open-weight models — {_describe(sel)}")
+    out.print(f"wrote {charts.save(figure, out_path)}")
+
+
+@registry_app.command("unknowns")
+def registry_unknowns(fmt: FormatOpt = Fmt.table) -> None:
+    """Models in the store that the registry cannot attribute (organisation, country or
+    open/closed), with how many rows each covers."""
+    frame = Observatory().unknowns()
+    render(frame, fmt.value, out, f"{len(frame)} unattributed model(s)",
+           ["table", "source", "model_key", "label", "missing", "rows", "last_date"])
+
+
+@registry_app.command("files")
+def registry_files() -> None:
+    """The registry files in use: shipped first, then the user's overrides."""
+    for path in Observatory().registry.sources:
+        out.print(path)
+
+
+@store_app.command("list")
+def store_list(fmt: FormatOpt = Fmt.table) -> None:
+    """Every snapshot in the store."""
+    obs = Observatory()
+    render(obs.snapshots(), fmt.value, out, f"Snapshots in {obs.store.home}")
+
+
+@store_app.command("rebuild")
+def store_rebuild() -> None:
+    """Rebuild the DuckDB catalog from the snapshots (it is only a cache)."""
+    from observatory.store import catalog
+
+    counts = catalog.rebuild(Observatory().store)
+    out.print(", ".join(f"{count:,} {table}" for table, count in counts.items()))
+
+
+@app.command()
+def run(
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+) -> None:
+    """The main job: update every source, then show who leads (country of the best open model)."""
+    from observatory.update import update_sources
+
+    obs = Observatory()
+    failures = update_sources(obs, [s.value for s in Source], timeout, report=_print_report,
+                              note=err.print)
+    try:
+        sel = Selection()
+        frame = obs.leaders(by="country", sel=sel)
+        render(frame, "table", out, f"Best open model by country — {_describe(sel)}",
+               ["snapshot_date", "position", "country", "model_name", "rating", "ci_low",
+                "ci_high", "votes", "tied_with_next"])
+    except EmptyResultError:
+        err.print("the store has no board data yet; import the shipped history with "
+                  "`observatory import ../shared/data`")
+    if failures:
+        raise ObservatoryError(failures[-1])
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"observatory {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version,
+                                                is_eager=True, help="Show the version.")] = False,
+          ) -> None:
+    pass
+
+
+def main() -> None:
+    try:
+        app()
+    except ObservatoryError as exc:
+        prefix = next((p for t, p in ERROR_PREFIXES.items() if isinstance(exc, t)), "error")
+        err.print(f"{prefix}: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""Where the data home is and which endpoints to use; everything overridable from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+ARENA_BASE_URL = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data"
+AA_BASE_URL = "https://artificialanalysis.ai/api/v2"
+
+
+def data_home() -> Path:
+    """The data home: ``$OBSERVATORY_HOME`` or the platform's user data dir."""
+    override = os.environ.get("OBSERVATORY_HOME")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir("observatory", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Base URLs of the live sources, configurable so tests can point them at loopback."""
+
+    arena: str = ARENA_BASE_URL
+    aa: str = AA_BASE_URL
+
+    @classmethod
+    def from_env(cls) -> Endpoints:
+        return cls(
+            arena=os.environ.get("OBSERVATORY_ARENA_URL", ARENA_BASE_URL).rstrip("/"),
+            aa=os.environ.get("OBSERVATORY_AA_URL", AA_BASE_URL).rstrip("/"),
+        )

@@ -1,0 +1,152 @@
+"""The attributed rating table every board metric starts from.
+
+Arena boards and the Artificial Analysis index share one shape, so leaders, gap and top work on
+either: ``board="aa"`` reads ``index_scores`` (category = index name) within ONE index version.
+When several publications cover the same board and date, the one with the most detail wins
+(SOURCE_PRIORITY), so a date is never counted twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from observatory.errors import EmptyResultError
+from observatory.registry.attribute import attribute_arena, attribute_index
+from observatory.registry.loader import Registry
+
+SOURCE_PRIORITY = {
+    "lmarena-csv": 0,  # has votes and published intervals
+    "arena-catalog": 1,
+    "hf-space-table": 2,  # 2023 ratings without intervals
+    "aa-llms-json": 0,
+    "aa-api-json": 1,
+    "aa-compact-csv": 2,
+}
+AA_BOARD = "aa"
+COLUMNS = ["source", "board", "category", "style_control", "snapshot_date", "model_key",
+           "model_name", "rating", "ci_low", "ci_high", "votes", "org_id", "org_name",
+           "country", "open_weights", "licence_class", "hf_id", "snapshot_id", "index_version"]
+ATTRIBUTED = ["org_id", "org_name", "country", "open_weights", "licence_class", "hf_id"]
+SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which board rows a metric reads. ``category=None`` means every category."""
+
+    board: str = "text"
+    category: str | None = "full"
+    style_control: bool = False
+    index_version: str | None = None  # Artificial Analysis only; None = the latest version
+
+    @property
+    def is_index(self) -> bool:
+        return self.board == AA_BOARD
+
+    def index_name(self) -> str | None:
+        if self.category in (None, "all"):
+            return None
+        return "intelligence" if self.category == "full" else self.category
+
+
+def _priority(table: ir.Table) -> ir.Table:
+    cases = [(table.source == name, rank) for name, rank in SOURCE_PRIORITY.items()]
+    priority = ibis.cases(*cases, else_=9)
+    table = table.mutate(_priority=priority)
+    best = table._priority.min().over(
+        group_by=[table.board, table.category, table.style_control, table.snapshot_date]
+    )
+    return table.filter(table._priority == best).drop("_priority")
+
+
+def _key(table: ir.Table, *columns: str) -> ir.Value:
+    parts = [table[c].cast("string").fill_null("") for c in columns]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key.concat(SEP, part)
+    return key
+
+
+def _published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
+    models = con.table("board_models")
+    latest = models.snapshot_date.max().over(group_by=models.model_key)
+    return (
+        models.filter(models.snapshot_date == latest)
+        .select("model_key", "org_label", "licence_label", "url")
+        .distinct(on="model_key", keep="first")
+        .to_pandas()
+    )
+
+
+def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> ir.Table:
+    table = con.table("board_entries").filter(lambda t: t.board == sel.board)
+    if sel.category not in (None, "all"):
+        table = table.filter(table.category == sel.category)
+    table = table.filter(table.style_control == sel.style_control)
+    table = _priority(table).mutate(_akey=lambda t: _key(t, "model_key", "org_label",
+                                                         "licence_label"))
+    distinct = (
+        table.select("_akey", "model_key", "model_name", "org_label", "licence_label", "url")
+        .distinct(on="_akey", keep="first")
+        .to_pandas()
+    )
+    if distinct.empty:
+        raise EmptyResultError(f"no entries for board '{sel.board}', category "
+                               f"'{sel.category}', style control {sel.style_control}; "
+                               "import data with `observatory import PATH`")
+    attributed = attribute_arena(distinct, registry, _published_labels(con))
+    lookup = ibis.memtable(attributed[["_akey", *ATTRIBUTED]].astype(
+        {"open_weights": "boolean"}))
+    joined = table.left_join(lookup, table._akey == lookup._akey)
+    return joined.mutate(index_version=ibis.null("string")).select(COLUMNS)
+
+
+def latest_index_version(con: ibis.BaseBackend) -> str:
+    scores = con.table("index_scores")
+    row = scores.order_by(ibis.desc("snapshot_date")).limit(1).to_pandas()
+    if row.empty:
+        raise EmptyResultError("no Artificial Analysis data; import it with "
+                               "`observatory import PATH` or `observatory update --source aa`")
+    return str(row["index_version"].iloc[0])
+
+
+def index_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> ir.Table:
+    scores = con.table("index_scores")
+    version = sel.index_version or latest_index_version(con)
+    scores = scores.filter(scores.index_version == version)
+    if sel.index_name() is not None:
+        scores = scores.filter(scores.index_name == sel.index_name())
+    table = scores.mutate(board=ibis.literal(AA_BOARD), category=scores.index_name,
+                          style_control=ibis.literal(False))
+    table = _priority(table).mutate(_akey=lambda t: _key(t, "model_key", "creator_slug",
+                                                         "open_weights", "licence_label"))
+    distinct = (
+        table.select("_akey", "model_key", "model_name", "creator", "creator_slug",
+                     "creator_country", "open_weights", "licence_label", "hf_id")
+        .distinct(on="_akey", keep="first")
+        .to_pandas()
+    )
+    if distinct.empty:
+        raise EmptyResultError(f"no Artificial Analysis '{sel.index_name()}' index values in "
+                               f"version {version}")
+    attributed = attribute_index(distinct, registry)
+    lookup = ibis.memtable(attributed[["_akey", "org_id", "org_name", "country", "open_weights",
+                                       "licence_class"]].astype({"open_weights": "boolean"}))
+    joined = table.drop("open_weights").left_join(lookup, table._akey == lookup._akey)
+    return joined.mutate(
+        rating=joined.value,
+        ci_low=ibis.null("float64"),
+        ci_high=ibis.null("float64"),
+        votes=ibis.null("int64"),
+    ).select(COLUMNS)
+
+
+def entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> ir.Table:
+    """Attributed rows of one board (or the AA index) as an Ibis expression."""
+    if sel.is_index:
+        return index_entries(con, registry, sel)
+    return arena_entries(con, registry, sel)

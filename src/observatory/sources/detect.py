@@ -1,0 +1,129 @@
+"""Recognise which importer a file needs, from its name and content.
+
+CSV formats are told apart by their header; a header that matches a known format only in part
+is an error naming the first missing column, so a renamed column is never read as "unknown".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from observatory.errors import InputError, UnknownFormatError
+from observatory.sources import aa, arena_catalog, hf_space, lmarena_csv
+from observatory.sources.base import Parsed, csv_header, load_json, read_bytes
+
+Parser = Callable[[Path, bytes, date | None], Parsed]
+
+PARSERS: dict[str, Parser] = {
+    lmarena_csv.FORMAT: lmarena_csv.parse,
+    arena_catalog.FORMAT: arena_catalog.parse,
+    hf_space.TABLE_FORMAT: hf_space.parse_table,
+    hf_space.MAXIMA_FORMAT: hf_space.parse_maxima,
+    hf_space.SCATTER_FORMAT: hf_space.parse_scatterplot,
+    aa.PAGE_FORMAT: aa.parse_page,
+    aa.CSV_FORMAT: aa.parse_csv,
+    aa.API_FORMAT: aa.parse_api,
+}
+
+# Columns that identify each CSV format; used to name what is missing from a near match.
+CSV_SIGNATURES: dict[str, set[str]] = {
+    lmarena_csv.FORMAT: lmarena_csv.signature(),
+    hf_space.TABLE_FORMAT: hf_space.table_signature(),
+    aa.CSV_FORMAT: aa.csv_signature(),
+}
+NEAR_MATCH = 0.5
+DATA_SUFFIXES = {".csv", ".json"}
+
+
+@dataclass(frozen=True)
+class Detected:
+    format: str
+    parse: Parser
+
+
+def formats() -> list[str]:
+    return sorted(PARSERS)
+
+
+def _detect_csv(path: Path, raw: bytes) -> str:
+    header = csv_header(path, raw)
+    if lmarena_csv.sniff(header):
+        return lmarena_csv.FORMAT
+    if hf_space.sniff_table(header):
+        return hf_space.TABLE_FORMAT
+    if aa.sniff_csv(header):
+        return aa.CSV_FORMAT
+    present = set(header)
+    best, overlap = max(
+        ((name, len(sig & present) / len(sig)) for name, sig in CSV_SIGNATURES.items()),
+        key=lambda item: item[1],
+    )
+    missing = sorted(CSV_SIGNATURES[best] - present)
+    if overlap >= NEAR_MATCH and missing:
+        raise InputError(path, f"looks like {best} but column '{missing[0]}' is missing "
+                               f"(found: {', '.join(header)})")
+    raise UnknownFormatError(path, f"unknown CSV format (header: {', '.join(header[:8])}); "
+                                   f"known formats: {', '.join(formats())}")
+
+
+def _detect_json(path: Path, raw: bytes) -> str:
+    data = load_json(path, raw)
+    if arena_catalog.sniff(data):
+        return arena_catalog.FORMAT
+    if hf_space.sniff_maxima(data):
+        return hf_space.MAXIMA_FORMAT
+    if hf_space.sniff_scatterplot(data):
+        return hf_space.SCATTER_FORMAT
+    if aa.sniff_page(data):
+        return aa.PAGE_FORMAT
+    if aa.sniff_api(data):
+        return aa.API_FORMAT
+    raise UnknownFormatError(path, f"unknown JSON layout; known formats: {', '.join(formats())}")
+
+
+def detect(path: Path, raw: bytes, forced: str | None = None) -> Detected:
+    """The importer for a file; ``forced`` skips detection (``--format``)."""
+    if forced is not None:
+        if forced not in PARSERS:
+            raise UnknownFormatError(path, f"unknown format '{forced}'; "
+                                           f"known formats: {', '.join(formats())}")
+        return Detected(forced, PARSERS[forced])
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        name = _detect_csv(path, raw)
+    elif suffix == ".json":
+        name = _detect_json(path, raw)
+    else:
+        raise UnknownFormatError(path, f"unknown file type '{suffix or '(none)'}'; "
+                                       "expected .csv or .json")
+    return Detected(name, PARSERS[name])
+
+
+def parse_file(path: Path, forced: str | None = None,
+               snapshot_date: date | None = None) -> Parsed:
+    raw = read_bytes(path)
+    detected = detect(path, raw, forced)
+    parsed = detected.parse(path, raw, snapshot_date)
+    parsed.origin = parsed.origin or str(path)
+    return parsed
+
+
+def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Files to import, and files skipped when walking folders (not .csv/.json, or not data)."""
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in DATA_SUFFIXES and not child.name.startswith("."):
+                    files.append(child)
+                else:
+                    skipped.append(child)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(path, "no such file or folder")
+    return files, skipped

@@ -1,0 +1,55 @@
+"""Shared fixtures: an isolated data home per test, and the real data in ../shared/data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from observatory.api import Observatory
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+LMSYS = SHARED / "fboulnois-llm-leaderboard-csv" / "lmarena_text_history"
+LMARENA_2025 = SHARED / "fboulnois-llm-leaderboard-csv" / "lmarena_2025_08"
+OFFICIAL = SHARED / "lmarena-official"
+AA = SHARED / "artificial-analysis-daily"
+LEADERBOARD_DIRS = [LMSYS, LMARENA_2025, OFFICIAL, AA]
+
+
+def need_shared(*paths: Path) -> None:
+    for path in paths or (SHARED,):
+        if not path.exists():
+            pytest.skip(f"real data not found at {path} (expected ../shared/data beside the repo)")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("OBSERVATORY_HOME", str(home))
+    monkeypatch.setenv("OBSERVATORY_REGISTRY", str(tmp_path / "no-overrides"))
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.delenv("AA_API_KEY", raising=False)
+    monkeypatch.delenv("ARTIFICIAL_ANALYSIS_API_KEY", raising=False)
+    return home
+
+
+@pytest.fixture
+def obs(isolated_home: Path) -> Observatory:
+    return Observatory(isolated_home)
+
+
+@pytest.fixture(scope="session")
+def full_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A data home with every shipped leaderboard file imported once per test session."""
+    need_shared(*LEADERBOARD_DIRS)
+    home = tmp_path_factory.mktemp("full-home")
+    Observatory(home).import_paths(LEADERBOARD_DIRS)
+    yield home
+
+
+@pytest.fixture
+def full(full_home: Path) -> Observatory:
+    return Observatory(full_home)
