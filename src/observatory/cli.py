@@ -40,6 +40,8 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(store_app, name="store")
 
 SKIPPED_SHOWN = 5
+CHANGE_COLUMNS = ["last_date_before", "first_date_after", "from_country", "from_model",
+                  "to_country", "to_model", "margin", "solid_at_change", "solid_from"]
 # Piped output gets wide lines rather than 80 columns of wrapped cells.
 out = Console(width=None if Console().is_terminal else 200)
 err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 200)
@@ -101,6 +103,9 @@ def _selection(board: str, category: str, style_control: bool,
 
 
 def _describe(sel: Selection) -> str:
+    if sel.is_index:
+        version = sel.index_version or "latest version"
+        return f"Artificial Analysis {sel.index_name() or 'every'} index ({version})"
     style = ", style control" if sel.style_control else ""
     return f"{sel.board} board, category {sel.category or 'all'}{style}"
 
@@ -122,7 +127,7 @@ def import_(
     obs = Observatory()
     with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  transient=True) as progress:
+                  transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("", total=None)
 
         def advance(path: Path) -> None:
@@ -201,9 +206,7 @@ def leaders(
                ["snapshot_date", "country", "model_name", "rating", "ci_low", "ci_high",
                 "runner_up_country", "runner_up_model", "margin", "solid"])
         if changes is not None:
-            render(changes, "table", out, "Lead changes",
-                   ["last_date_before", "first_date_after", "from_country", "from_model",
-                    "to_country", "to_model", "margin", "solid_at_change", "solid_from"])
+            render(changes, "table", out, "Lead changes", CHANGE_COLUMNS)
         return
     frame = obs.leaders(by=by.value, as_of=_date(as_of), sel=sel)
     group = "country" if by == By.country else "org_id"
@@ -223,7 +226,8 @@ def lead_changes(
 ) -> None:
     """When the country of the best open model changed, and whether it was statistically solid."""
     sel = _selection(board, category, style_control, index_version)
-    render(Observatory().lead_changes(sel), fmt.value, out, f"Lead changes — {_describe(sel)}")
+    render(Observatory().lead_changes(sel), fmt.value, out, f"Lead changes — {_describe(sel)}",
+           CHANGE_COLUMNS)
 
 
 @app.command()

@@ -21,7 +21,7 @@ def _parse_fetched(items: list[live.Fetched]) -> list:
         detected = detect_format(path, item.content)
         result = detected.parse(path, item.content, item.fetched_on)
         result.origin = item.url
-        parsed.append(result)
+        parsed.append(result.freeze())
     return parsed
 
 

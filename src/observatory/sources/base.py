@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from observatory.errors import InputError
+from observatory.schema import TABLES
 
 DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 
@@ -29,8 +35,33 @@ class Parsed:
     origin: str = ""  # where it came from: a path or a URL
     notes: dict[str, Any] = field(default_factory=dict)
 
+    arrow: dict[str, pa.Table] = field(default_factory=dict)
+
+    @cached_property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @property
+    def snapshot_id(self) -> str:
+        return self.content_hash[:12]
+
     def counts(self) -> dict[str, int]:
-        return {name: len(rows) for name, rows in self.tables.items()}
+        counts = {name: len(rows) for name, rows in self.tables.items()}
+        counts.update({name: table.num_rows for name, table in self.arrow.items()})
+        return counts
+
+    def freeze(self) -> Parsed:
+        """Turn the row dicts into typed Arrow tables (compact; checks every value's type)."""
+        snapshot_id = self.snapshot_id
+        for name, rows in self.tables.items():
+            for row in rows:
+                row["snapshot_id"] = snapshot_id
+            try:
+                self.arrow[name] = pa.Table.from_pylist(rows, schema=TABLES[name])
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as exc:
+                raise InputError(self.path, f"a value does not fit table '{name}': {exc}") from exc
+        self.tables = {}
+        return self
 
 
 def read_bytes(path: Path) -> bytes:
@@ -59,9 +90,17 @@ def load_json(path: Path, raw: bytes) -> Any:
         ) from exc
 
 
+def column_names(header: list[str]) -> str:
+    """Column names for a one-line message (control characters made visible)."""
+    return ", ".join(name if name.isprintable() else repr(name) for name in header)
+
+
 def csv_header(path: Path, raw: bytes) -> list[str]:
-    text = decode(path, raw)
-    first = next(csv.reader(io.StringIO(text)), None)
+    reader = csv.reader(io.StringIO(decode(path, raw), newline=""))
+    try:
+        first = next(reader, None)
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV ({exc})", row=reader.line_num) from exc
     if not first:
         raise InputError(path, "no header row")
     return [name.strip() for name in first]
@@ -69,11 +108,20 @@ def csv_header(path: Path, raw: bytes) -> list[str]:
 
 def csv_rows(path: Path, raw: bytes, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number, row) with row 1 the header; fail on a missing column or ragged row."""
-    reader = csv.reader(io.StringIO(decode(path, raw)))
-    header = [name.strip() for name in next(reader)]
+    header = csv_header(path, raw)
+    reader = csv.reader(io.StringIO(decode(path, raw), newline=""))
+    next(reader)
     missing = [name for name in required if name not in header]
     if missing:
-        raise InputError(path, f"missing column '{missing[0]}' (found: {', '.join(header)})")
+        raise InputError(path, f"missing column '{missing[0]}' (found: {column_names(header)})")
+    try:
+        yield from _data_rows(path, reader, header)
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV ({exc})", row=reader.line_num) from exc
+
+
+def _data_rows(path: Path, reader: Iterator[list[str]],
+               header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     for number, values in enumerate(reader, start=2):
         if not values or not any(v.strip() for v in values):
             continue
@@ -107,14 +155,19 @@ def opt_float(path: Path, value: Any, row: int | None, name: str) -> float | Non
     if isinstance(value, bool):
         raise InputError(path, f"not a number: {value!r}", row=row, field=name)
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise InputError(path, f"not a finite number: {value!r}", row=row, field=name)
         return float(value)
     text = str(value).strip()
     if text in ("", "-", "N/A", "nan", "None"):
         return None
     try:
-        return float(text.rstrip("%"))
+        number = float(text.rstrip("%"))
     except ValueError as exc:
         raise InputError(path, f"not a number: {value!r}", row=row, field=name) from exc
+    if not math.isfinite(number):
+        raise InputError(path, f"not a finite number: {value!r}", row=row, field=name)
+    return number
 
 
 def req_float(path: Path, value: Any, row: int | None, name: str) -> float:
@@ -130,6 +183,8 @@ def opt_int(path: Path, value: Any, row: int | None, name: str) -> int | None:
         return None
     if number != int(number):
         raise InputError(path, f"not a whole number: {value!r}", row=row, field=name)
+    if abs(number) >= 2**63:
+        raise InputError(path, f"number out of range: {value!r}", row=row, field=name)
     return int(number)
 
 

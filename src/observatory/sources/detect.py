@@ -13,7 +13,7 @@ from pathlib import Path
 
 from observatory.errors import InputError, UnknownFormatError
 from observatory.sources import aa, arena_catalog, hf_space, lmarena_csv
-from observatory.sources.base import Parsed, csv_header, load_json, read_bytes
+from observatory.sources.base import Parsed, column_names, csv_header, load_json, read_bytes
 
 Parser = Callable[[Path, bytes, date | None], Parsed]
 
@@ -64,8 +64,8 @@ def _detect_csv(path: Path, raw: bytes) -> str:
     missing = sorted(CSV_SIGNATURES[best] - present)
     if overlap >= NEAR_MATCH and missing:
         raise InputError(path, f"looks like {best} but column '{missing[0]}' is missing "
-                               f"(found: {', '.join(header)})")
-    raise UnknownFormatError(path, f"unknown CSV format (header: {', '.join(header[:8])}); "
+                               f"(found: {column_names(header)})")
+    raise UnknownFormatError(path, f"unknown CSV format (header: {column_names(header[:8])}); "
                                    f"known formats: {', '.join(formats())}")
 
 
@@ -108,7 +108,7 @@ def parse_file(path: Path, forced: str | None = None,
     detected = detect(path, raw, forced)
     parsed = detected.parse(path, raw, snapshot_date)
     parsed.origin = parsed.origin or str(path)
-    return parsed
+    return parsed.freeze()
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:

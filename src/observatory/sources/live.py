@@ -77,6 +77,8 @@ def get(client: httpx.Client, url: str, headers: dict[str, str] | None = None,
             if response.status_code < 400:
                 return response
             last = f"HTTP {response.status_code}"
+            if response.status_code in (401, 403):
+                last += " (the API key was refused; check AA_API_KEY)"
             if response.status_code not in RETRY_STATUSES:
                 break
             if attempt + 1 < MAX_ATTEMPTS:

@@ -43,7 +43,7 @@ def rebuild(store: Store) -> dict[str, int]:
                     f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM empty_source"
                 ).fetchall()
                 con.unregister("empty_source")
-            counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
         con.execute("COMMIT")
     except duckdb.Error as exc:
         raise StoreError(f"{store.catalog_path}: cannot rebuild the catalog ({exc})") from exc

@@ -15,7 +15,6 @@ once; a second import is a no-op that says so.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,12 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from observatory import METHOD_VERSION, __version__
-from observatory.errors import InputError, StoreError
-from observatory.schema import TABLES
+from observatory.errors import StoreError
 from observatory.sources.base import Parsed
 
 STALE_TMP_SECONDS = 3600
@@ -67,7 +64,10 @@ class Store:
         for leftover in self.tmp_dir.iterdir():
             try:
                 if time.time() - leftover.stat().st_mtime > STALE_TMP_SECONDS:
-                    shutil.rmtree(leftover, ignore_errors=True)
+                    if leftover.is_dir():
+                        shutil.rmtree(leftover, ignore_errors=True)
+                    else:
+                        leftover.unlink()
             except OSError:
                 continue
 
@@ -89,12 +89,14 @@ class Store:
               query: dict[str, Any] | None = None) -> ImportResult:
         """Write one parsed file as a snapshot (or report the existing one)."""
         known = self.known_hashes() if known is None else known
-        content_hash = hashlib.sha256(parsed.raw).hexdigest()
+        if parsed.tables:
+            parsed.freeze()
+        content_hash = parsed.content_hash
         if content_hash in known:
             existing = known[content_hash]
             return ImportResult(str(parsed.path), existing["format"], existing["snapshot_id"],
                                 existing["snapshot_date"], existing["counts"], duplicate=True)
-        snapshot_id = content_hash[:12]
+        snapshot_id = parsed.snapshot_id
         day = parsed.snapshot_date.isoformat()
         final = self.snapshots_dir / parsed.format / f"{day}_{snapshot_id}"
         work = self.tmp_dir / f"{snapshot_id}-{uuid.uuid4().hex[:8]}"
@@ -118,8 +120,7 @@ class Store:
         (work / "raw").mkdir(parents=True)
         (work / "tables").mkdir()
         (work / "raw" / parsed.path.name).write_bytes(parsed.raw)
-        for name, rows in parsed.tables.items():
-            table = to_arrow(name, rows, snapshot_id, parsed)
+        for name, table in parsed.arrow.items():
             pq.write_table(table, work / "tables" / f"{name}.parquet", compression="zstd")
         manifest = {
             "snapshot_id": snapshot_id,
@@ -140,14 +141,3 @@ class Store:
         }
         # The manifest is written last: its presence marks the folder complete.
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-
-
-def to_arrow(name: str, rows: list[dict[str, Any]], snapshot_id: str,
-             parsed: Parsed) -> pa.Table:
-    schema = TABLES[name]
-    for row in rows:
-        row["snapshot_id"] = snapshot_id
-    try:
-        return pa.Table.from_pylist(rows, schema=schema)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise InputError(parsed.path, f"a value does not fit table '{name}': {exc}") from exc

@@ -1,0 +1,191 @@
+"""``observatory update`` against loopback servers: the real HTTP code, recorded payloads."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from observatory.api import Observatory, Selection
+from tests.cli_runner import run_cli
+from tests.conftest import OFFICIAL, need_shared
+
+TEXT_BOARD = OFFICIAL / "arena-catalog" / "text" / "leaderboard-text_2025-05-24.json"
+API_KEY = "test-key-not-a-secret"
+# Synthetic AA API v2 payload in the documented shape ({status, prompt_options, data}); the first
+# record is the sample from the API documentation, the second a made-up open model.
+AA_PAYLOAD = {
+    "status": 200,
+    "prompt_options": {"parallel_queries": 1, "prompt_length": "medium"},
+    "data": [
+        {"id": "2dad8957-4c16-4e74-bf2d-8b21514e0ae9", "name": "o3-mini", "slug": "o3-mini",
+         "model_creator": {"id": "e67e56e3", "name": "OpenAI", "slug": "openai"},
+         "evaluations": {"artificial_analysis_intelligence_index": 62.9,
+                         "artificial_analysis_coding_index": 55.8},
+         "pricing": {"price_1m_blended_3_to_1": 1.925}},
+        {"id": "synthetic-1", "name": "Synthetic Open Model", "slug": "synthetic-open",
+         "model_creator": {"id": "x", "name": "DeepSeek", "slug": "deepseek"},
+         "evaluations": {"artificial_analysis_intelligence_index": 50.0}},
+    ],
+}
+
+
+class Board:
+    """What the fake endpoints serve, and faults to inject."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.fail_first: dict[str, int] = {}  # path -> number of 429s before success
+        self.requests: list[tuple[str, dict[str, str]]] = []
+
+
+def make_handler(board: Board) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            board.requests.append((self.path, dict(self.headers)))
+            if board.fail_first.get(self.path, 0) > 0:
+                board.fail_first[self.path] -= 1
+                self.send_response(429)
+                self.send_header("Retry-After", "0")
+                self.end_headers()
+                return
+            if self.path.startswith("/aa/") and self.headers.get("x-api-key") != API_KEY:
+                self.send_response(401)
+                self.end_headers()
+                return
+            body = board.files.get(self.path)
+            if body is None:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Board]:
+    board = Board()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(board))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", f"{base}/arena")
+    monkeypatch.setenv("OBSERVATORY_AA_URL", f"{base}/aa")
+    try:
+        yield board
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def serve_arena(board: Board) -> None:
+    need_shared(TEXT_BOARD)
+    board.files["/arena/leaderboard-text.json"] = TEXT_BOARD.read_bytes()
+
+
+def snapshot_dirs(home: Path) -> list[Path]:
+    return sorted((home / "snapshots").glob("*/*")) if (home / "snapshots").exists() else []
+
+
+def test_update_arena_from_loopback(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    serve_arena(server)
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert result.code == 0, result.err
+    assert "imported 1 snapshot" in result.out
+    manifest = json.loads((snapshot_dirs(isolated_home)[0] / "manifest.json").read_text())
+    assert manifest["origin"].endswith("/arena/leaderboard-text.json")
+    assert manifest["format"] == "arena-catalog"
+    # Optional boards that are not published (404) are skipped, the text board is used.
+    assert any(path.endswith("leaderboard-image.json") for path, _ in server.requests)
+    expected = json.loads(TEXT_BOARD.read_text())["full"]
+    frame = Observatory(isolated_home).top(n=1, open_weights_only=False)
+    assert frame.iloc[0]["rating"] == pytest.approx(max(v["rating"] for v in expected.values()))
+    again = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert again.code == 0
+    assert "already in the store" in again.out
+    assert len(snapshot_dirs(isolated_home)) == 1
+
+
+def test_update_retries_after_429(server: Board, capsys, monkeypatch) -> None:
+    serve_arena(server)
+    server.fail_first["/arena/leaderboard-text.json"] = 2
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert result.code == 0, result.err
+    hits = [p for p, _ in server.requests if p == "/arena/leaderboard-text.json"]
+    assert len(hits) == 3
+
+
+def test_update_aa_needs_a_key(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
+    assert result.code == 0
+    assert "AA_API_KEY" in result.err
+    assert snapshot_dirs(isolated_home) == []
+    assert server.requests == []
+
+
+def test_update_aa_with_key(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    server.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
+    monkeypatch.setenv("AA_API_KEY", API_KEY)
+    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
+    assert result.code == 0, result.err
+    assert server.requests[0][1].get("x-api-key") == API_KEY
+    obs = Observatory(isolated_home)
+    top = obs.top(n=5, open_weights_only=False, sel=Selection(board="aa"))
+    assert list(top["model_name"]) == ["o3-mini", "Synthetic Open Model"]
+    # The API carries no country: the registry attributes the creator slug.
+    assert list(top["country"]) == ["US", "CN"]
+    # The key is never written to the store.
+    for path in isolated_home.rglob("*"):
+        if path.is_file():
+            assert API_KEY.encode() not in path.read_bytes()
+
+
+def test_update_aa_bad_key_is_one_line(server: Board, capsys, monkeypatch) -> None:
+    server.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
+    monkeypatch.setenv("AA_API_KEY", "wrong")
+    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "HTTP 401" in lines[0] and "/aa/data/llms/models" in lines[0]
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_endpoint_is_one_clear_line(capsys, monkeypatch, isolated_home) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/arena"
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: arena: could not reach " + url)
+    assert "Traceback" not in result.err
+    assert snapshot_dirs(isolated_home) == []
+
+
+def test_run_offline_ends_with_the_endpoint(capsys, monkeypatch) -> None:
+    """`make run` offline: the main job ends with one line naming the unreachable endpoint."""
+    url = f"http://127.0.0.1:{closed_port()}/arena"
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+    result = run_cli(capsys, monkeypatch, "run")
+    assert result.code == 1
+    last = [line for line in result.err.splitlines() if line.strip()][-1]
+    assert "could not reach " + url in last
