@@ -10,10 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from observatory.api import Observatory, Selection
 from tests.cli_runner import run_cli
 from tests.conftest import OFFICIAL, need_shared
+
+from observatory.api import Observatory, Selection
 
 TEXT_BOARD = OFFICIAL / "arena-catalog" / "text" / "leaderboard-text_2025-05-24.json"
 API_KEY = "test-key-not-a-secret"
@@ -46,7 +46,7 @@ class Board:
 
 def make_handler(board: Board) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             board.requests.append((self.path, dict(self.headers)))
             if board.fail_first.get(self.path, 0) > 0:
                 board.fail_first[self.path] -= 1
