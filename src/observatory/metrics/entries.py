@@ -99,10 +99,13 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
                                f"'{sel.category}', style control {sel.style_control}; "
                                "import data with `observatory import PATH`")
     attributed = attribute_arena(distinct, registry, _published_labels(con))
-    lookup = ibis.memtable(attributed[["_akey", *ATTRIBUTED]].astype(
-        {"open_weights": "boolean"}))
+    lookup = ibis.memtable(attributed[["_akey", "display_name", *ATTRIBUTED]].astype(
+        {"open_weights": "boolean", "display_name": "string"}))
     joined = table.left_join(lookup, table._akey == lookup._akey)
-    return joined.mutate(index_version=ibis.null("string")).select(COLUMNS)
+    # arena-catalog files carry only keys ("deepseek-r1"); show LMArena's display name instead.
+    name = ibis.ifelse(joined.source == "arena-catalog",
+                       joined.display_name.fill_null(joined.model_name), joined.model_name)
+    return joined.mutate(model_name=name, index_version=ibis.null("string")).select(COLUMNS)
 
 
 def latest_index_version(con: ibis.BaseBackend) -> str:

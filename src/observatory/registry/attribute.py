@@ -112,6 +112,7 @@ def attribute_arena(models: pd.DataFrame, registry: Registry,
     out["licence_class"] = licence_class.values
     out["hf_id"] = hf_id.values
     out["attribution"] = how.values
+    out["display_name"] = meta["display_name"].replace("", pd.NA).values
     out["licence_label_used"] = licence_label.values
     out["org_label_used"] = org_label.values
     return out
