@@ -38,6 +38,7 @@ HF_TABLES = OFFICIAL / "hf-space-leaderboard-tables"
 HF_TABLE = HF_TABLES / "leaderboard_table_20230619.csv"
 ELO_MAX = HF_TABLES / "elo_data_max_by_category.json"
 AA_CSV = AA / "aa_llms_daily_compact.csv"
+AA_PAGE = AA / "raw_llms_snapshots" / "llms_2026-04-10.json"
 REAL_FILES = (LMSYS_CSV, TEXT_JSON, IMAGE_JSON, HF_TABLE, ELO_MAX, AA_CSV)
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -298,7 +299,8 @@ def test_file_name_without_date(monkeypatch, capsys, home, tmp_path):
     good = tmp_path / "lmsys_latest.csv"
     shutil.copyfile(LMSYS_CSV, good)
     line = expect_bad_input(monkeypatch, capsys, home, str(good))
-    assert line == f"bad input: {good}: no date (YYYY-MM-DD or YYYYMMDD) in the file name"
+    assert line == (f"bad input: {good}: no date (YYYY-MM-DD or YYYYMMDD) in the file name; "
+                    "give one with --date")
 
 
 # --- duplicates and multi-file imports ----------------------------------------------------------
@@ -621,3 +623,25 @@ def test_cell_replacements_never_crash(home, lmsys_bytes, cells):
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\n").writerows(records)
     check_mutant(home, LMSYS_CSV.name, buffer.getvalue().encode("utf-8"))
+
+
+@pytest.mark.parametrize(("patch", "field"), [
+    ({"open_weights": "yes"}, "models[0].open_weights"),
+    ({"capabilities": [1]}, "models[0].capabilities"),
+    ({"evaluations": None, "creator": "Z AI"}, "models[0].creator"),
+])
+def test_aa_page_with_wrong_types_is_one_line(monkeypatch, capsys, home, tmp_path, patch, field):
+    need_shared(AA_PAGE)
+    page = json.loads(AA_PAGE.read_text())
+    page["models"][0].update(patch)
+    bad = tmp_path / AA_PAGE.name
+    bad.write_text(json.dumps(page))
+    line = expect_bad_input(monkeypatch, capsys, home, str(bad))
+    assert f"field '{field}'" in line
+
+
+def test_aa_page_without_index_values_is_rejected(monkeypatch, capsys, home, tmp_path):
+    bad = tmp_path / "llms_2026-05-10.json"
+    bad.write_text(json.dumps({"meta": {}, "models": []}))
+    line = expect_bad_input(monkeypatch, capsys, home, str(bad))
+    assert "no model has an index value" in line

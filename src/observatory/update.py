@@ -10,11 +10,11 @@ from observatory.api import ImportReport, Observatory
 from observatory.config import Endpoints
 from observatory.errors import ConfigError, ObservatoryError
 from observatory.sources import live
-from observatory.sources.detect import PARSERS, parse_file  # noqa: F401  (PARSERS re-exported)
+from observatory.sources.base import Parsed
 from observatory.sources.detect import detect as detect_format
 
 
-def _parse_fetched(items: list[live.Fetched]) -> list:
+def _parse_fetched(items: list[live.Fetched]) -> list[Parsed]:
     parsed = []
     for item in items:
         path = Path(item.name)

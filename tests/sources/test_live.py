@@ -41,6 +41,7 @@ class Board:
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.fail_first: dict[str, int] = {}  # path -> number of 429s before success
+        self.redirects: dict[str, str] = {}  # path -> Location
         self.requests: list[tuple[str, dict[str, str]]] = []
 
 
@@ -48,6 +49,11 @@ def make_handler(board: Board) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             board.requests.append((self.path, dict(self.headers)))
+            if self.path in board.redirects:
+                self.send_response(302)
+                self.send_header("Location", board.redirects[self.path])
+                self.end_headers()
+                return
             if board.fail_first.get(self.path, 0) > 0:
                 board.fail_first[self.path] -= 1
                 self.send_response(429)
@@ -75,13 +81,16 @@ def make_handler(board: Board) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def start(board: Board) -> tuple[ThreadingHTTPServer, str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(board))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Board]:
     board = Board()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(board))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, base = start(board)
     monkeypatch.setenv("OBSERVATORY_ARENA_URL", f"{base}/arena")
     monkeypatch.setenv("OBSERVATORY_AA_URL", f"{base}/aa")
     try:
@@ -189,3 +198,28 @@ def test_run_offline_ends_with_the_endpoint(capsys, monkeypatch) -> None:
     assert result.code == 1
     last = [line for line in result.err.splitlines() if line.strip()][-1]
     assert "could not reach " + url in last
+
+
+def test_api_key_is_not_sent_to_a_redirect_target(server: Board, capsys, monkeypatch) -> None:
+    other = Board()
+    other.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
+    httpd, other_base = start(other)
+    try:
+        server.redirects["/aa/data/llms/models"] = f"{other_base}/aa/data/llms/models"
+        monkeypatch.setenv("AA_API_KEY", API_KEY)
+        result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert other.requests == []
+    assert result.code == 1
+    assert "HTTP 302" in result.err
+
+
+def test_malformed_live_response_is_one_line(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    server.files["/arena/leaderboard-text.json"] = b'{"full": {"m": {"rating": "high"}}}'
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "full.m.rating" in lines[0]
+    assert snapshot_dirs(isolated_home) == []

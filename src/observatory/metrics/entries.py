@@ -53,14 +53,18 @@ class Selection:
         return "intelligence" if self.category == "full" else self.category
 
 
-def _priority(table: ir.Table) -> ir.Table:
+def _one_publication(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:
+    """Per board date keep one snapshot: the most detailed source, then the latest import."""
     cases = [(table.source == name, rank) for name, rank in SOURCE_PRIORITY.items()]
-    priority = ibis.cases(*cases, else_=9)
-    table = table.mutate(_priority=priority)
-    best = table._priority.min().over(
-        group_by=[table.board, table.category, table.style_control, table.snapshot_date]
+    snapshots = con.table("snapshots").select("snapshot_id", "imported_at")
+    table = table.mutate(_priority=ibis.cases(*cases, else_=9))
+    ranked = table.left_join(snapshots, table.snapshot_id == snapshots.snapshot_id).drop(
+        "snapshot_id_right")
+    chosen = ranked.snapshot_id.first().over(
+        group_by=[ranked.board, ranked.category, ranked.style_control, ranked.snapshot_date],
+        order_by=[ranked._priority, ibis.desc(ranked.imported_at), ibis.desc(ranked.snapshot_id)],
     )
-    return table.filter(table._priority == best).drop("_priority")
+    return ranked.filter(ranked.snapshot_id == chosen).drop("_priority", "imported_at")
 
 
 def _key(table: ir.Table, *columns: str) -> ir.Value:
@@ -71,7 +75,20 @@ def _key(table: ir.Table, *columns: str) -> ir.Value:
     return key
 
 
-def _published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
+def stated_index_facts(con: ibis.BaseBackend) -> pd.DataFrame:
+    """Per AA model: the latest open-weights flag, country, licence and Hub id any snapshot
+    states (the API omits them; the page payload and daily CSV carry them)."""
+    scores = con.table("index_scores").filter(lambda t: t.open_weights.notnull())
+    latest = scores.snapshot_date.max().over(group_by=scores.model_key)
+    return (
+        scores.filter(scores.snapshot_date == latest)
+        .select("model_key", "open_weights", "creator_country", "licence_label", "hf_id")
+        .distinct(on="model_key", keep="first")
+        .to_pandas()
+    )
+
+
+def published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
     models = con.table("board_models")
     latest = models.snapshot_date.max().over(group_by=models.model_key)
     return (
@@ -87,8 +104,8 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
     if sel.category not in (None, "all"):
         table = table.filter(table.category == sel.category)
     table = table.filter(table.style_control == sel.style_control)
-    table = _priority(table).mutate(_akey=lambda t: _key(t, "model_key", "org_label",
-                                                         "licence_label"))
+    table = _one_publication(con, table).mutate(
+        _akey=lambda t: _key(t, "model_key", "org_label", "licence_label"))
     distinct = (
         table.select("_akey", "model_key", "model_name", "org_label", "licence_label", "url")
         .distinct(on="_akey", keep="first")
@@ -98,7 +115,7 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
         raise EmptyResultError(f"no entries for board '{sel.board}', category "
                                f"'{sel.category}', style control {sel.style_control}; "
                                "import data with `observatory import PATH`")
-    attributed = attribute_arena(distinct, registry, _published_labels(con))
+    attributed = attribute_arena(distinct, registry, published_labels(con))
     lookup = ibis.memtable(attributed[["_akey", "display_name", *ATTRIBUTED]].astype(
         {"open_weights": "boolean", "display_name": "string"}))
     joined = table.left_join(lookup, table._akey == lookup._akey)
@@ -125,8 +142,8 @@ def index_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
         scores = scores.filter(scores.index_name == sel.index_name())
     table = scores.mutate(board=ibis.literal(AA_BOARD), category=scores.index_name,
                           style_control=ibis.literal(False))
-    table = _priority(table).mutate(_akey=lambda t: _key(t, "model_key", "creator_slug",
-                                                         "open_weights", "licence_label"))
+    table = _one_publication(con, table).mutate(
+        _akey=lambda t: _key(t, "model_key", "creator_slug", "open_weights", "licence_label"))
     distinct = (
         table.select("_akey", "model_key", "model_name", "creator", "creator_slug",
                      "creator_country", "open_weights", "licence_label", "hf_id")
@@ -136,7 +153,7 @@ def index_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
     if distinct.empty:
         raise EmptyResultError(f"no Artificial Analysis '{sel.index_name()}' index values in "
                                f"version {version}")
-    attributed = attribute_index(distinct, registry)
+    attributed = attribute_index(distinct, registry, stated_index_facts(con))
     lookup = ibis.memtable(attributed[["_akey", "org_id", "org_name", "country", "open_weights",
                                        "licence_class"]].astype({"open_weights": "boolean"}))
     joined = table.drop("open_weights").left_join(lookup, table._akey == lookup._akey)

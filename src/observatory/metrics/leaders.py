@@ -45,15 +45,17 @@ def leaders(table: ir.Table, by: str = "country", when: date | None = None) -> p
     """Best open model per organisation or country, on each board's latest date <= ``when``."""
     group = GROUPS[by]
     current = open_only(as_of(table, when))
-    best = _best_per(current.mutate(**{group: current[group].fill_null("(unknown)")}),
-                     [*BOARD_KEYS, group])
+    current = current.mutate(**{group: current[group].fill_null("(unknown)")})
+    # A group's upper reach is the highest upper bound of any of its models, not only its best.
+    reach = current.group_by([*BOARD_KEYS, group]).agg(group_ci_high=current.ci_high.max())
+    best = _best_per(current, [*BOARD_KEYS, group]).join(reach, [*BOARD_KEYS, group])
     window = ibis.window(group_by=[best[k] for k in BOARD_KEYS],
                          order_by=[ibis.desc(best.rating), best.model_key])
     result = best.mutate(
         position=ibis.row_number().over(window) + 1,
         next_group=best[group].lead().over(window),
         next_model=best.model_name.lead().over(window),
-        next_ci_high=best.ci_high.lead().over(window),
+        next_ci_high=best.group_ci_high.lead().over(window),
     )
     result = result.mutate(tied_with_next=_overlap(result.ci_low, result.next_ci_high))
     frame = result.order_by([*BOARD_KEYS, "position"]).to_pandas()
@@ -68,23 +70,29 @@ def leaders(table: ir.Table, by: str = "country", when: date | None = None) -> p
 
 
 def country_race(table: ir.Table) -> ir.Table:
-    """Per board date: the best open model (leader) and the best of any other country."""
+    """Per board date: the best open model (leader), the best model of any other country, and
+    whether the leader clears every model of every other country (``solid``)."""
     current = open_only(table)
     current = current.filter(current.country.notnull())
-    per_country = _best_per(current, [*BOARD_KEYS, "snapshot_date", "country"])
-    window = ibis.window(group_by=[per_country[k] for k in [*BOARD_KEYS, "snapshot_date"]],
+    date_keys = [*BOARD_KEYS, "snapshot_date"]
+    per_country = _best_per(current, [*date_keys, "country"])
+    window = ibis.window(group_by=[per_country[k] for k in date_keys],
                          order_by=[ibis.desc(per_country.rating), per_country.model_key])
     ranked = per_country.mutate(
         _pos=ibis.row_number().over(window),
         runner_up_country=per_country.country.lead().over(window),
         runner_up_model=per_country.model_name.lead().over(window),
         runner_up_rating=per_country.rating.lead().over(window),
-        runner_up_ci_high=per_country.ci_high.lead().over(window),
     )
     top = ranked.filter(ranked._pos == 0).drop("_pos")
+    reach = current.group_by([*date_keys, "country"]).agg(country_ci_high=current.ci_high.max())
+    rivals = top.select(*date_keys, leader_country=top.country).join(reach, date_keys)
+    rivals = rivals.filter(rivals.country != rivals.leader_country)
+    rivals = rivals.group_by(date_keys).agg(rivals_ci_high=rivals.country_ci_high.max())
+    top = top.left_join(rivals, date_keys).drop(*(f"{k}_right" for k in date_keys))
     return top.mutate(
         margin=top.rating - top.runner_up_rating,
-        solid=~_overlap(top.ci_low, top.runner_up_ci_high),
+        solid=~_overlap(top.ci_low, top.rivals_ci_high),
     )
 
 
@@ -97,7 +105,7 @@ def timeline(table: ir.Table) -> pd.DataFrame:
     frame["method_version"] = METHOD_VERSION
     return frame[[*BOARD_KEYS, "snapshot_date", "country", "model_name", "org_name", "rating",
                   "ci_low", "ci_high", "runner_up_country", "runner_up_model",
-                  "runner_up_rating", "margin", "solid", "source", "snapshot_id",
+                  "runner_up_rating", "margin", "rivals_ci_high", "solid", "source", "snapshot_id",
                   "method_version"]]
 
 
@@ -118,7 +126,14 @@ def lead_changes(timeline_frame: pd.DataFrame) -> pd.DataFrame:
             reign = rows.iloc[i:]
             ended = reign.index[reign["country"] != after["country"]]
             reign = reign.loc[: ended[0] - 1] if len(ended) else reign
-            solid_dates = reign.loc[reign["solid"].fillna(False).astype(bool), "snapshot_date"]
+            solid = reign["solid"].fillna(False).astype(bool).tolist()
+            # The first date from which the lead stays clear until the reign ends.
+            stays_clear = None
+            for date_, is_solid in zip(reversed(reign["snapshot_date"].tolist()),
+                                       reversed(solid), strict=True):
+                if not is_solid:
+                    break
+                stays_clear = date_
             changes.append(
                 {
                     "board": after["board"], "category": after["category"],
@@ -128,7 +143,7 @@ def lead_changes(timeline_frame: pd.DataFrame) -> pd.DataFrame:
                     "from_country": before["country"], "from_model": before["model_name"],
                     "to_country": after["country"], "to_model": after["model_name"],
                     "margin": after["margin"], "solid_at_change": after["solid"],
-                    "solid_from": solid_dates.iloc[0] if len(solid_dates) else None,
+                    "solid_from": stays_clear,
                     "method_version": METHOD_VERSION,
                 }
             )

@@ -26,7 +26,7 @@ def top(table: ir.Table, n: int = 10, when: date | None = None,
     if frame.empty:
         raise EmptyResultError("no models on the selected board and date")
     frame["method_version"] = METHOD_VERSION
-    return frame[[*BOARD_KEYS, "snapshot_date", "position", "model_name", "org_name",
+    return frame[[*BOARD_KEYS, "snapshot_date", "position", "model_name", "model_key", "org_name",
                   "country", "rating", "ci_low", "ci_high", "votes", "open_weights",
                   "licence_class", "source", "snapshot_id", "method_version"]]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
-from observatory.metrics.entries import _published_labels
+from observatory.metrics.entries import published_labels, stated_index_facts
 from observatory.registry.attribute import attribute_arena, attribute_index
 from observatory.registry.loader import Registry
 
@@ -23,7 +23,7 @@ def _arena(con: ibis.BaseBackend, registry: Registry) -> pd.DataFrame:
     )
     if models.empty:
         return pd.DataFrame(columns=COLUMNS)
-    out = attribute_arena(models, registry, _published_labels(con))
+    out = attribute_arena(models, registry, published_labels(con))
     out["table"] = "board_entries"
     out["label"] = out["org_label_used"].fillna("") + " | " + out["licence_label_used"].fillna("")
     return out
@@ -40,7 +40,7 @@ def _index(con: ibis.BaseBackend, registry: Registry) -> pd.DataFrame:
     )
     if models.empty:
         return pd.DataFrame(columns=COLUMNS)
-    out = attribute_index(models, registry)
+    out = attribute_index(models, registry, stated_index_facts(con))
     out["table"] = "index_scores"
     out["label"] = out["creator_slug"].fillna("") + " | " + out["licence_label"].fillna("")
     return out

@@ -118,10 +118,24 @@ def attribute_arena(models: pd.DataFrame, registry: Registry,
     return out
 
 
-def attribute_index(models: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+def _fill_stated(models: pd.DataFrame, stated: pd.DataFrame | None) -> pd.DataFrame:
+    """Fill what a row does not state from what other snapshots state for the same model."""
+    if stated is None or stated.empty:
+        return models
+    other = stated.drop_duplicates("model_key").set_index("model_key").reindex(models["model_key"])
+    filled = models.copy()
+    for column in ("open_weights", "creator_country", "licence_label", "hf_id"):
+        filled[column] = filled[column].astype(object).where(filled[column].notna(),
+                                                             other[column].values)
+    return filled
+
+
+def attribute_index(models: pd.DataFrame, registry: Registry,
+                    stated: pd.DataFrame | None = None) -> pd.DataFrame:
     """``models`` has model_key, model_name, creator, creator_slug, creator_country,
-    open_weights, licence_label, hf_id (Artificial Analysis rows)."""
-    models = models.reset_index(drop=True)
+    open_weights, licence_label, hf_id (Artificial Analysis rows); ``stated`` the same facts
+    from other snapshots, for rows (API responses) that omit them."""
+    models = _fill_stated(models.reset_index(drop=True), stated)
     fact_rows = _lookup(registry.model_facts, "key", models["model_key"])
     aa_alias = _alias_map(registry, "aa")
     org_id = _first(fact_rows["org_id"], models["creator_slug"].str.lower().map(aa_alias),
@@ -134,9 +148,11 @@ def attribute_index(models: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     out = pd.concat([out.drop(columns=["open_weights"]), orgs], axis=1)
     licence = _licence_columns(registry, models["licence_label"])
     fact_open = fact_rows["open_weights"].map(_yes_no)
-    stated = models["open_weights"].astype("boolean")
-    out["open_weights"] = fact_open.where(fact_open.notna(), stated).astype("boolean").values
+    stated_open = models["open_weights"].astype("boolean")
+    open_weights = fact_open.where(fact_open.notna(), stated_open).astype("boolean")
+    out["open_weights"] = open_weights.values
     klass = _first(fact_rows["licence_class"], licence["licence_class"])
-    out["licence_class"] = klass.where(~(out["open_weights"] == False), "proprietary").values  # noqa: E712
+    closed = (open_weights == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    out["licence_class"] = klass.where(~closed, "proprietary").values
     out["attribution"] = "source fields"
     return out

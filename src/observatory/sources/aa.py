@@ -8,7 +8,7 @@ Rows carry the version so metrics never mix them.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from observatory.sources.base import (
     csv_rows,
     date_from_name,
     load_json,
+    obj,
     opt_bool,
     opt_float,
     opt_str,
@@ -85,19 +86,16 @@ def _index_rows(base: dict[str, Any], values: dict[str, float | None],
     return rows
 
 
-def _model_rows(path: Path, model: Any, when: date, where: str,
-                creator_key: str) -> list[dict[str, Any]]:
-    if not isinstance(model, dict):
-        raise InputError(path, "expected a model object", field=where)
+def _model_rows(path: Path, model: Any, when: date, where: str, creator_key: str,
+                version: str | None = None) -> list[dict[str, Any]]:
+    model = obj(path, model, where)
     slug = opt_str(model.get("slug")) or opt_str(model.get("id"))
     if slug is None:
         raise InputError(path, "model has neither 'slug' nor 'id'", field=where)
-    creator = model.get(creator_key) or {}
-    evaluations = model.get("evaluations") or {}
-    capabilities = model.get("capabilities") or {}
-    weights = model.get("open_weights") or {}
-    if not isinstance(creator, dict) or not isinstance(evaluations, dict):
-        raise InputError(path, f"'{creator_key}' and 'evaluations' must be objects", field=where)
+    creator = obj(path, model.get(creator_key), f"{where}.{creator_key}")
+    evaluations = obj(path, model.get("evaluations"), f"{where}.evaluations")
+    capabilities = obj(path, model.get("capabilities"), f"{where}.capabilities")
+    weights = obj(path, model.get("open_weights"), f"{where}.open_weights")
     release = opt_str(model.get("release_date"))
     country = opt_str(creator.get("country"))
     base = {
@@ -105,7 +103,7 @@ def _model_rows(path: Path, model: Any, when: date, where: str,
         "snapshot_date": when,
         "model_key": slug,
         "model_name": opt_str(model.get("name")) or slug,
-        "index_version": index_version(when),
+        "index_version": version or index_version(when),
         "creator": opt_str(creator.get("name")),
         "creator_slug": opt_str(creator.get("slug")),
         "creator_country": country.upper() if country else None,
@@ -131,16 +129,22 @@ def _model_rows(path: Path, model: Any, when: date, where: str,
     return _index_rows(base, values, estimated)
 
 
+def _require_values(path: Path, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        raise InputError(path, "no model has an index value; nothing to import")
+
+
 def parse_page(path: Path, raw: bytes, snapshot_date: date | None = None) -> Parsed:
     data = load_json(path, raw)
     if not sniff_page(data):
         raise InputError(path, "not an Artificial Analysis llms.json ({meta, models: [...]})")
-    fetched = opt_str((data.get("meta") or {}).get("fetched_at"))
+    fetched = opt_str(obj(path, data.get("meta"), "meta").get("fetched_at"))
     when = snapshot_date or (parse_date(path, fetched, None, "meta.fetched_at") if fetched
                              else date_from_name(path))
     rows = []
     for index, model in enumerate(data["models"]):
         rows.extend(_model_rows(path, model, when, f"models[{index}]", "creator"))
+    _require_values(path, rows)
     return Parsed(path, PAGE_FORMAT, when, {"index_scores": rows}, raw,
                   notes={"models": len(data["models"])})
 
@@ -149,10 +153,13 @@ def parse_api(path: Path, raw: bytes, snapshot_date: date | None = None) -> Pars
     data = load_json(path, raw)
     if not sniff_api(data):
         raise InputError(path, "not an Artificial Analysis API response ({data: [...]})")
-    when = snapshot_date or datetime.now(UTC).date()
+    when = snapshot_date or date_from_name(path)
+    # The newer API states the index version; otherwise it follows from the date.
+    version = opt_str(data.get("intelligence_index_version"))
     rows = []
     for index, model in enumerate(data["data"]):
-        rows.extend(_model_rows(path, model, when, f"data[{index}]", "model_creator"))
+        rows.extend(_model_rows(path, model, when, f"data[{index}]", "model_creator", version))
+    _require_values(path, rows)
     return Parsed(path, API_FORMAT, when, {"index_scores": rows}, raw,
                   notes={"models": len(data["data"])})
 

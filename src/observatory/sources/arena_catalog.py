@@ -7,12 +7,12 @@ The intervals are bootstrap 2.5/97.5 percentiles; there is no vote count.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from observatory.errors import InputError
-from observatory.sources.base import DATE_IN_NAME, Parsed, load_json, opt_float, req_float
+from observatory.sources.base import Parsed, date_from_name, load_json, opt_float, req_float
 
 FORMAT = "arena-catalog"
 NAME_PATTERN = re.compile(r"leaderboard-([a-z]+?)(-style-control)?(?:_|\.json|$)")
@@ -39,12 +39,7 @@ def parse(path: Path, raw: bytes, snapshot_date: date | None = None) -> Parsed:
     data = load_json(path, raw)
     if not sniff(data):
         raise InputError(path, "not an arena-catalog board ({category: {model: {rating}}})")
-    if snapshot_date is None:
-        snapshot_date = (
-            date.fromisoformat("-".join(DATE_IN_NAME.search(path.name).groups()))
-            if DATE_IN_NAME.search(path.name)
-            else datetime.now(UTC).date()
-        )
+    snapshot_date = snapshot_date or date_from_name(path)
     board, style_control = board_from_name(path)
     rows = []
     for category, models in data.items():

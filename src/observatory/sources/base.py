@@ -135,7 +135,8 @@ def _data_rows(path: Path, reader: Iterator[list[str]],
 def date_from_name(path: Path) -> date:
     match = DATE_IN_NAME.search(path.name)
     if not match:
-        raise InputError(path, "no date (YYYY-MM-DD or YYYYMMDD) in the file name")
+        raise InputError(path, "no date (YYYY-MM-DD or YYYYMMDD) in the file name; "
+                               "give one with --date")
     try:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError as exc:
@@ -199,6 +200,15 @@ def opt_bool(path: Path, value: Any, row: int | None, name: str) -> bool | None:
     if text in ("false", "0", "no"):
         return False
     raise InputError(path, f"not true/false: {value!r}", row=row, field=name)
+
+
+def obj(path: Path, value: Any, where: str) -> dict[str, Any]:
+    """A JSON object field, ``{}`` when absent; anything else is bad input."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(path, f"expected an object, found {type(value).__name__}", field=where)
+    return value
 
 
 def opt_str(value: Any) -> str | None:

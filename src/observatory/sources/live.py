@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -45,8 +46,8 @@ class Fetched:
     fetched_on: date
 
 
-def _client(timeout: float) -> httpx.Client:
-    return httpx.Client(timeout=timeout, follow_redirects=True,
+def _client(timeout: float, follow_redirects: bool = True) -> httpx.Client:
+    return httpx.Client(timeout=timeout, follow_redirects=follow_redirects,
                         headers={"User-Agent": f"open-weights-observatory/{__version__}"})
 
 
@@ -61,7 +62,7 @@ def _wait_seconds(response: httpx.Response, attempt: int) -> float:
 
 
 def get(client: httpx.Client, url: str, headers: dict[str, str] | None = None,
-        sleep: callable = time.sleep) -> httpx.Response:
+        sleep: Callable[[float], None] = time.sleep) -> httpx.Response:
     """GET with retries on 429/5xx (honouring Retry-After) and on connection errors."""
     last = "no attempt made"
     for attempt in range(MAX_ATTEMPTS):
@@ -73,12 +74,15 @@ def get(client: httpx.Client, url: str, headers: dict[str, str] | None = None,
             last = str(exc) or type(exc).__name__
             if isinstance(exc, httpx.ConnectError):
                 break  # no route or no name resolution: retrying will not help
+        except httpx.HTTPError as exc:  # e.g. too many redirects: not worth retrying
+            last = str(exc) or type(exc).__name__
+            break
         else:
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response
             last = f"HTTP {response.status_code}"
             if response.status_code in (401, 403):
-                last += " (the API key was refused; check AA_API_KEY)"
+                last += " (access refused: check the API key, e.g. AA_API_KEY)"
             if response.status_code not in RETRY_STATUSES:
                 break
             if attempt + 1 < MAX_ATTEMPTS:
@@ -122,6 +126,7 @@ def aa_api_key() -> str:
 def fetch_aa(endpoints: Endpoints, api_key: str, timeout: float = 30.0,
              client: httpx.Client | None = None) -> list[Fetched]:
     url = f"{endpoints.aa}{AA_PATH}"
-    with client or _client(timeout) as http:
+    # No redirects: the key must never be sent on to another host.
+    with client or _client(timeout, follow_redirects=False) as http:
         response = get(http, url, headers={"x-api-key": api_key})
     return [Fetched("aa-llms-models.json", url, response.content, today())]

@@ -1,12 +1,21 @@
 """The DuckDB catalog over all snapshots, and the Ibis connection metric queries run on.
 
-The catalog is a cache: tables are rebuilt from the snapshots' Parquet files after each import,
-so deleting ``catalog.duckdb`` loses nothing (``observatory store rebuild`` makes it again).
+The catalog is a cache: its tables are built from the snapshots' Parquet files, into a temporary
+file renamed into place, and it records a fingerprint of the snapshots it was built from. A
+connection whose fingerprint no longer matches the store (a failed or concurrent rebuild, a
+snapshot added by hand) rebuilds it first, so queries never read a stale catalog. Deleting
+``catalog.duckdb`` loses nothing (``observatory store rebuild`` makes it again).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import uuid
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import ibis
@@ -16,47 +25,85 @@ from observatory.errors import StoreError
 from observatory.schema import TABLES
 from observatory.store.snapshots import Store
 
+SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
+                       ("snapshot_date", pa.date32()), ("imported_at", pa.string())])
 
-def rebuild(store: Store) -> dict[str, int]:
-    """(Re)build every catalog table from the snapshots; returns row counts."""
-    manifests = store.manifests()
+
+def fingerprint(manifests: list[dict[str, Any]]) -> str:
+    ids = sorted(m["snapshot_id"] for m in manifests)
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, source: pa.Table) -> None:
+    con.register("arrow_source", source)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM arrow_source").fetchall()
+    con.unregister("arrow_source")
+
+
+def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
     counts: dict[str, int] = {}
+    con = duckdb.connect(str(path))
     try:
-        con = duckdb.connect(str(store.catalog_path))
-    except duckdb.Error as exc:
-        raise StoreError(f"{store.catalog_path}: cannot open the catalog ({exc})") from exc
-    try:
-        con.execute("BEGIN TRANSACTION").fetchall()
         for name, schema in TABLES.items():
-            files = [
-                str(Path(m["_dir"]) / "tables" / f"{name}.parquet")
-                for m in manifests
-                if m["counts"].get(name)
-            ]
+            files = [str(Path(m["_dir"]) / "tables" / f"{name}.parquet")
+                     for m in manifests if m["counts"].get(name)]
             if files:
-                con.execute(
-                    f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet(?)", [files]
-                ).fetchall()
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
+                            [files]).fetchall()
             else:
-                con.register("empty_source", pa.Table.from_pylist([], schema=schema))
-                con.execute(
-                    f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM empty_source"
-                ).fetchall()
-                con.unregister("empty_source")
+                _create(con, name, pa.Table.from_pylist([], schema=schema))
             counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
-        con.execute("COMMIT")
-    except duckdb.Error as exc:
-        raise StoreError(f"{store.catalog_path}: cannot rebuild the catalog ({exc})") from exc
+        rows = [{"snapshot_id": m["snapshot_id"], "format": m["format"],
+                 "snapshot_date": m["snapshot_date"], "imported_at": m["imported_at"]}
+                for m in manifests]
+        for row in rows:
+            row["snapshot_date"] = date.fromisoformat(row["snapshot_date"])
+        _create(con, "snapshots", pa.Table.from_pylist(rows, schema=SNAPSHOTS))
+        _create(con, "catalog_info", pa.table({"fingerprint": [fingerprint(manifests)]}))
     finally:
         con.close()
     return counts
 
 
-def connect(store: Store) -> ibis.BaseBackend:
-    """An Ibis connection on the catalog (built on first use)."""
-    if not store.catalog_path.exists():
-        rebuild(store)
+def rebuild(store: Store) -> dict[str, int]:
+    """(Re)build every catalog table from the snapshots; returns row counts."""
+    manifests = store.manifests()
+    work = store.tmp_dir / f"catalog-{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
+    try:
+        counts = _build(work, manifests)
+        os.replace(work, store.catalog_path)
+    except (duckdb.Error, OSError) as exc:
+        raise StoreError(f"{store.catalog_path}: cannot rebuild the catalog ({exc}); the "
+                         "snapshots are safe, and the next query will try again") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            work.unlink()
+        with contextlib.suppress(OSError):
+            Path(f"{work}.wal").unlink()
+    return counts
+
+
+def _stored_fingerprint(con: ibis.BaseBackend) -> str | None:
+    try:
+        return str(con.table("catalog_info").to_pandas()["fingerprint"].iloc[0])
+    except Exception:  # an old or damaged catalog: rebuild it
+        return None
+
+
+def _open(store: Store) -> ibis.BaseBackend:
     try:
         return ibis.duckdb.connect(str(store.catalog_path), read_only=True)
     except Exception as exc:  # duckdb raises several types here
         raise StoreError(f"{store.catalog_path}: cannot open the catalog ({exc})") from exc
+
+
+def connect(store: Store) -> ibis.BaseBackend:
+    """An Ibis connection on a catalog that matches the snapshots on disk."""
+    current = fingerprint(store.manifests())
+    if store.catalog_path.exists():
+        con = _open(store)
+        if _stored_fingerprint(con) == current:
+            return con
+        con.disconnect()
+    rebuild(store)
+    return _open(store)

@@ -93,9 +93,7 @@ class Store:
             parsed.freeze()
         content_hash = parsed.content_hash
         if content_hash in known:
-            existing = known[content_hash]
-            return ImportResult(str(parsed.path), existing["format"], existing["snapshot_id"],
-                                existing["snapshot_date"], existing["counts"], duplicate=True)
+            return self._duplicate(parsed, known[content_hash])
         snapshot_id = parsed.snapshot_id
         day = parsed.snapshot_date.isoformat()
         final = self.snapshots_dir / parsed.format / f"{day}_{snapshot_id}"
@@ -106,6 +104,8 @@ class Store:
             os.rename(work, final)
         except OSError as exc:
             shutil.rmtree(work, ignore_errors=True)
+            if (final / "manifest.json").exists():  # a concurrent import of the same content won
+                return self._duplicate(parsed, json.loads((final / "manifest.json").read_text()))
             raise StoreError(f"cannot write snapshot {final}: {exc.strerror}") from exc
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
@@ -114,6 +114,11 @@ class Store:
         known[content_hash] = manifest
         return ImportResult(str(parsed.path), parsed.format, snapshot_id, day,
                             manifest["counts"], duplicate=False)
+
+    @staticmethod
+    def _duplicate(parsed: Parsed, existing: dict[str, Any]) -> ImportResult:
+        return ImportResult(str(parsed.path), existing["format"], existing["snapshot_id"],
+                            existing["snapshot_date"], existing["counts"], duplicate=True)
 
     def _build(self, work: Path, parsed: Parsed, snapshot_id: str, content_hash: str,
                query: dict[str, Any] | None) -> None:
@@ -136,7 +141,7 @@ class Store:
             "notes": parsed.notes,
             "method_version": METHOD_VERSION,
             "tool_version": __version__,
-            "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "imported_at": datetime.now(UTC).isoformat(timespec="microseconds"),
             "status": "complete",
         }
         # The manifest is written last: its presence marks the folder complete.
