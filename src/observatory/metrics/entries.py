@@ -29,7 +29,8 @@ SOURCE_PRIORITY = {
 AA_BOARD = "aa"
 COLUMNS = ["source", "board", "category", "style_control", "snapshot_date", "model_key",
            "model_name", "rating", "ci_low", "ci_high", "votes", "org_id", "org_name",
-           "country", "open_weights", "licence_class", "hf_id", "snapshot_id", "index_version"]
+           "country", "open_weights", "licence_class", "hf_id", "snapshot_id", "index_version",
+           "is_estimated"]
 ATTRIBUTED = ["org_id", "org_name", "country", "open_weights", "licence_class", "hf_id"]
 SEP = "\x1f"
 
@@ -122,7 +123,8 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
     # arena-catalog files carry only keys ("deepseek-r1"); show LMArena's display name instead.
     name = ibis.ifelse(joined.source == "arena-catalog",
                        joined.display_name.fill_null(joined.model_name), joined.model_name)
-    return joined.mutate(model_name=name, index_version=ibis.null("string")).select(COLUMNS)
+    return joined.mutate(model_name=name, index_version=ibis.null("string"),
+                         is_estimated=ibis.null("boolean")).select(COLUMNS)
 
 
 def latest_index_version(con: ibis.BaseBackend) -> str:

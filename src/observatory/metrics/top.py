@@ -27,7 +27,7 @@ def top(table: ir.Table, n: int = 10, when: date | None = None,
         raise EmptyResultError("no models on the selected board and date")
     frame["method_version"] = METHOD_VERSION
     return frame[[*BOARD_KEYS, "snapshot_date", "position", "model_name", "model_key", "org_name",
-                  "country", "rating", "ci_low", "ci_high", "votes", "open_weights",
+                  "country", "rating", "ci_low", "ci_high", "votes", "is_estimated", "open_weights",
                   "licence_class", "source", "snapshot_id", "method_version"]]
 
 

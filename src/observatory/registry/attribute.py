@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from observatory.registry.loader import Registry
+from observatory.sources.base import hf_id_from_url
 
 UNKNOWN_COUNTRY = "ZZ"  # the registry's code for "country not known": reported as unknown
 ATTRIBUTION_COLUMNS = ["org_id", "org_name", "country", "org_kind", "open_weights",
@@ -25,15 +26,6 @@ def _hf_namespace(value: object) -> str | None:
         value = value.split("huggingface.co/", 1)[1]
     parts = value.strip("/").split("/")
     return parts[0] if len(parts) >= 2 and parts[0] not in ("spaces", "datasets") else None
-
-
-def _hf_id(value: object) -> str | None:
-    if not isinstance(value, str) or "huggingface.co/" not in value:
-        return None
-    parts = value.split("huggingface.co/", 1)[1].strip("/").split("/")
-    if len(parts) < 2 or parts[0] in ("spaces", "datasets"):
-        return None
-    return f"{parts[0]}/{parts[1]}"
 
 
 def _yes_no(value: object) -> object:
@@ -92,8 +84,8 @@ def attribute_arena(models: pd.DataFrame, registry: Registry,
                             "url": pd.NA})
     org_label = _first(models["org_label"], meta["org_label"], pub["org_label"])
     licence_label = _first(models["licence_label"], meta["licence_label"], pub["licence_label"])
-    url_hf = models["url"].map(_hf_id) if "url" in models else pd.Series([None] * len(models))
-    hf_id = _first(fact_rows["hf_id"], meta["hf_id"], url_hf, pub["url"].map(_hf_id))
+    url_hf = models["url"].map(hf_id_from_url) if "url" in models else pd.Series([None] * len(models))
+    hf_id = _first(fact_rows["hf_id"], meta["hf_id"], url_hf, pub["url"].map(hf_id_from_url))
     arena_alias = _alias_map(registry, "arena")
     hf_alias = _alias_map(registry, "hf")
     from_label = org_label.str.lower().map(arena_alias)

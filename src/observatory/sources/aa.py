@@ -17,6 +17,7 @@ from observatory.sources.base import (
     Parsed,
     csv_rows,
     date_from_name,
+    hf_id_from_url,
     load_json,
     obj,
     opt_bool,
@@ -44,13 +45,6 @@ V4_FROM = date(2026, 1, 1)
 def index_version(snapshot_date: date) -> str:
     """The AA index version in force on a date (v4.0 from January 2026)."""
     return "v4" if snapshot_date >= V4_FROM else "pre-v4"
-
-
-def hf_id_from_url(url: str | None) -> str | None:
-    if not url or "huggingface.co/" not in url:
-        return None
-    parts = url.split("huggingface.co/", 1)[1].strip("/").split("/")
-    return "/".join(parts[:2]) if len(parts) >= 2 else None
 
 
 def sniff_page(data: Any) -> bool:

@@ -216,3 +216,13 @@ def opt_str(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def hf_id_from_url(url: object) -> str | None:
+    """``https://huggingface.co/org/name[/...]`` -> ``org/name`` (None for other links)."""
+    if not isinstance(url, str) or "huggingface.co/" not in url:
+        return None
+    parts = url.split("huggingface.co/", 1)[1].strip("/").split("/")
+    if len(parts) < 2 or parts[0] in ("spaces", "datasets"):
+        return None
+    return f"{parts[0]}/{parts[1]}"
