@@ -66,6 +66,13 @@ class Fmt(StrEnum):
 class Source(StrEnum):
     arena = "arena"
     aa = "aa"
+    hub = "hub"
+
+
+class Scope(StrEnum):
+    full = "full"
+    llm = "llm"
+    orgs = "orgs"
 
 
 class By(StrEnum):
@@ -161,23 +168,79 @@ def _print_report(report: ImportReport) -> None:
 @app.command()
 def update(
     source: Annotated[list[Source] | None, typer.Option(
-        "--source", help="arena (LMArena's published boards) and/or aa (Artificial Analysis; "
-        "needs AA_API_KEY). Default: both.")] = None,
+        "--source", help="arena (LMArena's published boards), aa (Artificial Analysis; needs "
+        "AA_API_KEY) and/or hub (Hugging Face Hub model metadata). Default: arena and aa.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+    scope: Annotated[Scope, typer.Option(
+        help="Hub: full (every model), llm (text-generation and image-text-to-text) or orgs "
+        "(the registry's organisations).")] = Scope.full,
+    min_downloads: Annotated[int | None, typer.Option(
+        help="Hub: keep models with at least this many downloads (last 30 days).")] = None,
+    min_likes: Annotated[int | None, typer.Option(help="Hub: keep models with this many likes.")]
+    = None,
+    enrich: Annotated[int, typer.Option(
+        help="Hub: read config.json and safetensors of the N most-downloaded models "
+        "(parameters, experts, architecture).")] = 0,
+    page_size: Annotated[int, typer.Option(min=1, max=1000, help="Hub: models per page.")] = 1000,
+    endpoint: Annotated[str | None, typer.Option(
+        help="Hub base URL (default: $OBSERVATORY_HUB_URL, $HF_ENDPOINT or huggingface.co).")]
+    = None,
 ) -> None:
-    """Fetch the current published boards and store them as today's snapshots.
+    """Fetch the current published boards (and Hub metadata) as today's snapshots.
 
-    Base URLs: OBSERVATORY_ARENA_URL and OBSERVATORY_AA_URL override the public endpoints.
+    Base URLs: OBSERVATORY_ARENA_URL, OBSERVATORY_AA_URL and OBSERVATORY_HUB_URL override the
+    public endpoints. The Hub collection checkpoints after every page: if it is interrupted, run
+    the same command again to resume. HF_TOKEN is used when set and never written anywhere.
     """
     from observatory.update import update_sources
 
     obs = Observatory()
-    failures = update_sources(obs, [s.value for s in (source or list(Source))], timeout,
+    chosen = [s.value for s in (source or [Source.arena, Source.aa])]
+    failures = update_sources(obs, [s for s in chosen if s != "hub"], timeout,
                               report=_print_report, note=err.print)
+    if "hub" in chosen:
+        from observatory.hub_collect import HubOptions
+
+        options = HubOptions(scope=scope.value, min_downloads=min_downloads, min_likes=min_likes,
+                             enrich=enrich, page_size=page_size, timeout=timeout,
+                             endpoint=endpoint or "")
+        try:
+            _collect_hub(obs, options)
+        except ObservatoryError as exc:
+            failures.append(f"hub: {exc} (run the same command again to resume)")
     if failures:
         for line in failures[:-1]:
             err.print(f"error: {line}")
         raise ObservatoryError(failures[-1])
+
+
+def _collect_hub(obs: Observatory, options: object) -> None:
+    from rich.progress import TimeRemainingColumn
+
+    from observatory.hub_collect import collect_hub, expected_models
+
+    total = expected_models(obs, options)
+    columns = [TextColumn("[bold]hub"), BarColumn(), TextColumn("{task.completed:,} models"),
+               TextColumn("{task.fields[rate]:,.0f}/s"), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=total, rate=0.0)
+
+        def advance(state: dict) -> None:
+            speed = bar.tasks[0].speed or 0.0
+            bar.update(task, completed=state["models"] + state.get("enriched", 0), rate=speed)
+
+        result, run = collect_hub(obs, options, advance)
+    state = run.state
+    verb = "already in the store" if result.duplicate else "imported"
+    out.print(f"{verb}: hub snapshot {result.snapshot_id} ({result.snapshot_date}): "
+              f"{result.counts['hub_models']:,} models from {state['pages']:,} pages"
+              + (" (resumed)" if state.get("resumed") else ""))
+    malformed = sum(state["malformed"].values())
+    issues = sum(state["issues"]["counts"].values())
+    if malformed or issues:
+        err.print(f"{malformed:,} malformed record(s) skipped, {issues:,} field issue(s) nulled; "
+                  "details in the snapshot's manifest.json")
 
 
 @app.command()

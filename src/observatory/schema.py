@@ -83,9 +83,41 @@ INDEX_SCORES = pa.schema(
     ]
 )
 
+# One row per Hub model per snapshot (Hub API records, the model-tree files, the Open LLM
+# Leaderboard's Hub columns). Unknown API fields are kept as JSON in ``extra``.
+HUB_MODELS = pa.schema(
+    [
+        ("source", pa.string()),
+        ("snapshot_date", pa.date32()),
+        ("model_id", pa.string()),
+        ("author", pa.string()),
+        ("created_at", pa.timestamp("s", tz="UTC")),
+        ("last_modified", pa.timestamp("s", tz="UTC")),
+        ("likes", pa.int64()),
+        ("downloads_30d", pa.int64()),
+        ("downloads_all_time", pa.int64()),
+        ("pipeline_tag", pa.string()),
+        ("library_name", pa.string()),
+        ("licence", pa.string()),  # the licence id from card data or a license: tag
+        ("gated", pa.string()),  # false | auto | manual
+        ("params_total", pa.int64()),
+        ("params_active", pa.int64()),
+        ("architecture", pa.string()),  # first entry of config.architectures
+        ("model_type", pa.string()),
+        ("num_experts", pa.int64()),
+        ("experts_per_token", pa.int64()),
+        ("tags", pa.list_(pa.string())),
+        ("base_models", pa.list_(pa.string())),  # declared bases (card data or tags)
+        ("base_relation", pa.string()),  # finetune | adapter | merge | quantized | unknown
+        ("extra", pa.string()),  # JSON object of fields this version does not read
+        ("snapshot_id", pa.string()),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "board_entries": BOARD_ENTRIES,
     "board_models": BOARD_MODELS,
     "board_maxima": BOARD_MAXIMA,
     "index_scores": INDEX_SCORES,
+    "hub_models": HUB_MODELS,
 }

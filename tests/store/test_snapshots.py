@@ -329,7 +329,7 @@ def test_rebuild_after_deleting_the_catalog_gives_the_same_counts(
     assert len(report.imported) == 5
 
     expected = parquet_totals(isolated_home)
-    assert all(expected.values())  # every table has rows
+    assert all(v for k, v in expected.items() if k != "hub_models")  # every board table has rows
     from_manifests = dict.fromkeys(TABLES, 0)
     for manifest in obs.store.manifests():
         for table, rows in manifest["counts"].items():

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from observatory.errors import InputError, UnknownFormatError
-from observatory.sources import aa, arena_catalog, hf_space, lmarena_csv
+from observatory.sources import aa, arena_catalog, hf_space, lmarena_csv, modeltree, openllm
 from observatory.sources.base import Parsed, column_names, csv_header, load_json, read_bytes
 
 Parser = Callable[[Path, bytes, date | None], Parsed]
@@ -26,6 +26,10 @@ PARSERS: dict[str, Parser] = {
     aa.PAGE_FORMAT: aa.parse_page,
     aa.CSV_FORMAT: aa.parse_csv,
     aa.API_FORMAT: aa.parse_api,
+    openllm.V1: openllm.parse_v1,
+    openllm.V2: openllm.parse_v2,
+    openllm.FLAT: openllm.parse_flat,
+    modeltree.FORMAT: modeltree.parse,
 }
 
 # Columns that identify each CSV format; used to name what is missing from a near match.
@@ -33,6 +37,10 @@ CSV_SIGNATURES: dict[str, set[str]] = {
     lmarena_csv.FORMAT: lmarena_csv.signature(),
     hf_space.TABLE_FORMAT: hf_space.table_signature(),
     aa.CSV_FORMAT: aa.csv_signature(),
+    openllm.V1: openllm.signature(openllm.V1),
+    openllm.V2: openllm.signature(openllm.V2),
+    openllm.FLAT: openllm.signature(openllm.FLAT),
+    modeltree.FORMAT: modeltree.signature(),
 }
 NEAR_MATCH = 0.5
 DATA_SUFFIXES = {".csv", ".json"}
@@ -56,6 +64,10 @@ def _detect_csv(path: Path, raw: bytes) -> str:
         return hf_space.TABLE_FORMAT
     if aa.sniff_csv(header):
         return aa.CSV_FORMAT
+    if (leaderboard := openllm.sniff(header)) is not None:
+        return leaderboard
+    if modeltree.sniff(header):
+        return modeltree.FORMAT
     present = set(header)
     best, overlap = max(
         ((name, len(sig & present) / len(sig)) for name, sig in CSV_SIGNATURES.items()),

@@ -25,12 +25,15 @@ from observatory.errors import StoreError
 from observatory.schema import TABLES
 from observatory.store.snapshots import Store
 
+# Big tables are views over their Parquet files rather than copies in the catalog.
+VIEWS = {"hub_models"}
 SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
                        ("snapshot_date", pa.date32()), ("imported_at", pa.string())])
 
 
 def fingerprint(manifests: list[dict[str, Any]]) -> str:
-    ids = sorted(m["snapshot_id"] for m in manifests)
+    # Paths matter too: views point at files, so a moved data home needs a rebuild.
+    ids = sorted(f"{m['snapshot_id']} {m['_dir']}" for m in manifests)
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()
 
 
@@ -47,7 +50,10 @@ def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
         for name, schema in TABLES.items():
             files = [str(Path(m["_dir"]) / "tables" / f"{name}.parquet")
                      for m in manifests if m["counts"].get(name)]
-            if files:
+            if files and name in VIEWS:
+                listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}])")
+            elif files:
                 con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
                             [files]).fetchall()
             else:

@@ -115,6 +115,32 @@ class Store:
         return ImportResult(str(parsed.path), parsed.format, snapshot_id, day,
                             manifest["counts"], duplicate=False)
 
+    def adopt(self, prepared: Path, manifest: dict[str, Any],
+              known: dict[str, dict[str, Any]] | None = None) -> ImportResult:
+        """Move a folder of prepared tables (``<name>.parquet``) in as a snapshot."""
+        known = self.known_hashes() if known is None else known
+        day, snapshot_id = manifest["snapshot_date"], manifest["snapshot_id"]
+        result = ImportResult(manifest["origin"], manifest["format"], snapshot_id, day,
+                              manifest["counts"], duplicate=True)
+        if manifest["content_hash"] in known:
+            return result
+        final = self.snapshots_dir / manifest["format"] / f"{day}_{snapshot_id}"
+        work = self.tmp_dir / f"{snapshot_id}-{uuid.uuid4().hex[:8]}"
+        try:
+            (work / "raw").mkdir(parents=True)
+            shutil.move(str(prepared), work / "tables")
+            (work / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(work, final)
+        except OSError as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            if (final / "manifest.json").exists():
+                return result
+            raise StoreError(f"cannot write snapshot {final}: {exc.strerror}") from exc
+        known[manifest["content_hash"]] = manifest
+        return ImportResult(manifest["origin"], manifest["format"], snapshot_id, day,
+                            manifest["counts"], duplicate=False)
+
     @staticmethod
     def _duplicate(parsed: Parsed, existing: dict[str, Any]) -> ImportResult:
         return ImportResult(str(parsed.path), existing["format"], existing["snapshot_id"],

@@ -1,0 +1,146 @@
+"""The Hub collection job: list models page by page into a checkpointed run, enrich the top
+models with their config, then finalize one snapshot. Re-running the same command resumes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from observatory.api import Observatory
+from observatory.sources import hub
+from observatory.sources.hub_records import Issues, MalformedRecord, to_row
+from observatory.store.hub_runs import HubRun
+from observatory.store.snapshots import ImportResult
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+ENRICH_BATCH = 100
+
+
+@dataclass(frozen=True)
+class HubOptions:
+    scope: str = "full"
+    min_downloads: int | None = None
+    min_likes: int | None = None
+    enrich: int = 0
+    page_size: int = 1000
+    timeout: float = 60.0
+    endpoint: str = ""
+
+    def resolved_endpoint(self) -> str:
+        return (self.endpoint or os.environ.get("OBSERVATORY_HUB_URL")
+                or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+    def query(self, namespaces: list[str]) -> dict[str, Any]:
+        return {"endpoint": self.resolved_endpoint(), "scope": self.scope,
+                "expand": list(hub.EXPAND), "page_size": self.page_size,
+                "min_downloads": self.min_downloads, "min_likes": self.min_likes,
+                "enrich": self.enrich,
+                "namespaces": len(namespaces) if self.scope == "orgs" else None}
+
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+def _keep(row: dict[str, Any], options: HubOptions) -> bool:
+    if options.min_downloads is not None and (row["downloads_30d"] or 0) < options.min_downloads:
+        return False
+    return not (options.min_likes is not None and (row["likes"] or 0) < options.min_likes)
+
+
+def _rows(items: list[Any], run: HubRun, issues: Issues,
+          options: HubOptions) -> list[dict[str, Any]]:
+    rows = []
+    malformed: dict[str, int] = run.state["malformed"]
+    for item in items:
+        try:
+            row = to_row(item, run.snapshot_date, hub.FORMAT_NAME, issues)
+        except MalformedRecord as exc:
+            malformed[str(exc)] = malformed.get(str(exc), 0) + 1
+            continue
+        if _keep(row, options):
+            rows.append(row)
+        else:
+            run.state["skipped_below_threshold"] += 1
+    return rows
+
+
+def _list(run: HubRun, options: HubOptions, namespaces: list[str], pacer: hub.Pacer,
+          progress: Progress) -> None:
+    sort = "downloads" if options.min_downloads else ("likes" if options.min_likes else None)
+    todo = hub.listings(options.scope, namespaces, options.page_size, sort)
+    issues = Issues(dict(run.state["issues"]["counts"]), dict(run.state["issues"]["examples"]))
+    endpoint = options.resolved_endpoint()
+    while run.state["listing"] < len(todo):
+        listing = run.state["listing"]
+        url = run.state["next_url"] or todo[listing].url(endpoint)
+        page = hub.fetch_page(url, pacer, options.timeout)
+        rows = _rows(page.items, run, issues, options)
+        run.write_page(rows, listing, run.state["pages"])
+        run.state["pages"] += 1
+        run.state["models"] += len(rows)
+        run.state["next_url"] = page.next_url
+        # Sorted by the threshold's field: once a whole page is below it, the rest is too.
+        below = sort is not None and page.items and not rows
+        if page.next_url is None or below:
+            run.state["listing"] += 1
+            run.state["next_url"] = None
+        run.state["issues"] = issues.as_dict()
+        run.state["retries"] = pacer.retries
+        run.save()
+        progress(run.state)
+    run.state["listing_done"] = True
+    run.save()
+
+
+def _enrich(run: HubRun, options: HubOptions, pacer: hub.Pacer, progress: Progress) -> None:
+    from observatory.sources.hub_config import enrichment_row
+
+    targets = run.top_models(options.enrich)
+    endpoint = options.resolved_endpoint()
+    done = run.state["enriched"]
+    while done < len(targets):
+        batch = targets[done:done + ENRICH_BATCH]
+        rows = [enrichment_row(model_id, hub.model_info(endpoint, model_id, pacer, options.timeout),
+                               hub.config_json(endpoint, model_id, pacer, options.timeout))
+                for model_id in batch]
+        run.write_enrichment(rows, done // ENRICH_BATCH)
+        done += len(batch)
+        run.state["enriched"] = done
+        run.save()
+        progress(run.state)
+
+
+def expected_models(obs: Observatory, options: HubOptions) -> int | None:
+    """For the ETA: the model count of the latest earlier snapshot of the same query."""
+    aliases = obs.registry.aliases
+    query = options.query(list(aliases.loc[aliases["kind"] == "hf", "alias"]))
+    earlier = [m for m in obs.store.manifests()
+               if m.get("format") == hub.FORMAT_NAME and m.get("query") == query]
+    if not earlier:
+        return None
+    return max(earlier, key=lambda m: m["snapshot_date"])["counts"].get("hub_models")
+
+
+def collect_hub(obs: Observatory, options: HubOptions, progress: Progress,
+                namespaces: list[str] | None = None) -> tuple[ImportResult, HubRun]:
+    """Collect (or resume) one Hub snapshot and store it."""
+    if namespaces is None:
+        aliases = obs.registry.aliases
+        namespaces = list(aliases.loc[aliases["kind"] == "hf", "alias"])
+    today = datetime.now(UTC).date()
+    run = HubRun.open(obs.store, options.query(namespaces), today)
+    run.state["resumed"] = run.resumed
+    pacer = hub.Pacer()
+    if not run.state["listing_done"]:
+        _list(run, options, namespaces, pacer, progress)
+    if options.enrich:
+        _enrich(run, options, pacer, progress)
+    result = run.finalize(obs.store)
+    from observatory.store import catalog
+
+    if not result.duplicate:
+        catalog.rebuild(obs.store)
+    return result, run
