@@ -25,7 +25,7 @@ def test_shipped_registry_is_valid(tmp_path: Path) -> None:
     registry = load_registry(tmp_path)
     assert registry.organisations["org_id"].is_unique
     assert set(registry.aliases["kind"]) == {"hf", "arena", "aa"}
-    assert len(registry.sources) == 5
+    assert len(registry.sources) == 6
 
 
 def test_labels_attribute_org_country_and_licence(tmp_path: Path) -> None:

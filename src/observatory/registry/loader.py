@@ -7,6 +7,7 @@ added. The override directory is ``$OBSERVATORY_REGISTRY`` or ``<data home>/regi
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,6 +31,7 @@ FILES: dict[str, tuple[list[str], list[str]]] = {
                          ["key"]),
     "model_facts.csv": (["model_key", "org_id", "open_weights", "licence_class", "hf_id",
                          "reason"], ["key"]),
+    "families.csv": (["pattern", "family", "org_id", "evidence"], ["family", "pattern"]),
 }
 
 
@@ -40,6 +42,7 @@ class Registry:
     licences: pd.DataFrame
     arena_models: pd.DataFrame
     model_facts: pd.DataFrame
+    families: pd.DataFrame  # regular expressions (case-insensitive) on model ids -> family
     sources: tuple[str, ...]  # files read, shipped first
 
 
@@ -90,10 +93,15 @@ def _validate(reg: Registry) -> None:
         if row["kind"] not in KINDS:
             raise _bad(row, "kind", f"{row['kind']!r} is not one of {sorted(KINDS)}")
     known = set(orgs["org_id"])
-    for frame in (reg.aliases, reg.model_facts):
+    for frame in (reg.aliases, reg.model_facts, reg.families):
         for _, row in frame.iterrows():
             if row["org_id"] and row["org_id"] not in known:
                 raise _bad(row, "org_id", f"unknown organisation {row['org_id']!r}")
+    for _, row in reg.families.iterrows():
+        try:
+            re.compile(row["pattern"])
+        except re.error as exc:
+            raise _bad(row, "pattern", f"not a regular expression ({exc})") from exc
     for _, row in reg.aliases.iterrows():
         if row["kind"] not in ALIAS_KINDS:
             raise _bad(row, "kind", f"{row['kind']!r} is not one of {sorted(ALIAS_KINDS)}")
@@ -127,6 +135,7 @@ def load_registry(user_dir: Path | None = None) -> Registry:
         licences=frames["licences.csv"],
         arena_models=frames["arena_models.csv"],
         model_facts=frames["model_facts.csv"],
+        families=frames["families.csv"],
         sources=tuple(sources),
     )
     _validate(registry)

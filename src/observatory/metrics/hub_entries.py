@@ -1,0 +1,70 @@
+"""Hub model rows with their organisation, country, family and licence class attached.
+
+Everything stays an Ibis expression so the adoption metrics run on any backend at full-Hub
+scale: the namespace -> organisation map and the licence map are small joined tables, and the
+family rules become one CASE expression over regular expressions.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from observatory.registry.attribute import UNKNOWN_COUNTRY
+from observatory.registry.loader import Registry
+
+GGUF_TAGS = ("gguf",)
+
+
+def namespace_table(registry: Registry) -> pd.DataFrame:
+    aliases = registry.aliases[registry.aliases["kind"] == "hf"][["alias", "org_id"]]
+    orgs = registry.organisations[["org_id", "name", "country"]]
+    table = aliases.merge(orgs, on="org_id", how="left").rename(
+        columns={"alias": "namespace", "name": "org_name"})
+    table["country"] = table["country"].replace(UNKNOWN_COUNTRY, None)
+    return table.drop_duplicates("namespace")
+
+
+def licence_table(registry: Registry) -> pd.DataFrame:
+    licences = registry.licences[["label_key", "licence_class"]].rename(
+        columns={"label_key": "licence_key"})
+    return licences.drop_duplicates("licence_key")
+
+
+def family_expr(registry: Registry, model_id: ir.StringValue, first_base: ir.StringValue) -> ir.Value:
+    """The first family rule matching the model id, else its first declared base's id."""
+    cases = []
+    for row in registry.families.itertuples():
+        pattern = f"(?i){row.pattern}"
+        cases.append((model_id.re_search(pattern), row.family))
+    for row in registry.families.itertuples():
+        pattern = f"(?i){row.pattern}"
+        cases.append((first_base.fill_null("").re_search(pattern), row.family))
+    return ibis.cases(*cases, else_=ibis.null("string"))
+
+
+def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = None) -> ir.Table:
+    """Every ``hub_models`` row with namespace, org_id, org_name, country, family,
+    licence_class, is_gguf and is_moe."""
+    models = con.table("hub_models")
+    if source is not None:
+        models = models.filter(models.source == source)
+    namespaces = ibis.memtable(namespace_table(registry))
+    licences = ibis.memtable(licence_table(registry))
+    models = models.mutate(
+        namespace=models.model_id.split("/")[0],
+        licence_key=models.licence.lower(),
+        first_base=models.base_models[0],
+    )
+    joined = models.left_join(namespaces, "namespace").drop("namespace_right")
+    joined = joined.left_join(licences, "licence_key").drop("licence_key_right")
+    return joined.mutate(
+        family=family_expr(registry, joined.model_id, joined.first_base),
+        licence_class=joined.licence_class.fill_null("unknown"),
+        # The Open LLM Leaderboard lists only text-generation models and states no pipeline.
+        pipeline_tag=ibis.ifelse(joined.pipeline_tag.isnull() & joined.source.startswith("open-llm"),
+                                 "text-generation", joined.pipeline_tag),
+        is_gguf=joined.tags.contains("gguf") | (joined.library_name == "gguf"),
+        is_moe=joined.num_experts.fill_null(1) > 1,
+    )
