@@ -1,0 +1,133 @@
+"""Q6/Q7: downloads by family, organisation or country over time, when one passed another,
+download shares over a window (with the EOI-style first-year variant) and concentration.
+
+Downloader country is not public: "share by country" is the share of downloads OF models
+made BY developers in each country.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from observatory import METHOD_VERSION
+from observatory.errors import EmptyResultError
+
+GROUPS = {"family": "family", "org": "org_id", "country": "country"}
+YEAR = timedelta(days=365)
+
+
+def downloads_over_time(entries: ir.Table, by: str = "family") -> pd.DataFrame:
+    """Per snapshot date and group: all-time (cumulative) and 30-day downloads, model count."""
+    group = GROUPS[by]
+    table = entries.filter(entries[group].notnull())
+    frame = (
+        table.group_by(["snapshot_date", group])
+        .agg(downloads_all_time=table.downloads_all_time.sum(),
+             downloads_30d=table.downloads_30d.sum(), models=table.count(),
+             gguf_models=table.is_gguf.cast("int64").sum())
+        .order_by(["snapshot_date", ibis.desc("downloads_all_time")])
+        .to_pandas()
+    )
+    if frame.empty:
+        raise EmptyResultError("no Hub downloads in the store")
+    frame["method_version"] = METHOD_VERSION
+    return frame
+
+
+def crossings(frame: pd.DataFrame, by: str = "family",
+              measure: str = "downloads_all_time") -> pd.DataFrame:
+    """Dates one group passed another: the last date it was behind and the first it was ahead."""
+    group = GROUPS[by]
+    wide = frame.pivot_table(index="snapshot_date", columns=group, values=measure,
+                             aggfunc="sum").sort_index()
+    top = wide.iloc[-1].sort_values(ascending=False).index[:8]
+    found = []
+    for a in top:
+        for b in top:
+            if a == b:
+                continue
+            ahead = (wide[a] > wide[b]).astype("boolean")
+            both = wide[a].notna() & wide[b].notna()
+            dates = list(wide.index[both])
+            for before, after in itertools.pairwise(dates):
+                if not ahead[before] and ahead[after]:
+                    found.append({"group": a, "passed": b, "last_date_behind": before,
+                                  "first_date_ahead": after, "measure": measure,
+                                  "value_after": wide.at[after, a],
+                                  "passed_value_after": wide.at[after, b]})
+    return pd.DataFrame(found, columns=["group", "passed", "last_date_behind", "first_date_ahead",
+                                        "measure", "value_after", "passed_value_after"])
+
+
+def _snapshot_at(entries: ir.Table, when: date) -> date:
+    dates = entries.filter(entries.snapshot_date <= when).snapshot_date.max().to_pandas()
+    if dates is None or pd.isna(dates):
+        raise EmptyResultError(f"no Hub snapshot on or before {when}")
+    return pd.Timestamp(dates).date()
+
+
+def download_share(entries: ir.Table, start: date, end: date, by: str = "country",
+                   first_year_only: bool = False) -> pd.DataFrame:
+    """Share of downloads in [start, end] by group, from all-time counts at both ends.
+
+    A model's downloads in the window are its all-time count at the last snapshot on or before
+    ``end`` minus that at the last snapshot on or before ``start`` (0 if it did not exist).
+    ``first_year_only`` (the EOI-style variant) keeps only the part of the window within a year
+    of the model's creation, assuming its window downloads were spread evenly over the days it
+    existed in the window.
+    """
+    group = GROUPS[by]
+    first, last = _snapshot_at(entries, start), _snapshot_at(entries, end)
+    if first == last:
+        raise EmptyResultError(f"one snapshot covers both ends of {start}..{end}; need two")
+    at_start = entries.filter(entries.snapshot_date == first).select(
+        "model_id", start_count=entries.downloads_all_time)
+    at_end = entries.filter(entries.snapshot_date == last)
+    joined = at_end.left_join(at_start, "model_id").drop("model_id_right")
+    window = (joined.downloads_all_time.fill_null(0) - joined.start_count.fill_null(0)).clip(lower=0)
+    table = joined.mutate(window_downloads=window, group=joined[group].fill_null("(unknown)"))
+    if first_year_only:
+        created = table.created_at.cast("date").fill_null(first)
+        begin = ibis.greatest(created, ibis.literal(first))
+        span = (ibis.literal(last) - begin).cast("int64")
+        year_end = ibis.least(created + ibis.interval(days=365), ibis.literal(last))
+        young = (year_end - begin).cast("int64")
+        fraction = ibis.ifelse(span > 0, young.clip(lower=0) / span, 0.0)
+        table = table.mutate(window_downloads=table.window_downloads * fraction)
+    grouped = table.group_by("group").agg(downloads=table.window_downloads.sum(),
+                                          models=table.count()).to_pandas()
+    total = grouped["downloads"].sum()
+    if total <= 0:
+        raise EmptyResultError(f"no downloads between {first} and {last}")
+    grouped["share"] = grouped["downloads"] / total
+    grouped = grouped.sort_values("share", ascending=False).rename(columns={"group": group})
+    grouped["hhi"] = float((grouped["share"] ** 2).sum())
+    grouped["window_start"], grouped["window_end"] = first, last
+    grouped["variant"] = "first-year (EOI)" if first_year_only else "all downloads"
+    grouped["method_version"] = METHOD_VERSION
+    return grouped.reset_index(drop=True)
+
+
+def artefacts(entries: ir.Table) -> pd.DataFrame:
+    """Counts that should not be read at face value, flagged per model and date (not hidden):
+    all-time downloads that decrease, 30-day counts that drop to zero, GGUF repositories (whose
+    many files inflate download counts)."""
+    window = ibis.window(group_by="model_id", order_by="snapshot_date")
+    table = entries.mutate(prev_all_time=entries.downloads_all_time.lag().over(window),
+                           prev_30d=entries.downloads_30d.lag().over(window))
+    flags = table.mutate(
+        all_time_decreased=table.downloads_all_time < table.prev_all_time,
+        dropped_to_zero=(table.prev_30d > 0) & (table.downloads_30d == 0),
+    )
+    flagged = flags.filter(flags.all_time_decreased.fill_null(False)
+                           | flags.dropped_to_zero.fill_null(False) | flags.is_gguf)
+    return (flagged.group_by("snapshot_date")
+            .agg(all_time_decreased=flagged.all_time_decreased.fill_null(False).cast("int64").sum(),
+                 dropped_to_zero=flagged.dropped_to_zero.fill_null(False).cast("int64").sum(),
+                 gguf=flagged.is_gguf.cast("int64").sum())
+            .order_by("snapshot_date").to_pandas())
