@@ -128,6 +128,52 @@ class Observatory:
                        sel: Selection | None = None) -> pd.DataFrame:
         return top_mod.top_by_country(self.top(n, as_of, open_weights_only, sel))
 
+    # --- Hub adoption ---------------------------------------------------------------------
+    def hub_entries(self, source: str | None = None) -> ibis.Table:
+        from observatory.metrics.hub_entries import hub_entries
+
+        return hub_entries(self.connection(), self.registry, source)
+
+    def likes(self, as_of: date | None = None, earlier: date | None = None,
+              pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
+        from observatory.metrics import likes
+
+        if earlier is None:
+            return likes.most_liked(self.hub_entries(), as_of, pipeline_tag)
+        return likes.likes_then_and_now(self.hub_entries(), as_of, earlier, pipeline_tag)
+
+    def downloads(self, by: str = "family") -> pd.DataFrame:
+        from observatory.metrics.adoption import downloads_over_time
+
+        return downloads_over_time(self.hub_entries("hub-api"), by)
+
+    def download_crossings(self, by: str = "family") -> pd.DataFrame:
+        from observatory.metrics.adoption import crossings
+
+        return crossings(self.downloads(by), by)
+
+    def share(self, start: date, end: date, by: str = "country",
+              first_year_only: bool = False) -> pd.DataFrame:
+        from observatory.metrics.adoption import download_share
+
+        return download_share(self.hub_entries("hub-api"), start, end, by, first_year_only)
+
+    def download_artefacts(self) -> pd.DataFrame:
+        from observatory.metrics.adoption import artefacts
+
+        return artefacts(self.hub_entries("hub-api"))
+
+    def licences(self, by: str = "org", period: str = "quarter",
+                 org: str | None = None) -> pd.DataFrame:
+        from observatory.metrics.licences import licence_mix
+
+        return licence_mix(self.hub_entries(), by, period, org)
+
+    def architecture(self, period: str = "year", by: str = "country") -> pd.DataFrame:
+        from observatory.metrics.architecture import architecture_trend
+
+        return architecture_trend(self.hub_entries(), period, by)
+
     def unknowns(self) -> pd.DataFrame:
         return unknowns_mod.unknowns(self.connection(), self.registry)
 

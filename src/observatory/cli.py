@@ -345,11 +345,17 @@ class ChartKind(StrEnum):
     leaders = "leaders"
     gap = "gap"
     top = "top"
+    likes = "likes"
+    downloads = "downloads"
+    share = "share"
+    licences = "licences"
+    architecture = "architecture"
 
 
 @app.command()
 def chart(
-    kind: Annotated[ChartKind, typer.Argument(help="leaders (timeline), gap or top.")],
+    kind: Annotated[ChartKind, typer.Argument(
+        help="leaders (timeline), gap, top, likes, downloads, share, licences, architecture.")],
     out_path: Annotated[Path, typer.Option("--out", help="FILE.png, .svg, .html or .json")],
     n: Annotated[int, typer.Option("--n", min=1, help="For 'top'.")] = 10,
     as_of: AsOfOpt = None,
@@ -357,11 +363,15 @@ def chart(
     category: CategoryOpt = "full",
     style_control: StyleOpt = False,
     index_version: VersionOpt = None,
+    window: Annotated[str | None, typer.Option(help="For 'share': START:END.")] = None,
+    org: Annotated[str | None, typer.Option(help="For 'licences': one organisation.")] = None,
 ) -> None:
     """Draw a chart (Altair). HTML files embed Vega and open offline."""
     obs = Observatory()
     sel = _selection(board, category, style_control, index_version)
-    if kind == ChartKind.leaders:
+    if kind in HUB_CHARTS:
+        figure = _hub_chart(obs, kind, _date(as_of), window, org)
+    elif kind == ChartKind.leaders:
         figure = charts.leaders_chart(obs.timeline(sel),
                                       f"Best open-weight model — {_describe(sel)}")
     elif kind == ChartKind.gap:
@@ -370,6 +380,144 @@ def chart(
         figure = charts.top_chart(obs.top(n, _date(as_of), True, sel),
                                   f"Top {n} open-weight models — {_describe(sel)}")
     out.print(f"wrote {charts.save(figure, out_path)}")
+
+
+class Group(StrEnum):
+    family = "family"
+    org = "org"
+    country = "country"
+
+
+class Period(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command()
+def likes(
+    as_of: AsOfOpt = None,
+    earlier: Annotated[str | None, typer.Option(
+        help="Show the table at this earlier date beside it (YYYY-MM-DD).")] = None,
+    pipeline_tag: Annotated[str, typer.Option(
+        help="Hub pipeline tag ('any' for all).")] = "text-generation",
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q5: the most-liked model of each organisation on the Hub at a date (and earlier)."""
+    frame = Observatory().likes(_date(as_of), _date(earlier, "--earlier"),
+                                None if pipeline_tag == "any" else pipeline_tag)
+    render(frame, fmt.value, out, "Most-liked model per organisation",
+           ["org_id", "country", "model_id", "likes", "snapshot_date", "earlier_model_id",
+            "earlier_likes", "earlier_date"])
+
+
+@app.command()
+def downloads(
+    by: Annotated[Group, typer.Option(help="family, org or country.")] = Group.family,
+    crossings: Annotated[bool, typer.Option(
+        "--crossings", help="Only the dates one group passed another.")] = False,
+    artefacts: Annotated[bool, typer.Option(
+        "--artefacts", help="Counts flagged per date: all-time downloads that decreased, "
+        "30-day counts that dropped to zero, GGUF repositories.")] = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q6: cumulative (all-time) and 30-day downloads per group over the Hub snapshots.
+
+    Downloader country is not public: by country means downloads OF models made BY
+    developers in each country.
+    """
+    obs = Observatory()
+    if artefacts:
+        render(obs.download_artefacts(), fmt.value, out, "Download artefacts (flagged, not hidden)")
+    elif crossings:
+        render(obs.download_crossings(by.value), fmt.value, out, f"Crossings by {by.value}")
+    else:
+        render(obs.downloads(by.value), fmt.value, out, f"Downloads by {by.value}")
+
+
+@app.command()
+def share(
+    window: Annotated[str, typer.Option(help="START:END, e.g. 2024-08-01:2025-08-01.")],
+    by: Annotated[Group, typer.Option(help="country, org or family.")] = Group.country,
+    first_year: Annotated[bool, typer.Option(
+        "--first-year", help="EOI-style: count only downloads within a year of each model's "
+        "creation.")] = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q7: share of Hub downloads by developer country over a window, with concentration (HHI).
+
+    Downloader country is not public: this is the share of downloads OF models made BY
+    developers from each country, from all-time counts in the snapshots at both ends.
+    """
+    start_text, _, end_text = window.partition(":")
+    start, end = _date(start_text, "--window"), _date(end_text or None, "--window")
+    if start is None or end is None or start >= end:
+        raise InputError("--window", f"expected START:END with START before END, got {window!r}")
+    frame = Observatory().share(start, end, by.value, first_year)
+    render(frame, fmt.value, out, f"Download share by {by.value}, {start} to {end}")
+
+
+@app.command()
+def licences(
+    by: Annotated[str, typer.Option(help="org or country.")] = "org",
+    period: Annotated[Period, typer.Option(help="month, quarter or year.")] = Period.quarter,
+    org: Annotated[str | None, typer.Option(help="Only this organisation (org_id).")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q10: licence class mix (permissive / open-with-restrictions / non-commercial) of the models
+    each organisation created per period."""
+    frame = Observatory().licences(by, period.value, org)
+    render(frame, fmt.value, out, f"Licence classes by {by} and {period.value}")
+
+
+@app.command()
+def architecture(
+    period: Annotated[Period, typer.Option(help="month, quarter or year.")] = Period.year,
+    by: Annotated[str, typer.Option(help="country or org.")] = "country",
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q11: mixture-of-experts share and total vs active parameters by country over time."""
+    frame = Observatory().architecture(period.value, by)
+    render(frame, fmt.value, out, f"Architecture by {by} and {period.value}")
+
+
+@app.command()
+def fakehub(
+    models: Annotated[int, typer.Option("--models", min=1, help="How many models.")] = 10000,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic data.")] = 0,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
+) -> None:
+    """Serve a fake Hugging Face Hub with synthetic models on 127.0.0.1 (for tests and demos)."""
+    from observatory.testing import fakehub as fake
+
+    fake.main(["--models", str(models), "--seed", str(seed), "--port", str(port)])
+
+
+HUB_CHARTS = {ChartKind.likes, ChartKind.downloads, ChartKind.share, ChartKind.licences,
+              ChartKind.architecture}
+
+
+def _hub_chart(obs: Observatory, kind: ChartKind, as_of: date | None, window: str | None,
+               org: str | None) -> object:
+    from observatory.publish import hub_charts
+
+    if kind == ChartKind.likes:
+        return hub_charts.likes_chart(obs.likes(as_of), "Most-liked model per organisation")
+    if kind == ChartKind.downloads:
+        return hub_charts.downloads_chart(obs.downloads("family"), "family",
+                                          "All-time downloads by model family")
+    if kind == ChartKind.share:
+        start_text, _, end_text = (window or "").partition(":")
+        start, end = _date(start_text or None, "--window"), _date(end_text or None, "--window")
+        if start is None or end is None:
+            raise InputError("--window", "the share chart needs --window START:END")
+        return hub_charts.share_chart(obs.share(start, end), "country",
+                                      f"Download share by developer country, {start} to {end}")
+    if kind == ChartKind.licences:
+        return hub_charts.licences_chart(obs.licences(org=org, period="quarter"),
+                                         f"Licence classes of new models{' — ' + org if org else ''}")
+    return hub_charts.architecture_chart(obs.architecture(), "country",
+                                         "Share of mixture-of-experts models by country")
 
 
 @registry_app.command("unknowns")

@@ -26,13 +26,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import random
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 M64 = 0xFFFFFFFFFFFFFFFF
 GOLDEN = 0x9E3779B97F4A7C15
@@ -86,7 +90,8 @@ def b36(value: int) -> str:
 def iso(ts: int, ms: int) -> str:
     """Seconds since the epoch -> the Hub's ``2024-03-05T12:00:00.000Z``."""
     day, rest = divmod(ts, 86400)
-    return f"{DAY_STRINGS[day - START_DAY]}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}.{ms:03d}Z"
+    minute, second = divmod(rest, 60)
+    return f"{DAY_STRINGS[day - START_DAY]}T{minute // 60:02d}:{minute % 60:02d}:{second:02d}.{ms:03d}Z"
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,12 +310,31 @@ def hf_organisations() -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+# Every ``expand`` value the real Hub accepts (huggingface_hub's ExpandModelProperty_T). Those this
+# generator does not synthesise (baseModels, childrenModelCount, spaces, ...) are accepted and absent.
+HUB_EXPAND = ("author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt",
+              "disabled", "downloads", "downloadsAllTime", "evalResults", "gated", "gguf", "inference",
+              "inferenceProviderMapping", "lastModified", "library_name", "likes", "mask_token",
+              "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha", "siblings",
+              "spaces", "tags", "transformersInfo", "trendingScore", "usedStorage", "widgetData")
+# What synthetic_model returns besides _id and id: every list field this generator synthesises.
+RECORD_FIELDS = ("author", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime",
+                 "gated", "gguf", "lastModified", "library_name", "likes", "pipeline_tag", "private",
+                 "safetensors", "sha", "tags", "trendingScore", "usedStorage")
+# /api/models without expand: the Hub's default list fields.
+LIST_DEFAULT_FIELDS = ("likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
+                       "library_name", "createdAt", "modelId")
+# /api/models/{id} without expand.
+INFO_DEFAULT_FIELDS = ("private", "pipeline_tag", "library_name", "tags", "downloads", "likes", "modelId",
+                       "author", "sha", "lastModified", "gated", "disabled", "config", "cardData",
+                       "siblings", "createdAt", "safetensors", "usedStorage", "gguf")
+
+
 # --------------------------------------------------------------------------------------------
 # The universe of one (seed, n).
 
 
-@dataclass(frozen=True, slots=True)
-class Lineage:
+class Lineage(NamedTuple):
     relation: str | None  # None for a base model
     parents: tuple[int | str, ...]  # earlier indices, or a missing parent's id
     root: int  # index of the root base model, -1 when the chain ends at a missing parent
@@ -320,82 +344,136 @@ class Lineage:
     licence: str | None
     created: int  # seconds since the epoch
     org: int  # index into the organisation list, -1 for community users
-    anchor: bool
     flagship: bool
-    quant: str | None  # gguf, mlx, bnb, awq for quantized models
+    quant: str | None  # gguf, mlx, bnb or awq for quantized models
+
+
+class Model(NamedTuple):
+    """Every value of one model's record; each field's JSON is built from these."""
+
+    i: int
+    id: str
+    author: str
+    oid: str
+    created: int  # seconds since the epoch
+    created_at: str  # the same, as the Hub writes it
+    last_modified: str
+    downloads: int
+    downloads_all: int
+    likes: int
+    trending: int
+    relation: str | None
+    parents: tuple[str, ...]  # parent ids (a missing parent's id too)
+    family: int
+    size: int
+    quant: str | None
+    licence: str | None
+    library: str | None
+    pipeline: str | None
+    gated: bool | str
+    card: int  # -1: no model card, else CARD_* flags
+    card_tags: int  # index into CARD_TAGS
+    dtype: str | None  # safetensors dtype, "quant" for packed weights, None: no safetensors
+    imatrix: bool
+    org: int
+
+
+CARD_BASE_LIST = 1
+CARD_RELATION = 2
+CARD_PIPELINE = 4
+CARD_LANGUAGE_SHIFT = 3  # (language index + 1) << 3, 0: no language
+CARD_TAGS: tuple[tuple[str, ...], ...] = ((), ("trl", "sft"), ("unsloth", "trl"),
+                                          ("llama-cpp", "gguf-my-repo"), ("mlx", "mlx-my-repo"), ("lora",),
+                                          ("mergekit", "merge"))
+PLACEHOLDERS = ("@@0@@", "@@1@@", "@@2@@")
+PLACEHOLDER_RE = re.compile(r"@@(\d)@@")
+LLM_FAMILIES = tuple(k for k, f in enumerate(FAMILIES) if f.llm)
+
+
+def _era_tables(pairs: tuple[tuple[int, int], ...], eras: tuple[int, ...],
+                fallback: list[tuple[tuple[int, ...], tuple[int, ...]]] | None
+                ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """For each era (families released by then): cumulative weights and families."""
+    out = []
+    for k, era in enumerate(eras):
+        cum, fams, total = [], [], 0
+        for fam, weight in pairs:
+            if FAMILIES[fam].since_ts <= era:
+                total += weight
+                cum.append(total)
+                fams.append(fam)
+        out.append((tuple(cum), tuple(fams)) if fams or fallback is None else fallback[k])
+    return out
 
 
 class Universe:
-    """All models of one ``(seed, n)``; build with :func:`universe` (cached)."""
+    """All models of one ``(seed, n)``; get one with :func:`universe` (cached)."""
 
     def __init__(self, seed: int, n: int) -> None:
         if n < 0:
-            raise ValueError("n must be >= 0")
+            raise ValueError("the number of models must be >= 0")
         self.seed, self.n = seed, n
         base = splitmix64(seed & M64)
-        self.k_model = splitmix64(base ^ 0x1111)
-        self.k_more = splitmix64(base ^ 0x2222)
-        self.k_parent = splitmix64(base ^ 0x3333)
-        self.k_block = splitmix64(base ^ 0x4444)
-        self.k_sha = splitmix64(base ^ 0x5555)
-        self.n_blocks = -(-n // BLOCK)
-        self.flag_offset = splitmix64(base ^ 0x6666) % FLAGSHIP_EVERY
+        self.k_model, self.k_pick, self.k_parent, self.k_block, self.k_sha, self.k_counts = (
+            splitmix64(base ^ salt) for salt in (0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666))
+        self.flag_offset = splitmix64(base ^ 0x7777) % FLAGSHIP_EVERY
         self.orgs = hf_organisations()
-        weights = []
-        for name in self.orgs:
-            weights.append(BIG_LABS.get(name) or MID_LABS.get(name) or 1)
+        self.org_table = self._org_table(seed)
+        self.k1 = (splitmix64(base ^ 0x8888) % ORG_TABLE_SIZE) | 1
+        self.k2 = (splitmix64(base ^ 0x9999) % ORG_TABLE_SIZE) | 1
+        self.flagship_orgs = tuple(self.orgs.index(o) for o in FLAGSHIP_LABS if o in self.orgs)
+        self.eras = tuple(sorted({f.since_ts for f in FAMILIES} | {START}))
+        generic = _era_tables(_weighted(GENERIC_ORG_FAMILIES), self.eras, None)
+        self.org_families = [
+            _era_tables(_weighted(ORG_FAMILIES[name]), self.eras, generic) if name in ORG_FAMILIES
+            else generic for name in self.orgs]
+        self.community_families = _era_tables(_weighted(COMMUNITY_ROOT_FAMILIES), self.eras, generic)
+        self.users = max(50, n // 6)
+        self.stems = [[f"{f.display}-{s.label}" for s in f.sizes] for f in FAMILIES]
+        self.lower_stems = [[f"{f.display.lower()}-{s.label.lower()}" for s in f.sizes] for f in FAMILIES]
+        self.block_hash = lru_cache(maxsize=1 << 16)(self._block_hash)
+        self.lineage = lru_cache(maxsize=1 << 16)(self._lineage)
+        self.model_id = lru_cache(maxsize=1 << 16)(self._model_id)
+        self.fragments: dict[str, dict[tuple[Any, ...], tuple[str | int, ...]]] = {}
+
+    def _org_table(self, seed: int) -> tuple[int, ...]:
+        """ORG_TABLE_SIZE organisation slots in proportion to the weights, shuffled by seed."""
+        weights = [BIG_LABS.get(name) or MID_LABS.get(name) or 1 for name in self.orgs]
         total = sum(weights)
         quotas = [w * ORG_TABLE_SIZE / total for w in weights]
         counts = [max(1, int(q)) for q in quotas]
-        order = sorted(range(len(quotas)), key=lambda k: quotas[k] - int(quotas[k]), reverse=True)
+        by_remainder = sorted(range(len(quotas)), key=lambda k: int(quotas[k]) - quotas[k])
         k = 0
         while sum(counts) < ORG_TABLE_SIZE:
-            counts[order[k % len(order)]] += 1
+            counts[by_remainder[k % len(counts)]] += 1
             k += 1
-        while sum(counts) > ORG_TABLE_SIZE:  # many weight-1 orgs rounded up to 1
-            big = max(range(len(counts)), key=lambda j: counts[j])
-            counts[big] -= 1
+        while sum(counts) > ORG_TABLE_SIZE:
+            counts[max(range(len(counts)), key=counts.__getitem__)] -= 1
         table = [j for j, c in enumerate(counts) for _ in range(c)]
         random.Random(seed).shuffle(table)
-        self.org_table = tuple(table)
-        self.k1 = (splitmix64(base ^ 0x7777) % ORG_TABLE_SIZE) | 1
-        self.k2 = (splitmix64(base ^ 0x8888) % ORG_TABLE_SIZE) | 1
-        self.flagship_orgs = tuple(self.orgs.index(o) for o in FLAGSHIP_LABS if o in self.orgs)
-        self.org_families = [
-            _weighted(ORG_FAMILIES.get(name, GENERIC_ORG_FAMILIES)) for name in self.orgs
-        ]
-        self.generic_families = _weighted(GENERIC_ORG_FAMILIES)
-        self.community_families = _weighted(COMMUNITY_ROOT_FAMILIES)
-        self.since = tuple(f.since_ts for f in FAMILIES)
-        self.users = max(50, n // 6)
-        self.block_hash = lru_cache(maxsize=1 << 16)(self._block_hash)
-        self.lineage = lru_cache(maxsize=1 << 15)(self._lineage)
-        self.model_id = lru_cache(maxsize=1 << 15)(self._model_id)
+        return tuple(table)
 
-    # -- hashing -----------------------------------------------------------------------------
-
-    def h(self, i: int) -> int:
-        return splitmix64(self.k_model ^ i)
+    # -- organisation slots ------------------------------------------------------------------
 
     def _block_hash(self, b: int) -> int:
         return splitmix64(self.k_block ^ b)
 
-    # -- organisation slots ------------------------------------------------------------------
-
     def slot_org(self, b: int, s: int, bh: int) -> int:
-        if s == (bh >> 60) % ORG_SLOTS and b % FLAGSHIP_EVERY == self.flag_offset and self.flagship_orgs:
+        if s == (bh >> 60) % ORG_SLOTS and b % FLAGSHIP_EVERY == self.flag_offset:
             return self.flagship_orgs[(bh >> 20) % len(self.flagship_orgs)]
         return self.org_table[(b * self.k1 + s * self.k2) % ORG_TABLE_SIZE]
 
-    def slot_index(self, b: int, s: int, bh: int) -> int:
+    @staticmethod
+    def slot_index(b: int, s: int, bh: int) -> int:
         return b * BLOCK + SLOT_START[s] + ((bh >> (4 * s)) & 15) % SLOT_JITTER
 
     def anchor_index(self, b: int) -> int:
         bh = self.block_hash(b)
-        return self.slot_index(b, (bh >> 60) % ORG_SLOTS, bh)
+        s = (bh >> 60) % ORG_SLOTS
+        return b * BLOCK + SLOT_START[s] + ((bh >> (4 * s)) & 15) % SLOT_JITTER
 
     def org_of(self, i: int) -> tuple[int, bool]:
-        """(organisation index or -1, is the block's anchor)."""
+        """(organisation index or -1 for a community user, whether ``i`` is its block's anchor)."""
         b, off = divmod(i, BLOCK)
         s = SLOT_OF_OFFSET[off]
         bh = self.block_hash(b)
@@ -404,499 +482,577 @@ class Universe:
         return self.slot_org(b, s, bh), s == (bh >> 60) % ORG_SLOTS
 
     def org_indices(self, org: int, start: int, stop: int) -> list[int]:
-        """Indices in [start, stop) held by organisation ``org``, in order (no hashing per model)."""
+        """Indices in [start, stop) held by organisation ``org``, in order, without hashing models."""
         out: list[int] = []
+        stop = min(stop, self.n)
         for b in range(start // BLOCK, -(-stop // BLOCK)):
             bh = self.block_hash(b)
             for s in range(ORG_SLOTS):
                 if self.slot_org(b, s, bh) == org:
-                    i = self.slot_index(b, s, bh)
+                    i = b * BLOCK + SLOT_START[s] + ((bh >> (4 * s)) & 15) % SLOT_JITTER
                     if start <= i < stop:
                         out.append(i)
         return out
+
+    def is_org_base(self, j: int, anchor: bool) -> bool:
+        """Whether organisation slot ``j`` holds a base model (the rule used in ``_lineage``)."""
+        return anchor or j < BLOCK or (splitmix64(self.k_model ^ j) & 0xFFFF) < 49152
 
     def namespace(self, i: int) -> str:
         org, _ = self.org_of(i)
         if org >= 0:
             return self.orgs[org]
-        return self.user_of(i)
-
-    def user_of(self, i: int) -> str:
-        u = (self.h(i) >> 11) * INV53
+        u = (splitmix64(self.k_model ^ i) >> 11) * INV53
         return f"user{10000 + int(self.users * u * u)}"
-
-    # -- time ----------------------------------------------------------------------------------
-
-    def base_time(self, i: int, hv: int) -> int:
-        x = (i + 0.5) / max(self.n, 1)
-        frac = math.log1p(x * GROWTH_SCALE) / GROWTH
-        jitter = ((hv >> 40) & 0xFFFF) / 65536.0 - 0.5
-        t = START + int(frac * (END - START) + jitter * 129600)
-        return min(max(t, START), END)
 
     # -- lineage ------------------------------------------------------------------------------
 
-    def _root_family(self, pairs: tuple[tuple[int, int], ...], created: int, pick: int) -> int:
-        """A family by weight among those released by ``created``."""
-        allowed = [(fam, w) for fam, w in pairs if self.since[fam] <= created]
-        if not allowed:
-            return FAMILY["llama"] if created >= self.since[FAMILY["llama"]] else FAMILY["gpt2"]
-        r = pick % sum(w for _, w in allowed)
-        for fam, w in allowed:
-            if r < w:
-                return fam
-            r -= w
-        return allowed[-1][0]
+    def base_time(self, i: int, hv: int) -> int:
+        x = (i + 0.5) / self.n
+        frac = math.log1p(x * GROWTH_SCALE) / GROWTH
+        jitter = ((hv >> 40) & 0xFFFF) / 65536.0 - 0.5
+        t = START + int(frac * (END - START) + jitter * 129600)
+        return START if t < START else END if t > END else t
 
-    def _base(self, i: int, hv: int, org: int, anchor: bool, flagship: bool) -> Lineage:
+    def _base(self, i: int, hv: int, org: int, flagship: bool) -> Lineage:
         created = self.base_time(i, hv)
-        pick = splitmix64(self.k_more ^ i)
-        if org >= 0:
-            fam = self._root_family(self.org_families[org], created, pick & 0xFFFF)
-        else:
-            fam = self._root_family(self.community_families, created, pick & 0xFFFF)
+        pick = splitmix64(self.k_pick ^ i)
+        tables = self.org_families[org] if org >= 0 else self.community_families
+        cum, fams = tables[bisect_right(self.eras, created) - 1]
+        fam = fams[bisect_right(cum, (pick & 0xFFFF) % cum[-1])]
         family = FAMILIES[fam]
         n_sizes = len(family.sizes)
         size = (pick >> 16) % n_sizes
-        if org < 0 and n_sizes > 1 and size == n_sizes - 1 and (pick >> 24) & 1:
-            size = 0  # community trains small models
-        if org >= 0 or (pick >> 26) % 4:
-            licence = family.licences[(pick >> 28) % len(family.licences)]
+        if org < 0 and size == n_sizes - 1 and n_sizes > 1 and (pick >> 24) & 1:
+            size = 0  # the community trains small models
+        if org >= 0 or (pick >> 26) & 3:
+            licence: str | None = family.licences[(pick >> 28) % len(family.licences)]
         else:
             licence = COMMUNITY_LICENCES[(pick >> 28) % len(COMMUNITY_LICENCES)]
-            licence = None if licence == "unknown" else licence
-        return Lineage(None, (), i, 0, fam, size, licence, created, org, anchor, flagship, None)
+            if licence == "unknown":
+                licence = None
+        return Lineage(None, (), i, 0, fam, size, licence, created, org, flagship, None)
 
     def _earlier_parent(self, i: int, b: int, r: int, relation: str) -> int:
-        """An earlier model for ``i`` to derive from; ``r`` is 64 random bits."""
+        """An earlier model for ``i`` to derive from; ``r`` holds 64 random bits."""
         choice = r & 0xFF
         u = ((r >> 8) & 0xFFFFFF) / 16777216.0
-        if relation == "quantized":
+        if relation == "quantized":  # quantizers follow new releases
             choice = 0 if choice < 150 else 200
         last_flag = (b - self.flag_offset - 1) // FLAGSHIP_EVERY
         if choice < 110 and last_flag >= 0:  # a recent flagship (43 %)
-            k = min(last_flag, int(-math.log(1.0 - u) * 6))
+            k = int(-math.log(1.0 - u) * 6)
+            k = k if k < last_flag else last_flag
             return self.anchor_index((last_flag - k) * FLAGSHIP_EVERY + self.flag_offset)
-        if choice < 200 and b > 0:  # an earlier block's anchor (35 %), recent ones favoured
+        if choice < 200:  # an earlier block's anchor (35 %), recent blocks favoured
             return self.anchor_index(b - 1 - int(u * u * b))
-        window = min(i, 20000)
-        return i - 1 - int(u * u * window)
+        window = i if i < 20000 else 20000
+        return i - 1 - int(u * u * window)  # a recent model (22 %)
 
     def _lineage(self, i: int) -> Lineage:
-        hv = self.h(i)
-        org, anchor = self.org_of(i)
-        b = i // BLOCK
-        flagship = anchor and b % FLAGSHIP_EVERY == self.flag_offset
-        roll = hv & 0xFFFF  # 0..65535
-        if anchor or i < BLOCK:
-            return self._base(i, hv, org, anchor, flagship)
+        hv = splitmix64(self.k_model ^ i)
+        b, off = divmod(i, BLOCK)
+        s = SLOT_OF_OFFSET[off]
+        bh = self.block_hash(b)
+        anchor = False
+        org = -1
+        if off - SLOT_START[s] == ((bh >> (4 * s)) & 15) % SLOT_JITTER:
+            org = self.slot_org(b, s, bh)
+            anchor = s == (bh >> 60) % ORG_SLOTS
+        roll = hv & 0xFFFF
+        if anchor or b == 0:
+            return self._base(i, hv, org, anchor and b % FLAGSHIP_EVERY == self.flag_offset)
         if org >= 0:
             if roll < 49152:  # 75 % of organisation models are bases
-                return self._base(i, hv, org, False, False)
+                return self._base(i, hv, org, False)
             relation = "finetune" if roll < 60000 else "quantized"
         else:
             if roll < 13107:  # 20 % of community models are trained from scratch
-                return self._base(i, hv, org, False, False)
-            r = roll - 13107
+                return self._base(i, hv, org, False)
+            r = roll - 13107  # then finetune 50 %, quantized 25 %, adapter 15 %, merge 10 %
             relation = ("finetune" if r < 26214 else "quantized" if r < 39321
                         else "adapter" if r < 47185 else "merge")
         pr = splitmix64(self.k_parent ^ i)
         if org < 0 and (pr >> 54) < 16:  # ~1.5 %: the declared parent does not exist
             return self._missing_parent(i, hv, pr, relation)
-        n_parents = 1 if relation != "merge" else 2 + ((pr >> 50) & 1)
         parents: list[int] = []
-        for k in range(n_parents):
+        for k in range(1 if relation != "merge" else 2 + ((pr >> 50) & 1)):
             r = pr if k == 0 else splitmix64(pr ^ k)
-            if org >= 0 and k == 0:
-                p = self._same_org_base(org, b) if (r >> 40) & 3 else -1
-                p = p if p >= 0 else self._earlier_parent(i, b, r & ~0xFF, relation)
-            else:
+            p = -1
+            if org >= 0 and k == 0 and (r >> 40) & 3:
+                p = self._same_org_base(org, b)
+            if p < 0:
                 p = self._earlier_parent(i, b, r, relation)
-            if 0 <= p < i:
-                plin = self.lineage(p)
-                if plin.depth >= 3 or (plin.root < 0 and plin.depth >= 2):
-                    p = plin.root if plin.root >= 0 else self.anchor_index(b - 1)
-            if 0 <= p < i and p not in parents:
+            plin = self.lineage(p)
+            if plin.depth >= 3 or (plin.root < 0 and plin.depth >= 2):
+                p = plin.root if plin.root >= 0 else self.anchor_index(b - 1)
+            if p not in parents:
                 parents.append(p)
-        if not parents:
-            return self._base(i, hv, org, False, False)
         first = self.lineage(parents[0])
         fam = first.family
-        if relation == "merge" and len(parents) < 2:
-            relation = "finetune"
         family = FAMILIES[fam]
         quant = None
-        if relation == "quantized":
-            if not family.llm:
-                relation = "finetune"
-            else:
+        if relation == "merge" and len(parents) < 2:
+            relation = "finetune"
+        elif relation == "quantized":
+            if family.llm:
                 q = (hv >> 16) & 7
                 quant = "gguf" if q < 4 else "mlx" if q < 5 else "bnb" if q < 7 else "awq"
-        if relation == "adapter" and family.library == "sentence-transformers":
+            else:
+                relation = "finetune"
+        elif relation == "adapter" and family.library == "sentence-transformers":
             relation = "finetune"
-        created = max(self.base_time(i, hv), max(self.lineage(p).created for p in parents)
-                      + 3600 + ((hv >> 20) & 0xFFFFF) % 1209600)
-        created = min(created, END)
+        depth = first.depth
+        latest = first.created
+        for p in parents[1:]:
+            plin = self.lineage(p)
+            depth = plin.depth if plin.depth > depth else depth
+            latest = plin.created if plin.created > latest else latest
+        created = self.base_time(i, hv)
+        earliest = latest + 3600 + ((hv >> 20) & 0xFFFFF) % 1209600
+        created = min(max(created, earliest), END)
         licence = first.licence
         if org < 0 and (hv >> 56) < 20:  # ~8 %: the community author picks another licence
-            lic = COMMUNITY_LICENCES[(hv >> 24) % len(COMMUNITY_LICENCES)]
-            licence = None if lic == "unknown" else lic
-        depth = 1 + max(self.lineage(p).depth for p in parents)
-        return Lineage(relation, tuple(parents), first.root, depth, fam, first.size, licence, created,
-                       org, False, False, quant)
+            licence = COMMUNITY_LICENCES[(hv >> 24) % len(COMMUNITY_LICENCES)]
+            if licence == "unknown":
+                licence = None
+        return Lineage(relation, tuple(parents), first.root, depth + 1, fam, first.size, licence, created,
+                       org, False, quant)
 
     def _same_org_base(self, org: int, b: int) -> int:
-        for back in range(1, 5):
-            pb = b - back
-            if pb < 0:
-                return -1
+        for pb in range(b - 1, max(b - 5, -1), -1):
             bh = self.block_hash(pb)
+            anchor_slot = (bh >> 60) % ORG_SLOTS
             for s in range(ORG_SLOTS):
                 if self.slot_org(pb, s, bh) == org:
                     j = self.slot_index(pb, s, bh)
-                    if self.is_org_base(j, s == (bh >> 60) % ORG_SLOTS):
+                    if self.is_org_base(j, s == anchor_slot):
                         return j
         return -1
 
-    def is_org_base(self, j: int, anchor: bool) -> bool:
-        """Whether organisation slot ``j`` holds a base model (the rule in ``_lineage``)."""
-        return anchor or j < BLOCK or (self.h(j) & 0xFFFF) < 49152
-
     def _missing_parent(self, i: int, hv: int, pr: int, relation: str) -> Lineage:
-        llm = [k for k, f in enumerate(FAMILIES) if f.llm]
-        fam = llm[(pr >> 8) % len(llm)]
+        fam = LLM_FAMILIES[(pr >> 8) % len(LLM_FAMILIES)]
         family = FAMILIES[fam]
         size = (pr >> 16) % len(family.sizes)
-        ghost = f"removed-{(pr >> 24) % 1000}/{family.display}-{family.sizes[size].label}-gone{b36(pr & 0xFFFFF)}"
-        quant = None
-        if relation == "quantized":
-            quant = "gguf"
-        created = self.base_time(i, hv)
-        relation = "finetune" if relation == "merge" else relation
+        ghost = (f"removed-{(pr >> 24) % 1000}/{self.stems[fam][size]}"
+                 f"-gone{b36(pr & 0xFFFFF)}")
         licence = family.licences[(pr >> 32) % len(family.licences)]
-        return Lineage(relation, (ghost,), -1, 1, fam, size, licence, created, -1, False, False, quant)
+        relation = "finetune" if relation == "merge" else relation
+        quant = "gguf" if relation == "quantized" else None
+        return Lineage(relation, (ghost,), -1, 1, fam, size, licence, self.base_time(i, hv), -1, False,
+                       quant)
 
-    # -- names --------------------------------------------------------------------------------
-
-    def stem(self, i: int) -> str:
-        """The name without its ``-<index>`` token."""
-        lin = self.lineage(i)
-        family = FAMILIES[lin.family]
-        size = family.sizes[lin.size].label
-        hv = self.h(i)
-        if lin.relation is None:
-            if lin.org >= 0:
-                return f"{family.display}-{size}{ORG_VARIANTS[(hv >> 44) % len(ORG_VARIANTS)]}"
-            topic = COMMUNITY_TOPICS[(hv >> 44) % len(COMMUNITY_TOPICS)]
-            return f"{family.display.lower()}-{size.lower()}-{topic}"
-        first = lin.parents[0]
-        if isinstance(first, int):
-            root = lin.root if lin.root >= 0 else first
-            root_lin = self.lineage(root)
-            root_family = FAMILIES[root_lin.family]
-            base = f"{root_family.display}-{root_family.sizes[root_lin.size].label}"
-        else:
-            base = f"{family.display}-{size}"
-        options = SUFFIXES[lin.relation]
-        if lin.quant == "gguf":
-            suffix = "-GGUF" if (hv >> 44) & 1 else "-Q4_K_M-GGUF"
-        elif lin.quant == "mlx":
-            suffix = "-mlx-4Bit"
-        elif lin.quant == "bnb":
-            suffix = "-bnb-4bit"
-        elif lin.quant == "awq":
-            suffix = "-AWQ"
-        else:
-            suffix = options[(hv >> 44) % len(options)]
-        return base + suffix
+    # -- ids ----------------------------------------------------------------------------------
 
     def _model_id(self, i: int) -> str:
-        return f"{self.namespace(i)}/{self.stem(i)}-{b36(i)}"
+        lin = self.lineage(i)
+        hv = splitmix64(self.k_model ^ i)
+        if lin.org >= 0:
+            namespace = self.orgs[lin.org]
+        else:
+            u = (hv >> 11) * INV53
+            namespace = f"user{10000 + int(self.users * u * u)}"
+        pick = (hv >> 44) & 0xFF
+        if lin.relation is None:
+            if lin.org >= 0:
+                stem = self.stems[lin.family][lin.size] + ORG_VARIANTS[pick % len(ORG_VARIANTS)]
+            else:
+                stem = f"{self.lower_stems[lin.family][lin.size]}-{COMMUNITY_TOPICS[pick % 8]}"
+        else:
+            quant = lin.quant
+            if quant is None:
+                options = SUFFIXES[lin.relation]
+                suffix = options[pick % len(options)]
+            else:
+                suffix = QUANT_SUFFIXES[quant][pick & 1]
+            stem = self.stems[lin.family][lin.size] + suffix
+        return f"{namespace}/{stem}-{b36(i)}"
 
     def index_of(self, model_id: str) -> int | None:
-        """The index of an existing model id, or None."""
-        _, _, name = model_id.partition("/")
-        _, _, token = name.rpartition("-")
+        """The index of an existing model id (compared case-insensitively, as the Hub does), or None."""
+        _, _, token = model_id.rpartition("-")
         if not token or not token.isalnum() or len(token) > 12:
             return None
-        try:
-            i = int(token, 36)
-        except ValueError:
-            return None
+        i = int(token, 36)
         if not 0 <= i < self.n:
             return None
         canonical = self.model_id(i)
-        if canonical == model_id or canonical.lower() == model_id.lower():
-            return i
-        return None
-
-    def parent_id(self, parent: int | str) -> str:
-        return parent if isinstance(parent, str) else self.model_id(parent)
+        return i if canonical.lower() == model_id.lower() else None
 
     # -- records ------------------------------------------------------------------------------
 
-    def core(self, i: int) -> Core:
-        return Core(self, i)
-
-
-class Core:
-    """Values of one model, computed lazily field by field (cheap fields first)."""
-
-    __slots__ = ("_sha", "dl", "dl_all", "fam", "family", "h2", "hv", "i", "id", "likes", "lin", "u")
-
-    def __init__(self, u: Universe, i: int) -> None:
-        self.u, self.i = u, i
-        self.lin = u.lineage(i)
-        self.fam = self.lin.family
-        self.family = FAMILIES[self.fam]
-        self.hv = u.h(i)
-        self.h2 = splitmix64(u.k_more ^ (i + 0x5DEECE66D))
-        self.id = u.model_id(i)
-        self._counts()
-        self._sha: str | None = None
-
-    def _counts(self) -> None:
-        lin, h2 = self.lin, self.h2
-        u1 = ((h2 >> 11) + 1) * INV53  # (0, 1]
+    def model(self, i: int) -> Model:
+        """All values of model ``i`` (0 <= i < n)."""
+        lin = self.lineage(i)
+        hv = splitmix64(self.k_model ^ i)
+        h2 = splitmix64(self.k_counts ^ i)
+        model_id = self.model_id(i)
+        relation, quant, org, fam = lin.relation, lin.quant, lin.org, lin.family
+        family = FAMILIES[fam]
+        created = lin.created
+        # downloads (30 days): Pareto tails, flagships and organisation bases far above the rest
+        u1 = ((h2 >> 11) + 1) * INV53
         if lin.flagship:
-            dl = int(200000 * u1 ** (-1 / 1.4))
-        elif lin.relation is None and lin.org >= 0:
-            dl = int(300 * u1 ** (-1 / 1.1))
+            downloads = int(200000 * u1 ** (-1 / 1.4))
+        elif relation is None and org >= 0:
+            downloads = int(300 * u1 ** (-1 / 1.1))
         elif (h2 & 0xFF) < 90:  # ~35 % of community models: no downloads this month
-            dl = 0
+            downloads = 0
         else:
-            dl = int(u1 ** (-1 / 0.85)) - 1
-            if lin.relation == "quantized":
-                dl *= 3
-        dl = min(dl, 80_000_000)
-        age_months = max(0, (END - lin.created) // 2_592_000)
+            downloads = int(u1 ** (-1 / 0.85)) - 1
+            if quant is not None:
+                downloads *= 3
+        downloads = min(downloads, 80_000_000)
+        age_months = (END - created) // 2_592_000
         growth = 1.0 + age_months * (0.3 + ((h2 >> 8) & 0xFF) / 160.0)
-        history = int((h2 >> 16) & 0x3F) if age_months else 0
-        self.dl = dl
-        self.dl_all = int(dl * growth) + history
+        downloads_all = int(downloads * growth) + (int((h2 >> 16) & 0x3F) if age_months else 0)
         v = ((h2 >> 24) & 0xFFFF) / 65536.0
-        self.likes = int((dl ** 0.62) * v * v * (3.0 if lin.relation is None and lin.org >= 0 else 1.0))
-
-    # -- individual fields --------------------------------------------------------------------
-
-    @property
-    def author(self) -> str:
-        return self.id.partition("/")[0]
-
-    @property
-    def created(self) -> str:
-        return iso(self.lin.created, (self.hv >> 8) % 1000)
-
-    @property
-    def modified_ts(self) -> int:
-        days = (self.h2 >> 40) & 0xFF
-        gap = 0 if days < 60 else int((days - 60) ** 1.6 * 3600)
-        return min(self.lin.created + gap + ((self.h2 >> 48) & 0xFFF), END)
-
-    @property
-    def modified(self) -> str:
-        return iso(self.modified_ts, (self.h2 >> 52) % 1000)
-
-    @property
-    def object_id(self) -> str:
-        return f"{self.lin.created:08x}{self.hv & 0xFFFFFFFFFFFFFFFF:016x}"
-
-    @property
-    def sha(self) -> str:
-        if self._sha is None:
-            k = self.u.k_sha ^ self.i
-            self._sha = f"{splitmix64(k):016x}{splitmix64(k ^ 1):016x}{splitmix64(k ^ 2) & 0xFFFFFFFF:08x}"
-        return self._sha
-
-    @property
-    def library(self) -> str | None:
-        lin = self.lin
-        if lin.relation == "adapter":
-            return "peft" if self.family.library != "diffusers" else "diffusers"
-        if lin.quant == "gguf":
-            return "gguf" if (self.hv >> 50) & 3 else None
-        if lin.quant == "mlx":
-            return "mlx"
-        if lin.relation is None and lin.org < 0 and (self.hv >> 52) & 15 == 0:
-            return None
-        return self.family.library
-
-    @property
-    def pipeline_tag(self) -> str | None:
-        if self.lin.relation is not None and (self.hv >> 54) & 31 == 0:
-            return None  # an undeclared pipeline
-        return self.family.pipeline_tag
-
-    @property
-    def gated(self) -> bool | str:
-        lin = self.lin
-        g = (self.h2 >> 60) & 15
-        if lin.relation is None and lin.org >= 0:
-            org = self.u.orgs[lin.org]
-            if org in ("meta-llama", "google", "mistralai") and g < 11:
-                return "manual" if g < 6 else "auto"
-            return "auto" if g == 0 else False
-        return "auto" if g == 0 and (self.h2 & 0x300) == 0 else False
-
-    @property
-    def base_ids(self) -> list[str]:
-        return [self.u.parent_id(p) for p in self.lin.parents]
-
-    def card_data(self) -> dict[str, Any] | None:
-        lin, family = self.lin, self.family
-        if lin.relation is not None and lin.org < 0 and (self.h2 >> 36) & 15 == 0:
-            return None  # no model card
-        card: dict[str, Any] = {}
-        if lin.licence:
-            card["license"] = lin.licence
-            if lin.licence == "other":
-                card["license_name"] = f"{family.key.replace('_', '-')}-license"
-        library = self.library
-        if library:
-            card["library_name"] = library
-        if lin.relation is not None:
-            bases = self.base_ids
-            card["base_model"] = bases if len(bases) > 1 or (self.hv >> 58) & 1 else bases[0]
-            if (self.hv >> 59) % 5 < 3:
-                card["base_model_relation"] = lin.relation
-        if family.llm and (self.h2 >> 33) & 1:
-            card["language"] = list(LANGUAGES[(self.h2 >> 30) % len(LANGUAGES)])
-        pipeline = self.pipeline_tag
-        if pipeline and (self.h2 >> 34) & 1:
-            card["pipeline_tag"] = pipeline
-        tags = self.card_tags()
-        if tags:
-            card["tags"] = tags
-        return card
-
-    def card_tags(self) -> list[str]:
-        lin = self.lin
-        if lin.relation == "merge":
-            return ["mergekit", "merge"]
-        if lin.relation == "finetune" and self.family.llm and (self.hv >> 46) & 1:
-            return ["trl", "sft"] if (self.hv >> 47) & 1 else ["unsloth", "trl"]
-        if lin.quant in ("gguf", "mlx"):
-            return ["llama-cpp", "gguf-my-repo"] if lin.quant == "gguf" else ["mlx", "mlx-my-repo"]
-        if lin.relation == "adapter":
-            return ["lora"]
-        return []
-
-    def tags(self) -> list[str]:
-        lin, family = self.lin, self.family
-        library = self.library
-        tags: list[str] = []
-        if library and library not in ("gguf",):
-            tags.append(library)
-        if lin.quant == "gguf":
-            tags.append("gguf")
-        elif self.safetensors_params() is not None:
-            tags.append("safetensors")
-        if family.model_type and lin.relation != "adapter" and lin.quant != "gguf":
-            tags.append(family.model_type)
-        pipeline = self.pipeline_tag
-        if pipeline:
-            tags.append(pipeline)
-        if lin.relation is None or lin.relation in ("finetune", "merge"):
-            tags.extend(family.extra_tags)
-        tags.extend(self.card_tags())
-        for base in self.base_ids:
-            tags.append(f"base_model:{base}")
-            tags.append(f"base_model:{lin.relation}:{base}")
-        if lin.licence:
-            tags.append(f"license:{lin.licence}")
-        if family.library == "transformers" and lin.relation != "adapter" and lin.quant != "gguf":
-            if pipeline == "text-generation":
-                tags.append("text-generation-inference")
-            tags.append("endpoints_compatible")
-        if lin.quant in ("mlx", "bnb"):
-            tags.append("4-bit")
-        if lin.quant == "bnb":
-            tags.append("bitsandbytes")
-        if lin.quant == "awq":
-            tags.extend(("4-bit", "awq"))
-        if lin.quant == "gguf" and (self.hv >> 48) & 1:
-            tags.append("imatrix")
-        tags.append("region:us")
-        return tags
-
-    def safetensors_params(self) -> dict[str, int] | None:
-        lin, family = self.lin, self.family
-        if lin.relation == "adapter" or lin.quant == "gguf" or family.key == "rl":
-            return None
-        if lin.relation is None and lin.org < 0 and (self.hv >> 52) & 15 < 2:
-            return None  # an old pickled checkpoint
-        size = family.sizes[lin.size]
-        total = size.params
-        if lin.quant in ("mlx", "bnb", "awq"):
-            kept = size.vocab * size.hidden * 2 + size.layers * size.hidden * 2
-            packed = (total - kept) // (8 if lin.quant != "bnb" else 2)
-            key = "U32" if lin.quant != "bnb" else "U8"
-            return {"BF16" if lin.quant != "awq" else "F16": kept, key: packed}
-        dtype = family.dtype
-        if lin.relation is not None and (self.h2 >> 28) & 3 == 0:
-            dtype = "F16" if dtype != "F16" else "F32"
-        return {dtype: total}
-
-    def safetensors(self) -> dict[str, Any] | None:
-        params = self.safetensors_params()
-        if params is None:
-            return None
-        return {"parameters": params, "total": sum(params.values())}
-
-    def config_short(self) -> dict[str, Any] | None:
-        """``config`` as list_models / model_info return it: architectures and model_type."""
-        lin, family = self.lin, self.family
-        if lin.relation == "adapter" or not family.model_type:
-            return None
-        if lin.quant == "gguf":
-            return {"model_type": family.model_type}
-        config: dict[str, Any] = {"architectures": list(family.architectures),
-                                  "model_type": family.model_type}
-        quant = quantization_config(lin.quant)
-        if quant:
-            config["quantization_config"] = quant
-        return config
-
-    def gguf(self) -> dict[str, Any] | None:
-        if self.lin.quant != "gguf":
-            return None
-        size = self.family.sizes[self.lin.size]
-        return {"total": size.params, "architecture": self.family.model_type,
-                "context_length": self.family.max_positions}
-
-    def trending(self) -> int:
-        age_days = (END - self.lin.created) // 86400
-        return int(self.likes / (1 + age_days / 7.0))
-
-    def used_storage(self) -> int:
-        size = self.family.sizes[self.lin.size]
-        if self.lin.relation == "adapter":
-            return size.hidden * size.layers * 64 * 2
-        factor = 0.6 if self.lin.quant else (4 if self.family.dtype == "F32" else 2)
-        return int(size.params * factor) + 4096
-
-    def siblings(self) -> list[dict[str, str]]:
-        files = [".gitattributes", "README.md"]
-        lin, family = self.lin, self.family
-        if lin.relation == "adapter":
-            files += ["adapter_config.json", "adapter_model.safetensors"]
-        elif lin.quant == "gguf":
-            stem = self.id.partition("/")[2]
-            files += [f"{stem}-Q4_K_M.gguf", f"{stem}-Q8_0.gguf"]
-        elif family.library == "diffusers":
-            files += ["model_index.json", "transformer/diffusion_pytorch_model.safetensors"]
-        elif family.key == "rl":
-            files += ["agent.zip", "replay.mp4"]
+        likes = int(downloads ** 0.62 * v * v * (3.0 if relation is None and org >= 0 else 1.0))
+        trending = int(likes / (1 + (END - created) / 604800.0))
+        days = (h2 >> 40) & 0xFF
+        modified = created + (0 if days < 60 else int((days - 60) ** 1.6 * 3600)) + ((h2 >> 48) & 0xFFF)
+        modified = modified if modified < END else END
+        # library, pipeline, gating
+        if relation == "adapter":
+            library = "peft" if family.library != "diffusers" else "diffusers"
+        elif quant == "gguf":
+            library = "gguf" if (hv >> 50) & 3 else None
+        elif quant == "mlx":
+            library = "mlx"
+        elif relation is None and org < 0 and (hv >> 52) & 15 == 0:
+            library = None
         else:
-            files.append("config.json")
-            shards = max(1, family.sizes[lin.size].params // 5_000_000_000)
-            if shards == 1:
-                files.append("model.safetensors")
+            library = family.library
+        pipeline = None if relation is not None and (hv >> 54) & 31 == 0 else family.pipeline_tag
+        g = (h2 >> 60) & 15
+        gated: bool | str = False
+        if relation is None and org >= 0:
+            if self.orgs[org] in GATING_ORGS and g < 11:
+                gated = "manual" if g < 6 else "auto"
+            elif g == 0:
+                gated = "auto"
+        elif g == 0 and (h2 & 0x300) == 0:
+            gated = "auto"
+        parents = tuple(p if isinstance(p, str) else self.model_id(p) for p in lin.parents)
+        # model card
+        if relation is not None and org < 0 and (h2 >> 36) & 15 == 0:
+            card = -1
+        else:
+            card = 0
+            if relation is not None:
+                if len(parents) > 1 or (hv >> 58) & 1:
+                    card |= CARD_BASE_LIST
+                if (hv >> 59) % 5 < 3:
+                    card |= CARD_RELATION
+            if pipeline and (h2 >> 34) & 1:
+                card |= CARD_PIPELINE
+            if family.llm and (h2 >> 33) & 1:
+                card |= ((h2 >> 30) % len(LANGUAGES) + 1) << CARD_LANGUAGE_SHIFT
+        if relation == "merge":
+            card_tags = 6
+        elif relation == "finetune" and family.llm and (hv >> 46) & 1:
+            card_tags = 1 + ((hv >> 47) & 1)
+        elif quant == "gguf":
+            card_tags = 3
+        elif quant == "mlx":
+            card_tags = 4
+        elif relation == "adapter":
+            card_tags = 5
+        else:
+            card_tags = 0
+        # safetensors
+        dtype: str | None
+        if relation == "adapter" or quant == "gguf" or family.key == "rl":
+            dtype = None
+        elif relation is None and org < 0 and (hv >> 52) & 15 < 2:
+            dtype = None  # an old pickled checkpoint
+        elif quant is not None:
+            dtype = "quant"
+        else:
+            dtype = family.dtype
+            if relation is not None and (h2 >> 28) & 3 == 0:
+                dtype = "F16" if dtype != "F16" else "F32"
+        return Model(i, model_id, model_id.partition("/")[0], f"{created:08x}{hv:016x}", created,
+                     iso(created, (hv >> 8) % 1000), iso(modified, (h2 >> 52) % 1000), downloads,
+                     downloads_all, likes, trending, relation, parents, fam, lin.size, quant, lin.licence, library, pipeline,
+                     gated, card, card_tags, dtype, quant == "gguf" and bool((hv >> 48) & 1), org)
+
+    def sha(self, i: int) -> str:
+        k = self.k_sha ^ i
+        a, b = splitmix64(k), splitmix64(k ^ 0xFFFF)
+        return f"{a:016x}{b:016x}{(a ^ b) >> 32:08x}"
+
+    # -- JSON ---------------------------------------------------------------------------------
+
+    def encoder(self, fields: Iterable[str]) -> Callable[[Model], str]:
+        """A function: model -> its JSON object with ``_id``, ``id`` and ``fields``.
+
+        Fields whose JSON depends only on a few discrete attributes (config, safetensors, tags,
+        cardData, ...) come from templates cached per attribute combination, with the parent ids
+        filled in; per-model values go through one ``str.format``.
+        """
+        wanted = tuple(dict.fromkeys(f for f in fields if f in VALUES))
+        variable = [f for f in wanted if f in VARIABLE_FORMATS]
+        head = ",".join(['"_id":"{0.oid}"', '"id":"{0.id}"'] + [VARIABLE_FORMATS[f] for f in variable])
+        head = "{{" + head
+        fmt = head.format
+        static = tuple(f for f in wanted if f in STATIC_FIELDS)
+        static_cache: dict[tuple[Any, ...], str] = {}
+        tags = "tags" in wanted
+        card = "cardData" in wanted
+        siblings = "siblings" in wanted
+        templated = self._templated
+        sha = self.sha
+
+        def static_part(m: Model) -> str:
+            key = (m.family, m.size, m.relation, m.quant, m.dtype, m.library, m.pipeline, m.gated)
+            text = static_cache.get(key)
+            if text is None:
+                text = "".join("," + f'"{name}":{dumps(value)}' for name in static
+                               if (value := VALUES[name](self, m)) is not None)
+                if len(static_cache) > 20000:
+                    static_cache.clear()
+                static_cache[key] = text
+            return text
+
+        def encode(m: Model) -> str:
+            text = fmt(m, sha(m.i) if "sha" in variable else "")
+            if static:
+                text += static_part(m)
+            if tags:
+                text += templated("tags", (m.family, m.relation, m.quant, m.licence, m.library, m.pipeline,
+                                           m.card_tags, m.dtype is not None, m.imatrix, len(m.parents)), m)
+            if card and m.card >= 0:
+                text += templated("cardData", (m.card, m.licence, m.family, m.library, m.relation,
+                                               len(m.parents), m.card_tags, m.pipeline), m)
+            if siblings:
+                text += ',"siblings":' + dumps(_siblings_value(self, m))
+            return text + "}"
+
+        return encode
+
+    def _templated(self, name: str, key: tuple[Any, ...], m: Model) -> str:
+        """``,"name":value`` from a template cached per ``key``, with ``m``'s parent ids filled in."""
+        cache = self.fragments.setdefault(name, {})
+        template = cache.get(key)
+        if template is None:
+            placeholder = m._replace(parents=PLACEHOLDERS[:len(m.parents)])
+            value = VALUES[name](self, placeholder)
+            if value is None:
+                template = ("",)
             else:
-                files += [f"model-{k:05d}-of-{shards:05d}.safetensors" for k in range(1, shards + 1)]
-            if family.llm:
-                files += ["tokenizer.json", "tokenizer_config.json", "generation_config.json"]
-        return [{"rfilename": f} for f in sorted(files)]
+                parts = PLACEHOLDER_RE.split(f',"{name}":{dumps(value)}')
+                template = tuple(int(p) if k % 2 else p for k, p in enumerate(parts))
+            if len(cache) > 50000:
+                cache.clear()
+            cache[key] = template
+        if len(template) == 1:
+            return template[0]  # type: ignore[return-value]
+        ids = m.parents
+        return "".join([ids[p] if type(p) is int else p for p in template])  # type: ignore[misc]
+
+    def encode_many(self, indices: Iterable[int], fields: Iterable[str]) -> str:
+        """A JSON array of the records of ``indices`` with ``_id``, ``id`` and ``fields``."""
+        encode = self.encoder(fields)
+        model = self.model
+        return "[" + ",".join([encode(model(i)) for i in indices]) + "]"
+
+    def record(self, i: int, fields: Iterable[str] = RECORD_FIELDS) -> dict[str, Any]:
+        """Model ``i`` as a dict with ``_id``, ``id`` and ``fields`` (absent values left out)."""
+        m = self.model(i)
+        out: dict[str, Any] = {"_id": m.oid, "id": m.id}
+        for name in fields:
+            func = VALUES.get(name)
+            if func is not None:
+                value = func(self, m)
+                if value is not None:
+                    out[name] = value
+        return out
+
+
+GATING_ORGS = frozenset({"meta-llama", "google", "mistralai"})
+QUANT_SUFFIXES = {"gguf": ("-GGUF", "-Q4_K_M-GGUF"), "mlx": ("-mlx-4Bit", "-MLX-4bit"),
+                  "bnb": ("-bnb-4bit", "-4bit"), "awq": ("-AWQ", "-awq")}
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------------------------
+# Field values (the reference: a dict record) and their fast JSON fragments.
+
+
+def _card_value(u: Universe, m: Model) -> dict[str, Any] | None:
+    if m.card < 0:
+        return None
+    family = FAMILIES[m.family]
+    card: dict[str, Any] = {}
+    if m.licence:
+        card["license"] = m.licence
+        if m.licence == "other":
+            card["license_name"] = f"{family.key.replace('_', '-')}-license"
+    if m.library:
+        card["library_name"] = m.library
+    if m.relation is not None:
+        card["base_model"] = list(m.parents) if m.card & CARD_BASE_LIST else m.parents[0]
+        if m.card & CARD_RELATION:
+            card["base_model_relation"] = m.relation
+    language = m.card >> CARD_LANGUAGE_SHIFT
+    if language:
+        card["language"] = list(LANGUAGES[language - 1])
+    if m.card & CARD_PIPELINE:
+        card["pipeline_tag"] = m.pipeline
+    if CARD_TAGS[m.card_tags]:
+        card["tags"] = list(CARD_TAGS[m.card_tags])
+    return card
+
+
+def _tags_value(u: Universe, m: Model) -> list[str]:
+    family = FAMILIES[m.family]
+    tags: list[str] = []
+    if m.library and m.library != "gguf":
+        tags.append(m.library)
+    if m.quant == "gguf":
+        tags.append("gguf")
+    elif m.dtype is not None:
+        tags.append("safetensors")
+    if family.model_type and m.relation != "adapter" and m.quant != "gguf":
+        tags.append(family.model_type)
+    if m.pipeline:
+        tags.append(m.pipeline)
+    if m.relation is None or m.relation in ("finetune", "merge"):
+        tags.extend(family.extra_tags)
+    tags.extend(CARD_TAGS[m.card_tags])
+    for base in m.parents:
+        tags.append(f"base_model:{base}")
+        tags.append(f"base_model:{m.relation}:{base}")
+    if m.licence:
+        tags.append(f"license:{m.licence}")
+    if family.library == "transformers" and m.relation != "adapter" and m.quant != "gguf":
+        if m.pipeline == "text-generation":
+            tags.append("text-generation-inference")
+        tags.append("endpoints_compatible")
+    if m.quant in ("mlx", "bnb"):
+        tags.append("4-bit")
+    if m.quant == "bnb":
+        tags.append("bitsandbytes")
+    if m.quant == "awq":
+        tags.extend(("4-bit", "awq"))
+    if m.imatrix:
+        tags.append("imatrix")
+    tags.append("region:us")
+    return tags
+
+
+def _safetensors_value(u: Universe, m: Model) -> dict[str, Any] | None:
+    if m.dtype is None:
+        return None
+    size = FAMILIES[m.family].sizes[m.size]
+    total = size.params
+    if m.dtype == "quant":
+        kept = size.vocab * size.hidden * 2 + size.layers * size.hidden * 2
+        packed = (total - kept) // (2 if m.quant == "bnb" else 8)
+        params = {"BF16" if m.quant != "awq" else "F16": kept, "U8" if m.quant == "bnb" else "U32": packed}
+    else:
+        params = {m.dtype: total}
+    return {"parameters": params, "total": sum(params.values())}
+
+
+def _config_value(u: Universe, m: Model) -> dict[str, Any] | None:
+    family = FAMILIES[m.family]
+    if m.relation == "adapter" or not family.model_type:
+        return None
+    if m.quant == "gguf":
+        return {"model_type": family.model_type}
+    config: dict[str, Any] = {"architectures": list(family.architectures), "model_type": family.model_type}
+    quant = quantization_config(m.quant)
+    if quant:
+        config["quantization_config"] = quant
+    return config
+
+
+def _gguf_value(u: Universe, m: Model) -> dict[str, Any] | None:
+    if m.quant != "gguf":
+        return None
+    family = FAMILIES[m.family]
+    return {"total": family.sizes[m.size].params, "architecture": family.model_type,
+            "context_length": family.max_positions}
+
+
+def _used_storage(u: Universe, m: Model) -> int:
+    size = FAMILIES[m.family].sizes[m.size]
+    if m.relation == "adapter":
+        return size.hidden * size.layers * 128 + 4096
+    factor = 0.6 if m.quant else (4 if FAMILIES[m.family].dtype == "F32" else 2)
+    return int(size.params * factor) + 4096
+
+
+def _siblings_value(u: Universe, m: Model) -> list[dict[str, str]]:
+    family = FAMILIES[m.family]
+    files = [".gitattributes", "README.md"]
+    if m.relation == "adapter":
+        files += ["adapter_config.json", "adapter_model.safetensors"]
+    elif m.quant == "gguf":
+        stem = m.id.partition("/")[2]
+        files += [f"{stem}-Q4_K_M.gguf", f"{stem}-Q8_0.gguf"]
+    elif family.library == "diffusers":
+        files += ["model_index.json", "transformer/diffusion_pytorch_model.safetensors"]
+    elif not family.config_json:
+        files += ["agent.zip", "replay.mp4"]
+    else:
+        files.append("config.json")
+        shards = max(1, family.sizes[m.size].params // 5_000_000_000)
+        if m.dtype is None:
+            files.append("pytorch_model.bin")
+        elif shards == 1:
+            files.append("model.safetensors")
+        else:
+            files += [f"model-{k:05d}-of-{shards:05d}.safetensors" for k in range(1, shards + 1)]
+        if family.llm:
+            files += ["tokenizer.json", "tokenizer_config.json", "generation_config.json"]
+    return [{"rfilename": f} for f in sorted(files)]
+
+
+VALUES: dict[str, Callable[[Universe, Model], Any]] = {
+    "author": lambda u, m: m.author,
+    "cardData": _card_value,
+    "config": _config_value,
+    "createdAt": lambda u, m: m.created_at,
+    "disabled": lambda u, m: False,
+    "downloads": lambda u, m: m.downloads,
+    "downloadsAllTime": lambda u, m: m.downloads_all,
+    "gated": lambda u, m: m.gated,
+    "gguf": _gguf_value,
+    "lastModified": lambda u, m: m.last_modified,
+    "library_name": lambda u, m: m.library,
+    "likes": lambda u, m: m.likes,
+    "modelId": lambda u, m: m.id,
+    "pipeline_tag": lambda u, m: m.pipeline,
+    "private": lambda u, m: False,
+    "safetensors": _safetensors_value,
+    "sha": lambda u, m: u.sha(m.i),
+    "siblings": _siblings_value,
+    "tags": _tags_value,
+    "trendingScore": lambda u, m: m.trending,
+    "usedStorage": _used_storage,
+}
+
+# Fields whose value is per model: their str.format pieces ({0} is the Model, {1} the sha).
+VARIABLE_FORMATS = {
+    "author": '"author":"{0.author}"',
+    "createdAt": '"createdAt":"{0.created_at}"',
+    "downloads": '"downloads":{0.downloads}',
+    "downloadsAllTime": '"downloadsAllTime":{0.downloads_all}',
+    "lastModified": '"lastModified":"{0.last_modified}"',
+    "likes": '"likes":{0.likes}',
+    "modelId": '"modelId":"{0.id}"',
+    "sha": '"sha":"{1}"',
+    "trendingScore": '"trendingScore":{0.trending}',
+}
+# Fields whose value depends on (family, size, relation, quant, dtype, library, pipeline, gated) only.
+STATIC_FIELDS = frozenset({"config", "disabled", "gated", "gguf", "library_name", "pipeline_tag", "private",
+                           "safetensors", "usedStorage"})
 
 
 def quantization_config(quant: str | None) -> dict[str, Any] | None:
@@ -909,80 +1065,21 @@ def quantization_config(quant: str | None) -> dict[str, Any] | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------
-# Field encoders: API name -> value (None: the field is absent from the record).
-
-FIELD_GETTERS: dict[str, Any] = {
-    "author": lambda c: c.author,
-    "cardData": lambda c: c.card_data(),
-    "config": lambda c: c.config_short(),
-    "createdAt": lambda c: c.created,
-    "disabled": lambda c: False,
-    "downloads": lambda c: c.dl,
-    "downloadsAllTime": lambda c: c.dl_all,
-    "gated": lambda c: c.gated,
-    "gguf": lambda c: c.gguf(),
-    "lastModified": lambda c: c.modified,
-    "library_name": lambda c: c.library,
-    "likes": lambda c: c.likes,
-    "pipeline_tag": lambda c: c.pipeline_tag,
-    "private": lambda c: False,
-    "safetensors": lambda c: c.safetensors(),
-    "sha": lambda c: c.sha,
-    "siblings": lambda c: c.siblings(),
-    "tags": lambda c: c.tags(),
-    "trendingScore": lambda c: c.trending(),
-    "usedStorage": lambda c: c.used_storage(),
-    "modelId": lambda c: c.id,
-}
-# Every ``expand`` value the real Hub accepts (huggingface_hub ExpandModelProperty_T); the ones not
-# in FIELD_GETTERS are accepted and left out of the records.
-HUB_EXPAND = ("author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt", "disabled",
-              "downloads", "downloadsAllTime", "evalResults", "gated", "gguf", "inference",
-              "inferenceProviderMapping", "lastModified", "library_name", "likes", "mask_token",
-              "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha",
-              "siblings", "spaces", "tags", "transformersInfo", "trendingScore", "usedStorage",
-              "widgetData")
-# What synthetic_model returns: every field this generator synthesises.
-RECORD_FIELDS = ("author", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime",
-                 "gated", "gguf", "lastModified", "library_name", "likes", "pipeline_tag", "private",
-                 "safetensors", "sha", "tags", "trendingScore", "usedStorage")
-# /api/models without expand (the Hub's default list fields).
-LIST_DEFAULT_FIELDS = ("likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
-                       "library_name", "createdAt", "modelId")
-# /api/models/{id} without expand.
-INFO_DEFAULT_FIELDS = ("private", "pipeline_tag", "library_name", "tags", "downloads", "likes", "modelId",
-                       "author", "sha", "lastModified", "gated", "disabled", "config", "cardData",
-                       "siblings", "createdAt", "safetensors", "usedStorage", "gguf")
-
-
 @lru_cache(maxsize=16)
 def universe(seed: int, n: int) -> Universe:
+    """The (cached) universe of ``n`` models for ``seed``."""
     return Universe(seed, n)
-
-
-def record(u: Universe, i: int, fields: tuple[str, ...] = RECORD_FIELDS) -> dict[str, Any]:
-    """Model ``i`` with ``_id``, ``id`` and ``fields`` (absent values left out, as the Hub does)."""
-    c = Core(u, i)
-    out: dict[str, Any] = {"_id": c.object_id, "id": c.id}
-    for name in fields:
-        getter = FIELD_GETTERS.get(name)
-        if getter is not None:
-            value = getter(c)
-            if value is not None:
-                out[name] = value
-    return out
 
 
 def synthetic_model(seed: int, index: int, n_models: int) -> dict[str, Any]:
     """Model ``index`` of ``n_models`` for ``seed``: the Hub API record with every synthesised field."""
     if not 0 <= index < n_models:
         raise IndexError(f"index {index} outside 0..{n_models - 1}")
-    return record(universe(seed, n_models), index)
+    return universe(seed, n_models).record(index)
 
 
 def synthetic_config(seed: int, index: int, n_models: int) -> dict[str, Any] | None:
-    """The model's full ``config.json``, or None when the repository has none (GGUF, adapters, ...)."""
+    """The model's full ``config.json``, or None when its repository has none (GGUF, adapters, ...)."""
     if not 0 <= index < n_models:
         raise IndexError(f"index {index} outside 0..{n_models - 1}")
     return full_config(universe(seed, n_models), index)
@@ -1022,9 +1119,8 @@ def full_config(u: Universe, i: int) -> dict[str, Any] | None:
     return config
 
 
-def parameter_counts(seed: int, index: int, n_models: int) -> tuple[int, int] | None:
-    """(total, active) parameters of the model's family size (what an enrichment pass should find)."""
-    u = universe(seed, n_models)
-    lin = u.lineage(index)
+def parameter_counts(seed: int, index: int, n_models: int) -> tuple[int, int]:
+    """(total, active) parameters implied by the model's config (what an enrichment pass should find)."""
+    lin = universe(seed, n_models).lineage(index)
     size = FAMILIES[lin.family].sizes[lin.size]
     return size.params, size.active

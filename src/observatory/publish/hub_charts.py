@@ -1,0 +1,53 @@
+"""Altair charts for the Hub adoption metrics (Q5, Q6, Q7, Q10, Q11)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+SOURCE_NOTE = "Source: Hugging Face Hub snapshots via the Open Weights Observatory"
+
+
+def _title(text: str) -> dict:
+    return {"text": text, "subtitle": SOURCE_NOTE}
+
+
+def likes_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
+    data = frame.dropna(subset=["likes"]).head(25)
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("org_id:N", sort="-x", title=None), x=alt.X("likes:Q"),
+        color=alt.Color("country:N"), tooltip=["org_id", "model_id", "likes", "earlier_likes"],
+    ).properties(title=_title(title), width=560, height=alt.Step(20))
+
+
+def downloads_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
+    data = frame.copy()
+    data["snapshot_date"] = pd.to_datetime(data["snapshot_date"])
+    top = data.groupby(group)["downloads_all_time"].max().nlargest(10).index
+    data = data[data[group].isin(top)]
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("snapshot_date:T", title="snapshot date"),
+        y=alt.Y("downloads_all_time:Q", title="all-time downloads"),
+        color=alt.Color(f"{group}:N"), tooltip=[group, "snapshot_date:T", "downloads_all_time:Q"],
+    ).properties(title=_title(title), width=720, height=360)
+
+
+def share_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
+    return alt.Chart(frame.head(15)).mark_bar().encode(
+        y=alt.Y(f"{group}:N", sort="-x", title=None), x=alt.X("share:Q", axis=alt.Axis(format="%")),
+        tooltip=[group, alt.Tooltip("share:Q", format=".1%"), "downloads:Q"],
+    ).properties(title=_title(title), width=560, height=alt.Step(20))
+
+
+def licences_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("period:N", title=None), y=alt.Y("models:Q", stack="normalize", title="share"),
+        color=alt.Color("licence_class:N"), tooltip=["period", "licence_class", "models"],
+    ).properties(title=_title(title), width=640, height=300)
+
+
+def architecture_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("period:N", title=None), y=alt.Y("moe_share:Q", axis=alt.Axis(format="%")),
+        color=alt.Color(f"{group}:N"), tooltip=[group, "period", "moe_share", "models"],
+    ).properties(title=_title(title), width=640, height=300)
