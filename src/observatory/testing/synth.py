@@ -774,8 +774,9 @@ class Universe:
                 dtype = "F16" if dtype != "F16" else "F32"
         return Model(i, model_id, model_id.partition("/")[0], f"{created:08x}{hv:016x}", created,
                      iso(created, (hv >> 8) % 1000), iso(modified, (h2 >> 52) % 1000), downloads,
-                     downloads_all, likes, trending, relation, parents, fam, lin.size, quant, lin.licence, library, pipeline,
-                     gated, card, card_tags, dtype, quant == "gguf" and bool((hv >> 48) & 1), org)
+                     downloads_all, likes, trending, relation, parents, fam, lin.size, quant, lin.licence,
+                     library, pipeline, gated, card, card_tags, dtype,
+                     quant == "gguf" and bool((hv >> 48) & 1), org)
 
     def sha(self, i: int) -> str:
         k = self.k_sha ^ i
