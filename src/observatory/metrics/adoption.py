@@ -94,9 +94,9 @@ def download_share(entries: ir.Table, start: date, end: date, by: str = "country
     if first_year_only:
         created = table.created_at.cast("date").fill_null(first)
         begin = ibis.greatest(created, ibis.literal(first))
-        span = (ibis.literal(last) - begin).cast("int64")
+        span = ibis.literal(last).delta(begin, unit="day")
         year_end = ibis.least(created + ibis.interval(days=365), ibis.literal(last))
-        young = (year_end - begin).cast("int64")
+        young = year_end.delta(begin, unit="day")
         fraction = ibis.ifelse(span > 0, young.clip(lower=0) / span, 0.0)
         table = table.mutate(window_downloads=table.window_downloads * fraction)
     grouped = table.group_by("group").agg(downloads=table.window_downloads.sum(),
