@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from observatory.api import Observatory
+from observatory.errors import SourceUnreachableError
 from observatory.sources import hub
 from observatory.sources.hub_records import Issues, MalformedRecord, to_row
 from observatory.store.hub_runs import HubRun
@@ -67,6 +68,25 @@ def _rows(items: list[Any], run: HubRun, issues: Issues,
     return rows
 
 
+RECENT_PAGES = 64
+
+
+def _first_id(items: list[Any]) -> str | None:
+    return next((item.get("id") for item in items if isinstance(item, dict)), None)
+
+
+def _fresh_page(url: str, run: HubRun, pacer: hub.Pacer, options: HubOptions) -> hub.Page:
+    """A page, refetched while it is a page already received served again (a proxy or server
+    fault that would otherwise skip a page silently)."""
+    for _ in range(hub.MAX_ATTEMPTS):
+        page = hub.fetch_page(url, pacer, options.timeout)
+        first = _first_id(page.items)
+        if first is None or first not in run.state.get("recent_first_ids", []):
+            return page
+        pacer.note("repeated page")
+    raise SourceUnreachableError(url, "the server keeps answering with the previous page")
+
+
 def _list(run: HubRun, options: HubOptions, namespaces: list[str], pacer: hub.Pacer,
           progress: Progress) -> None:
     sort = "downloads" if options.min_downloads else ("likes" if options.min_likes else None)
@@ -76,7 +96,7 @@ def _list(run: HubRun, options: HubOptions, namespaces: list[str], pacer: hub.Pa
     while run.state["listing"] < len(todo):
         listing = run.state["listing"]
         url = run.state["next_url"] or todo[listing].url(endpoint)
-        page = hub.fetch_page(url, pacer, options.timeout)
+        page = _fresh_page(url, run, pacer, options)
         rows = _rows(page.items, run, issues, options)
         run.write_page(rows, listing, run.state["pages"])
         run.state["pages"] += 1
@@ -87,6 +107,9 @@ def _list(run: HubRun, options: HubOptions, namespaces: list[str], pacer: hub.Pa
         if page.next_url is None or below:
             run.state["listing"] += 1
             run.state["next_url"] = None
+        if _first_id(page.items) is not None:
+            recent = [*run.state.get("recent_first_ids", []), _first_id(page.items)]
+            run.state["recent_first_ids"] = recent[-RECENT_PAGES:]
         run.state["issues"] = issues.as_dict()
         run.state["retries"] = pacer.retries
         run.save()

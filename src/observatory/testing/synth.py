@@ -1,25 +1,28 @@
 """Deterministic synthetic Hugging Face Hub model records for the fake Hub.
 
 Model ``i`` of a universe of ``n`` models is a pure function of ``(seed, i, n)``: nothing is
-materialised, a few small bounded caches only speed up the lookups of parents. Records use the
-Hub API's camelCase wire names (``createdAt``, ``cardData``, ``downloadsAllTime``, ...).
+materialised. Models are generated a page at a time with numpy (hashes, lineage, counts); only the
+strings are assembled per model. Records use the Hub API's camelCase wire names (``createdAt``,
+``cardData``, ``downloadsAllTime``, ...).
 
 Layout of the index space (it makes ``author=`` filters cheap to enumerate):
 
 * indices are grouped in blocks of ``BLOCK`` (100); each block has ``ORG_SLOTS`` (15) slots held
-  by real organisations from the registry (``org_aliases.csv``, kind ``hf``), one per
-  ``(20*s)//3 + jitter`` offset, the rest are synthetic community users (``user12345``);
+  by real organisations from the registry (``org_aliases.csv``, kind ``hf``, big labs weighted up),
+  one per ``(20*s)//3 + jitter`` offset; the other 85 % are synthetic community users (``user12345``);
 * one organisation slot per block is the block's *anchor*, always a base model; every
   ``FLAGSHIP_EVERY``-th block's anchor is a *flagship* (a big lab's popular base) that attracts
   many derivatives and huge download counts;
-* community models are mostly derivatives (finetune 50 %, quantized 25 %, adapter 15 %, merge 10 %)
-  of an earlier model: a recent flagship, an earlier anchor or a recent community model, at most
-  3 levels deep; about 1.5 % point at a parent id that does not exist. A derivative inherits the
-  family (architecture, model type, size, usually the licence) of its root.
+* 75 % of organisation models are bases; their derivatives (instruct finetunes, quantizations) derive
+  from an earlier base of the same organisation when one is near;
+* 80 % of community models are derivatives (finetune 50 %, quantized 25 %, adapter 15 %, merge 10 %
+  with 2-3 parents) of an earlier model: a recent flagship, an earlier anchor or a recent community
+  model, at most 3 levels deep; about 1.5 % declare a parent id that does not exist. A derivative
+  inherits the family (architecture, model type, size, usually the licence) of its root;
 * ``createdAt`` grows with the index (more models per day later, as on the Hub) with +-18 h of
-  jitter, and a derivative is never older than its first parent.
+  jitter, and a derivative is never older than its parents.
 
-Model names end with ``-<index in base 36>``, so ids are unique and an id maps back to its index.
+Model names end with ``-<index in hex>``, so ids are unique and an id maps back to its index.
 """
 
 from __future__ import annotations
@@ -28,18 +31,20 @@ import csv
 import io
 import json
 import math
-import random
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+import numpy as np
+
 M64 = 0xFFFFFFFFFFFFFFFF
 GOLDEN = 0x9E3779B97F4A7C15
+MIX1 = 0xBF58476D1CE4E5B9
+MIX2 = 0x94D049BB133111EB
 INV53 = 1.0 / (1 << 53)
 
 BLOCK = 100
@@ -49,53 +54,57 @@ SLOT_START = tuple((20 * s) // 3 for s in range(ORG_SLOTS))
 SLOT_OF_OFFSET = tuple(max(s for s in range(ORG_SLOTS) if SLOT_START[s] <= off) for off in range(BLOCK))
 FLAGSHIP_EVERY = 64
 ORG_TABLE_SIZE = 1024
+FAMILY_BUCKETS = 1024
+RECENT_WINDOW = 20000
 
 START = int(datetime(2022, 1, 1, tzinfo=UTC).timestamp())
 END = int(datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC).timestamp())
-START_DAY = START // 86400
-DAY_STRINGS = tuple(
-    (datetime(2022, 1, 1, tzinfo=UTC) + timedelta(days=d)).strftime("%Y-%m-%d")
-    for d in range(END // 86400 - START_DAY + 2)
-)
 GROWTH = 1.5  # the rate of new models grows e^1.5 ~ 4.5x from 2022 to 2026
 GROWTH_SCALE = math.expm1(GROWTH)
 
-RELATIONS = ("finetune", "quantized", "adapter", "merge")
 BIG_LABS = {"Qwen": 20, "google": 14, "microsoft": 12, "meta-llama": 12, "nvidia": 12, "mistralai": 8,
             "deepseek-ai": 6}
 MID_LABS = {"facebook": 4, "allenai": 3, "HuggingFaceTB": 3, "ibm-granite": 3, "openai": 2,
             "black-forest-labs": 2, "stabilityai": 2, "THUDM": 2, "tiiuae": 2, "Salesforce": 2}
 FLAGSHIP_LABS = ("Qwen", "meta-llama", "google", "mistralai", "deepseek-ai", "microsoft", "nvidia")
+GATING_ORGS = ("meta-llama", "google", "mistralai")
+
+RELATION_NAMES = (None, "finetune", "quantized", "adapter", "merge")
+QUANT_NAMES = (None, "gguf", "mlx", "bnb", "awq")
+BASE, FINETUNE, QUANTIZED, ADAPTER, MERGE = range(5)
+GGUF, MLX, BNB, AWQ = 1, 2, 3, 4
+GATED_VALUES: tuple[bool | str, ...] = (False, "auto", "manual")
+DTYPE_NAMES = (None, "BF16", "F16", "F32", "quant")
 
 
 def splitmix64(x: int) -> int:
-    """The splitmix64 finaliser: a fast bijective 64-bit integer hash."""
+    """The splitmix64 finaliser: a fast bijective 64-bit integer hash (scalar)."""
     z = (x + GOLDEN) & M64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    z = ((z ^ (z >> 30)) * MIX1) & M64
+    z = ((z ^ (z >> 27)) * MIX2) & M64
     return z ^ (z >> 31)
 
 
-def b36(value: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    if value == 0:
-        return "0"
-    out = []
-    while value:
-        value, rem = divmod(value, 36)
-        out.append(digits[rem])
-    return "".join(reversed(out))
+_U = np.uint64
 
 
-def iso(ts: int, ms: int) -> str:
-    """Seconds since the epoch -> the Hub's ``2024-03-05T12:00:00.000Z``."""
-    day, rest = divmod(ts, 86400)
-    minute, second = divmod(rest, 60)
-    return f"{DAY_STRINGS[day - START_DAY]}T{minute // 60:02d}:{minute % 60:02d}:{second:02d}.{ms:03d}Z"
+def smix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 of a uint64 array (wrapping arithmetic), equal to :func:`splitmix64` per element."""
+    z = x + _U(GOLDEN)
+    z = (z ^ (z >> _U(30))) * _U(MIX1)
+    z = (z ^ (z >> _U(27))) * _U(MIX2)
+    return z ^ (z >> _U(31))
 
 
-# --------------------------------------------------------------------------------------------
-# Families: architecture, model type, sizes (config dimensions), licences, pipeline.
+def bits(h: np.ndarray, shift: int, mask: int) -> np.ndarray:
+    """``(h >> shift) & mask`` as int64."""
+    return ((h >> _U(shift)) & _U(mask)).astype(np.int64)
+
+
+def unit(h: np.ndarray, shift: int = 11) -> np.ndarray:
+    """A uniform float in [0, 1) from the top bits of ``h``."""
+    return (h >> _U(shift)).astype(np.float64) * (2.0 ** (shift - 64))
+
 
 
 @dataclass(frozen=True)
@@ -207,7 +216,7 @@ FAMILIES: tuple[Family, ...] = (
            ("gemma",), "2025-03-12", max_positions=131072),
     Family("deepseek_v3", "DeepSeek-V3", "deepseek_v3", ("DeepseekV3ForCausalLM",), "text-generation",
            "transformers", (_s("671B", 7168, 61, 128, 128, 18432, 129280, 256, 8, 2048, 1),),
-           ("mit", "other"), "2024-12-26", ("conversational", "custom_code", "fp8"),
+           ("mit", "other"), "2024-12-26", extra_tags=("conversational", "custom_code", "fp8"),
            expert_key="n_routed_experts", max_positions=163840, rope_theta=10000.0),
     Family("phi3", "Phi-3", "phi3", ("Phi3ForCausalLM",), "text-generation", "transformers",
            (_s("mini", 3072, 32, 32, 32, 8192, 32064), _s("medium", 5120, 40, 40, 10, 17920, 100352)),
@@ -279,7 +288,6 @@ GENERIC_ORG_FAMILIES = (("llama", 6), ("qwen2", 4), ("mistral", 3), ("qwen3", 3)
                         ("mixtral", 1), ("bert", 2), ("roberta_cls", 1), ("gemma2", 1))
 COMMUNITY_ROOT_FAMILIES = (("gpt2", 3), ("bert", 3), ("roberta_cls", 4), ("vit", 2), ("rl", 3),
                            ("llama", 2), ("whisper", 1))
-MOE_FAMILIES = frozenset(i for i, f in enumerate(FAMILIES) if f.sizes[0].experts)
 
 ORG_VARIANTS = ("", "-Instruct", "-Base", "-Instruct", "-Chat", "", "-Instruct", "-it")
 COMMUNITY_TOPICS = ("imdb", "sst2", "ner", "tiny", "scratch", "emotion", "squad", "custom")
@@ -310,42 +318,69 @@ def hf_organisations() -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
-# Every ``expand`` value the real Hub accepts (huggingface_hub's ExpandModelProperty_T). Those this
-# generator does not synthesise (baseModels, childrenModelCount, spaces, ...) are accepted and absent.
-HUB_EXPAND = ("author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt",
-              "disabled", "downloads", "downloadsAllTime", "evalResults", "gated", "gguf", "inference",
-              "inferenceProviderMapping", "lastModified", "library_name", "likes", "mask_token",
-              "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha", "siblings",
-              "spaces", "tags", "transformersInfo", "trendingScore", "usedStorage", "widgetData")
-# What synthetic_model returns besides _id and id: every list field this generator synthesises.
-RECORD_FIELDS = ("author", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime",
-                 "gated", "gguf", "lastModified", "library_name", "likes", "pipeline_tag", "private",
-                 "safetensors", "sha", "tags", "trendingScore", "usedStorage")
-# /api/models without expand: the Hub's default list fields.
-LIST_DEFAULT_FIELDS = ("likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
-                       "library_name", "createdAt", "modelId")
-# /api/models/{id} without expand.
-INFO_DEFAULT_FIELDS = ("private", "pipeline_tag", "library_name", "tags", "downloads", "likes", "modelId",
-                       "author", "sha", "lastModified", "gated", "disabled", "config", "cardData",
-                       "siblings", "createdAt", "safetensors", "usedStorage", "gguf")
-
-
 # --------------------------------------------------------------------------------------------
-# The universe of one (seed, n).
+# Lookup tables over families (index = family number).
+
+LICENCES: tuple[str | None, ...] = (None, *sorted({lic for f in FAMILIES for lic in f.licences}
+                                                  | {c for c in COMMUNITY_LICENCES if c != "unknown"}))
+LICENCE_CODE = {lic: k for k, lic in enumerate(LICENCES)}
+LIBRARIES: tuple[str | None, ...] = (None, "transformers", "peft", "diffusers", "gguf", "mlx",
+                                     "sentence-transformers", "stable-baselines3")
+LIBRARY_CODE = {lib: k for k, lib in enumerate(LIBRARIES)}
+N_FAMILIES = len(FAMILIES)
+FAM_NSIZES = np.array([len(f.sizes) for f in FAMILIES], dtype=np.int64)
+FAM_NLIC = np.array([len(f.licences) for f in FAMILIES], dtype=np.int64)
+FAM_LIC = np.array([[LICENCE_CODE[f.licences[k % len(f.licences)]] for k in range(8)] for f in FAMILIES],
+                   dtype=np.int64)
+FAM_LLM = np.array([f.llm for f in FAMILIES])
+FAM_LIB = np.array([LIBRARY_CODE[f.library] for f in FAMILIES], dtype=np.int64)
+FAM_DIFFUSERS = LIBRARY_CODE["diffusers"] == FAM_LIB
+FAM_SENTENCE = LIBRARY_CODE["sentence-transformers"] == FAM_LIB
+FAM_HAS_PIPELINE = np.array([f.pipeline_tag is not None for f in FAMILIES])
+FAM_NO_WEIGHTS = np.array([f.key == "rl" for f in FAMILIES])
+FAM_DTYPE = np.array([DTYPE_NAMES.index(f.dtype) for f in FAMILIES], dtype=np.int64)
+COM_LIC = np.array([LICENCE_CODE.get(c, 0) for c in COMMUNITY_LICENCES], dtype=np.int64)
+LLM_FAMILIES = np.array([k for k, f in enumerate(FAMILIES) if f.llm], dtype=np.int64)
+SLOT_START_A = np.array(SLOT_START, dtype=np.int64)
+SLOT_OF_OFFSET_A = np.array(SLOT_OF_OFFSET, dtype=np.int64)
+SLOT_SHIFT_A = np.array([4 * s for s in range(ORG_SLOTS)], dtype=np.uint64)
+# name pieces: stems (by family and size) and suffixes, as codes into two flat lists
+STEMS: list[str] = []
+STEM_CODE = np.zeros((N_FAMILIES, 8, 2), dtype=np.int64)  # [family, size, lower-case]
+for _f, _fam in enumerate(FAMILIES):
+    for _k, _size in enumerate(_fam.sizes):
+        STEM_CODE[_f, _k, 0] = len(STEMS)
+        STEMS.append(f"{_fam.display}-{_size.label}")
+        STEM_CODE[_f, _k, 1] = len(STEMS)
+        STEMS.append(f"{_fam.display.lower()}-{_size.label.lower()}")
+QUANT_SUFFIXES = {GGUF: ("-GGUF", "-Q4_K_M-GGUF"), MLX: ("-mlx-4Bit", "-MLX-4bit"),
+                  BNB: ("-bnb-4bit", "-4bit"), AWQ: ("-AWQ", "-awq")}
+SUFFIX_LISTS = [list(ORG_VARIANTS), [f"-{t}" for t in COMMUNITY_TOPICS]]
+SUFFIX_LISTS += [list(SUFFIXES[r]) for r in RELATION_NAMES[1:]]  # 2..5: finetune..merge
+SUFFIX_LISTS += [list(QUANT_SUFFIXES[q]) for q in (GGUF, MLX, BNB, AWQ)]  # 6..9
+SUFFIX_OFFSETS = np.cumsum([0] + [len(s) for s in SUFFIX_LISTS])[:-1].astype(np.int64)
+SUFFIX_LENGTHS = np.array([len(s) for s in SUFFIX_LISTS], dtype=np.int64)
+SUFFIX_ALL = [s for group in SUFFIX_LISTS for s in group]
 
 
-class Lineage(NamedTuple):
-    relation: str | None  # None for a base model
-    parents: tuple[int | str, ...]  # earlier indices, or a missing parent's id
-    root: int  # index of the root base model, -1 when the chain ends at a missing parent
-    depth: int
-    family: int
-    size: int
-    licence: str | None
-    created: int  # seconds since the epoch
-    org: int  # index into the organisation list, -1 for community users
-    flagship: bool
-    quant: str | None  # gguf, mlx, bnb or awq for quantized models
+class Lin:
+    """Lineage columns of a set of indices (numpy arrays, one row per index)."""
+
+    __slots__ = ("created", "depth", "fam", "flagship", "hv", "idx", "lic", "missing", "org", "parents",
+                 "pr", "quant", "rel", "root", "size")
+
+    def take(self, rows: np.ndarray) -> Lin:
+        out = Lin.__new__(Lin)
+        for name in Lin.__slots__:
+            setattr(out, name, getattr(self, name)[rows])
+        return out
+
+    @staticmethod
+    def concat(parts: Sequence[Lin]) -> Lin:
+        out = Lin.__new__(Lin)
+        for name in Lin.__slots__:
+            setattr(out, name, np.concatenate([getattr(p, name) for p in parts]))
+        return out
 
 
 class Model(NamedTuple):
@@ -387,23 +422,29 @@ CARD_TAGS: tuple[tuple[str, ...], ...] = ((), ("trl", "sft"), ("unsloth", "trl")
                                           ("mergekit", "merge"))
 PLACEHOLDERS = ("@@0@@", "@@1@@", "@@2@@")
 PLACEHOLDER_RE = re.compile(r"@@(\d)@@")
-LLM_FAMILIES = tuple(k for k, f in enumerate(FAMILIES) if f.llm)
+
+# Every ``expand`` value the real Hub accepts (huggingface_hub's ExpandModelProperty_T). Those this
+# generator does not synthesise (baseModels, childrenModelCount, spaces, ...) are accepted and absent.
+HUB_EXPAND = ("author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt",
+              "disabled", "downloads", "downloadsAllTime", "evalResults", "gated", "gguf", "inference",
+              "inferenceProviderMapping", "lastModified", "library_name", "likes", "mask_token",
+              "model-index", "pipeline_tag", "private", "resourceGroup", "safetensors", "sha", "siblings",
+              "spaces", "tags", "transformersInfo", "trendingScore", "usedStorage", "widgetData")
+# What synthetic_model returns besides _id and id: every list field this generator synthesises.
+RECORD_FIELDS = ("author", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime",
+                 "gated", "gguf", "lastModified", "library_name", "likes", "pipeline_tag", "private",
+                 "safetensors", "sha", "tags", "trendingScore", "usedStorage")
+# /api/models without expand: the Hub's default list fields.
+LIST_DEFAULT_FIELDS = ("likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
+                       "library_name", "createdAt", "modelId")
+# /api/models/{id} without expand.
+INFO_DEFAULT_FIELDS = ("private", "pipeline_tag", "library_name", "tags", "downloads", "likes", "modelId",
+                       "author", "sha", "lastModified", "gated", "disabled", "config", "cardData",
+                       "siblings", "createdAt", "safetensors", "usedStorage", "gguf")
 
 
-def _era_tables(pairs: tuple[tuple[int, int], ...], eras: tuple[int, ...],
-                fallback: list[tuple[tuple[int, ...], tuple[int, ...]]] | None
-                ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """For each era (families released by then): cumulative weights and families."""
-    out = []
-    for k, era in enumerate(eras):
-        cum, fams, total = [], [], 0
-        for fam, weight in pairs:
-            if FAMILIES[fam].since_ts <= era:
-                total += weight
-                cum.append(total)
-                fams.append(fam)
-        out.append((tuple(cum), tuple(fams)) if fams or fallback is None else fallback[k])
-    return out
+# --------------------------------------------------------------------------------------------
+# The universe of one (seed, n).
 
 
 class Universe:
@@ -418,25 +459,26 @@ class Universe:
             splitmix64(base ^ salt) for salt in (0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666))
         self.flag_offset = splitmix64(base ^ 0x7777) % FLAGSHIP_EVERY
         self.orgs = hf_organisations()
-        self.org_table = self._org_table(seed)
+        n_orgs = len(self.orgs)
+        self.org_table = self._org_table(base)
         self.k1 = (splitmix64(base ^ 0x8888) % ORG_TABLE_SIZE) | 1
         self.k2 = (splitmix64(base ^ 0x9999) % ORG_TABLE_SIZE) | 1
-        self.flagship_orgs = tuple(self.orgs.index(o) for o in FLAGSHIP_LABS if o in self.orgs)
-        self.eras = tuple(sorted({f.since_ts for f in FAMILIES} | {START}))
-        generic = _era_tables(_weighted(GENERIC_ORG_FAMILIES), self.eras, None)
-        self.org_families = [
-            _era_tables(_weighted(ORG_FAMILIES[name]), self.eras, generic) if name in ORG_FAMILIES
-            else generic for name in self.orgs]
-        self.community_families = _era_tables(_weighted(COMMUNITY_ROOT_FAMILIES), self.eras, generic)
+        # the nearest earlier slot with the same organisation-table position (so the same organisation)
+        k1_inverse = pow(self.k1, -1, ORG_TABLE_SIZE)
+        nearest = [min((((s2 - s) * self.k2 * k1_inverse) % ORG_TABLE_SIZE or ORG_TABLE_SIZE, s2)
+                       for s2 in range(ORG_SLOTS)) for s in range(ORG_SLOTS)]
+        self.same_org_distance = np.array([d for d, _ in nearest], dtype=np.int64)
+        self.same_org_slot = np.array([s2 for _, s2 in nearest], dtype=np.int64)
+        self.flagship_orgs = np.array([self.orgs.index(o) for o in FLAGSHIP_LABS if o in self.orgs]
+                                      or [0], dtype=np.int64)
+        self.gating_org = np.array([name in GATING_ORGS for name in self.orgs] + [False])
+        self.eras = np.array(sorted({f.since_ts for f in FAMILIES} | {START}), dtype=np.int64)
+        self.family_lut = self._family_lut(n_orgs)
         self.users = max(50, n // 6)
-        self.stems = [[f"{f.display}-{s.label}" for s in f.sizes] for f in FAMILIES]
-        self.lower_stems = [[f"{f.display.lower()}-{s.label.lower()}" for s in f.sizes] for f in FAMILIES]
-        self.block_hash = lru_cache(maxsize=1 << 16)(self._block_hash)
-        self.lineage = lru_cache(maxsize=1 << 16)(self._lineage)
-        self.model_id = lru_cache(maxsize=1 << 16)(self._model_id)
-        self.fragments: dict[str, dict[tuple[Any, ...], tuple[str | int, ...]]] = {}
+        self.templates: dict[tuple[str, int], str] = {}
+        self.static_parts: dict[tuple[str, ...], dict[int, str]] = {}
 
-    def _org_table(self, seed: int) -> tuple[int, ...]:
+    def _org_table(self, base: int) -> np.ndarray:
         """ORG_TABLE_SIZE organisation slots in proportion to the weights, shuffled by seed."""
         weights = [BIG_LABS.get(name) or MID_LABS.get(name) or 1 for name in self.orgs]
         total = sum(weights)
@@ -449,435 +491,528 @@ class Universe:
             k += 1
         while sum(counts) > ORG_TABLE_SIZE:
             counts[max(range(len(counts)), key=counts.__getitem__)] -= 1
-        table = [j for j, c in enumerate(counts) for _ in range(c)]
-        random.Random(seed).shuffle(table)
-        return tuple(table)
+        table = np.array([j for j, c in enumerate(counts) for _ in range(c)], dtype=np.int64)
+        return np.random.Generator(np.random.PCG64(base)).permutation(table)
+
+    def _family_lut(self, n_orgs: int) -> np.ndarray:
+        """[table, era, bucket] -> family: weighted choice among families released by the era."""
+        generic = _weighted(GENERIC_ORG_FAMILIES)
+        tables = [_weighted(ORG_FAMILIES.get(name, GENERIC_ORG_FAMILIES)) for name in self.orgs]
+        tables.append(_weighted(COMMUNITY_ROOT_FAMILIES))
+        lut = np.zeros((n_orgs + 1, len(self.eras), FAMILY_BUCKETS), dtype=np.int16)
+        since = [f.since_ts for f in FAMILIES]
+        for t, pairs in enumerate(tables):
+            for e, era in enumerate(self.eras.tolist()):
+                allowed = [(fam, w) for fam, w in pairs if since[fam] <= era]
+                allowed = allowed or [(fam, w) for fam, w in generic if since[fam] <= era]
+                total = sum(w for _, w in allowed)
+                edges = np.cumsum([w for _, w in allowed]) * FAMILY_BUCKETS // total
+                lut[t, e] = np.array([fam for fam, _ in allowed])[
+                    np.searchsorted(edges, np.arange(FAMILY_BUCKETS), side="right")]
+        return lut
 
     # -- organisation slots ------------------------------------------------------------------
 
-    def _block_hash(self, b: int) -> int:
-        return splitmix64(self.k_block ^ b)
+    def _block_hash(self, blocks: np.ndarray) -> np.ndarray:
+        return smix(blocks.astype(np.uint64) ^ _U(self.k_block))
 
-    def slot_org(self, b: int, s: int, bh: int) -> int:
-        if s == (bh >> 60) % ORG_SLOTS and b % FLAGSHIP_EVERY == self.flag_offset:
-            return self.flagship_orgs[(bh >> 20) % len(self.flagship_orgs)]
-        return self.org_table[(b * self.k1 + s * self.k2) % ORG_TABLE_SIZE]
+    def _slot_index(self, blocks: np.ndarray, slots: np.ndarray, bh: np.ndarray) -> np.ndarray:
+        jitter = ((bh >> SLOT_SHIFT_A[slots]) & _U(15)).astype(np.int64) % SLOT_JITTER
+        return blocks * BLOCK + SLOT_START_A[slots] + jitter
 
-    @staticmethod
-    def slot_index(b: int, s: int, bh: int) -> int:
-        return b * BLOCK + SLOT_START[s] + ((bh >> (4 * s)) & 15) % SLOT_JITTER
+    def _slot_org(self, blocks: np.ndarray, slots: np.ndarray, bh: np.ndarray) -> np.ndarray:
+        org = self.org_table[(blocks * self.k1 + slots * self.k2) % ORG_TABLE_SIZE]
+        flagship = (slots == (bh >> _U(60)).astype(np.int64) % ORG_SLOTS) & (
+            blocks % FLAGSHIP_EVERY == self.flag_offset)
+        return np.where(flagship, self.flagship_orgs[(bh >> _U(20)).astype(np.int64)
+                                                     % len(self.flagship_orgs)], org)
 
-    def anchor_index(self, b: int) -> int:
-        bh = self.block_hash(b)
-        s = (bh >> 60) % ORG_SLOTS
-        return b * BLOCK + SLOT_START[s] + ((bh >> (4 * s)) & 15) % SLOT_JITTER
+    def anchor_index(self, blocks: np.ndarray) -> np.ndarray:
+        """Index of each block's anchor (an organisation's base model)."""
+        bh = self._block_hash(blocks)
+        return self._slot_index(blocks, (bh >> _U(60)).astype(np.int64) % ORG_SLOTS, bh)
 
-    def org_of(self, i: int) -> tuple[int, bool]:
-        """(organisation index or -1 for a community user, whether ``i`` is its block's anchor)."""
-        b, off = divmod(i, BLOCK)
-        s = SLOT_OF_OFFSET[off]
-        bh = self.block_hash(b)
-        if off - SLOT_START[s] != ((bh >> (4 * s)) & 15) % SLOT_JITTER:
-            return -1, False
-        return self.slot_org(b, s, bh), s == (bh >> 60) % ORG_SLOTS
-
-    def org_indices(self, org: int, start: int, stop: int) -> list[int]:
-        """Indices in [start, stop) held by organisation ``org``, in order, without hashing models."""
-        out: list[int] = []
+    def org_indices(self, org: int, start: int, stop: int) -> np.ndarray:
+        """Indices in [start, stop) held by organisation ``org``, ascending, without hashing models."""
         stop = min(stop, self.n)
-        for b in range(start // BLOCK, -(-stop // BLOCK)):
-            bh = self.block_hash(b)
-            for s in range(ORG_SLOTS):
-                if self.slot_org(b, s, bh) == org:
-                    i = b * BLOCK + SLOT_START[s] + ((bh >> (4 * s)) & 15) % SLOT_JITTER
-                    if start <= i < stop:
-                        out.append(i)
-        return out
-
-    def is_org_base(self, j: int, anchor: bool) -> bool:
-        """Whether organisation slot ``j`` holds a base model (the rule used in ``_lineage``)."""
-        return anchor or j < BLOCK or (splitmix64(self.k_model ^ j) & 0xFFFF) < 49152
-
-    def namespace(self, i: int) -> str:
-        org, _ = self.org_of(i)
-        if org >= 0:
-            return self.orgs[org]
-        u = (splitmix64(self.k_model ^ i) >> 11) * INV53
-        return f"user{10000 + int(self.users * u * u)}"
+        if start >= stop:
+            return np.zeros(0, dtype=np.int64)
+        blocks = np.arange(start // BLOCK, (stop - 1) // BLOCK + 1, dtype=np.int64)[:, None]
+        slots = np.arange(ORG_SLOTS, dtype=np.int64)[None, :]
+        bh = self._block_hash(blocks)
+        orgs = self._slot_org(blocks, slots, bh)
+        idx = self._slot_index(blocks, slots, bh)
+        return idx[(orgs == org) & (idx >= start) & (idx < stop)]
 
     # -- lineage ------------------------------------------------------------------------------
 
-    def base_time(self, i: int, hv: int) -> int:
-        x = (i + 0.5) / self.n
-        frac = math.log1p(x * GROWTH_SCALE) / GROWTH
-        jitter = ((hv >> 40) & 0xFFFF) / 65536.0 - 0.5
-        t = START + int(frac * (END - START) + jitter * 129600)
-        return START if t < START else END if t > END else t
+    def _base_time(self, idx: np.ndarray, hv: np.ndarray) -> np.ndarray:
+        frac = np.log1p((idx + 0.5) / max(self.n, 1) * GROWTH_SCALE) / GROWTH
+        jitter = bits(hv, 40, 0xFFFF) / 65536.0 - 0.5
+        t = START + (frac * (END - START) + jitter * 129600).astype(np.int64)
+        return np.clip(t, START, END)
 
-    def _base(self, i: int, hv: int, org: int, flagship: bool) -> Lineage:
-        created = self.base_time(i, hv)
-        pick = splitmix64(self.k_pick ^ i)
-        tables = self.org_families[org] if org >= 0 else self.community_families
-        cum, fams = tables[bisect_right(self.eras, created) - 1]
-        fam = fams[bisect_right(cum, (pick & 0xFFFF) % cum[-1])]
-        family = FAMILIES[fam]
-        n_sizes = len(family.sizes)
-        size = (pick >> 16) % n_sizes
-        if org < 0 and size == n_sizes - 1 and n_sizes > 1 and (pick >> 24) & 1:
-            size = 0  # the community trains small models
-        if org >= 0 or (pick >> 26) & 3:
-            licence: str | None = family.licences[(pick >> 28) % len(family.licences)]
-        else:
-            licence = COMMUNITY_LICENCES[(pick >> 28) % len(COMMUNITY_LICENCES)]
-            if licence == "unknown":
-                licence = None
-        return Lineage(None, (), i, 0, fam, size, licence, created, org, flagship, None)
+    def lineage(self, idx: np.ndarray) -> Lin:
+        """Lineage of the models ``idx`` (any order, repeats allowed)."""
+        return self._lineage(np.asarray(idx, dtype=np.int64))[0]
 
-    def _earlier_parent(self, i: int, b: int, r: int, relation: str) -> int:
-        """An earlier model for ``i`` to derive from; ``r`` holds 64 random bits."""
-        choice = r & 0xFF
-        u = ((r >> 8) & 0xFFFFFF) / 16777216.0
-        if relation == "quantized":  # quantizers follow new releases
-            choice = 0 if choice < 150 else 200
+    def _lineage(self, idx: np.ndarray) -> tuple[Lin, Lin | None]:
+        """(lineage of ``idx``, lineage of their parents sorted by index, or None)."""
+        n = len(idx)
+        u = idx.astype(np.uint64)
+        hv = smix(u ^ _U(self.k_model))
+        b = idx // BLOCK
+        off = idx - b * BLOCK
+        s = SLOT_OF_OFFSET_A[off]
+        bh = self._block_hash(b)
+        is_org = (off - SLOT_START_A[s]) == ((bh >> SLOT_SHIFT_A[s]) & _U(15)).astype(np.int64) % SLOT_JITTER
+        anchor = is_org & (s == (bh >> _U(60)).astype(np.int64) % ORG_SLOTS)
+        org = np.where(is_org, self._slot_org(b, s, bh), -1)
+        roll = bits(hv, 0, 0xFFFF)
+        r = roll - 13107
+        # organisations: 75 % bases, then finetune / quantized; community: 20 % trained from
+        # scratch, then finetune 50 %, quantized 25 %, adapter 15 %, merge 10 %
+        rel = np.where(org >= 0, np.where(roll < 60000, FINETUNE, QUANTIZED),
+                       np.select([r < 26214, r < 39321, r < 47185], [FINETUNE, QUANTIZED, ADAPTER], MERGE))
+        is_base = anchor | (b == 0) | np.where(org >= 0, roll < 49152, roll < 13107)
+        rel[is_base] = BASE
+        pr = smix(u ^ _U(self.k_parent))
+        missing = (rel != BASE) & (org < 0) & ((pr >> _U(54)) < _U(16))  # ~1.5 %
+        pick = smix(u ^ _U(self.k_pick))
+        created = self._base_time(idx, hv)
+        table = np.where(org >= 0, org, len(self.orgs))
+        era = np.searchsorted(self.eras, created, side="right") - 1
+        fam = self.family_lut[table, era, bits(pick, 6, FAMILY_BUCKETS - 1)].astype(np.int64)
+        n_sizes = FAM_NSIZES[fam]
+        size = bits(pick, 16, 0xFF) % n_sizes
+        size[(org < 0) & (size == n_sizes - 1) & (n_sizes > 1) & (bits(pick, 24, 1) == 1)] = 0
+        lic = np.where((org >= 0) | (bits(pick, 26, 3) != 0),
+                       FAM_LIC[fam, bits(pick, 28, 0xFF) % FAM_NLIC[fam]],
+                       COM_LIC[bits(pick, 28, 0xFF) % len(COM_LIC)])
+        lin = Lin.__new__(Lin)
+        lin.idx, lin.hv, lin.pr, lin.org, lin.rel, lin.missing = idx, hv, pr, org, rel, missing
+        lin.flagship = anchor & (b % FLAGSHIP_EVERY == self.flag_offset)
+        lin.fam, lin.size, lin.lic, lin.created = fam, size, lic, created
+        lin.quant = np.zeros(n, dtype=np.int64)
+        lin.depth = np.zeros(n, dtype=np.int64)
+        lin.root = idx.copy()
+        lin.parents = np.full((n, 3), -1, dtype=np.int64)
+        if missing.any():
+            m = np.nonzero(missing)[0]
+            fm = LLM_FAMILIES[bits(pr[m], 8, 0xFFFF) % len(LLM_FAMILIES)]
+            fam[m] = fm
+            size[m] = bits(pr[m], 16, 0xFF) % FAM_NSIZES[fm]
+            lic[m] = FAM_LIC[fm, bits(pr[m], 32, 0xFF) % FAM_NLIC[fm]]
+            rm = np.where(rel[m] == MERGE, FINETUNE, rel[m])
+            rel[m] = rm
+            lin.quant[m] = np.where(rm == QUANTIZED, GGUF, 0)
+            lin.depth[m] = 1
+            lin.root[m] = -1
+        d = np.nonzero((rel != BASE) & ~missing)[0]
+        if len(d) == 0:
+            return lin, None
+        return lin, self._derive(lin, d, b[d], s[d])
+
+    def _earlier_parent(self, i: np.ndarray, b: np.ndarray, r: np.ndarray, rel: np.ndarray) -> np.ndarray:
+        """An earlier model for each ``i`` to derive from; ``r`` holds 64 random bits per row."""
+        choice = bits(r, 0, 0xFF)
+        u = bits(r, 8, 0xFFFFFF) / 16777216.0
+        choice = np.where(rel == QUANTIZED, np.where(choice < 150, 0, 200), choice)  # follow new releases
         last_flag = (b - self.flag_offset - 1) // FLAGSHIP_EVERY
-        if choice < 110 and last_flag >= 0:  # a recent flagship (43 %)
-            k = int(-math.log(1.0 - u) * 6)
-            k = k if k < last_flag else last_flag
-            return self.anchor_index((last_flag - k) * FLAGSHIP_EVERY + self.flag_offset)
-        if choice < 200:  # an earlier block's anchor (35 %), recent blocks favoured
-            return self.anchor_index(b - 1 - int(u * u * b))
-        window = i if i < 20000 else 20000
-        return i - 1 - int(u * u * window)  # a recent model (22 %)
+        k = np.minimum((-np.log1p(-u) * 6).astype(np.int64), np.maximum(last_flag, 0))
+        use_flag = (choice < 110) & (last_flag >= 0)  # a recent flagship (43 %)
+        use_anchor = ~use_flag & (choice < 200)  # an earlier block's anchor, recent ones favoured (35 %)
+        blocks = np.where(use_flag, np.maximum(last_flag - k, 0) * FLAGSHIP_EVERY + self.flag_offset,
+                          b - 1 - (u * u * b).astype(np.int64))
+        recent = i - 1 - (u * u * np.minimum(i, RECENT_WINDOW)).astype(np.int64)  # a recent model (22 %)
+        return np.where(use_flag | use_anchor, self.anchor_index(blocks), recent)
 
-    def _lineage(self, i: int) -> Lineage:
-        hv = splitmix64(self.k_model ^ i)
-        b, off = divmod(i, BLOCK)
-        s = SLOT_OF_OFFSET[off]
-        bh = self.block_hash(b)
-        anchor = False
-        org = -1
-        if off - SLOT_START[s] == ((bh >> (4 * s)) & 15) % SLOT_JITTER:
-            org = self.slot_org(b, s, bh)
-            anchor = s == (bh >> 60) % ORG_SLOTS
-        roll = hv & 0xFFFF
-        if anchor or b == 0:
-            return self._base(i, hv, org, anchor and b % FLAGSHIP_EVERY == self.flag_offset)
-        if org >= 0:
-            if roll < 49152:  # 75 % of organisation models are bases
-                return self._base(i, hv, org, False)
-            relation = "finetune" if roll < 60000 else "quantized"
-        else:
-            if roll < 13107:  # 20 % of community models are trained from scratch
-                return self._base(i, hv, org, False)
-            r = roll - 13107  # then finetune 50 %, quantized 25 %, adapter 15 %, merge 10 %
-            relation = ("finetune" if r < 26214 else "quantized" if r < 39321
-                        else "adapter" if r < 47185 else "merge")
-        pr = splitmix64(self.k_parent ^ i)
-        if org < 0 and (pr >> 54) < 16:  # ~1.5 %: the declared parent does not exist
-            return self._missing_parent(i, hv, pr, relation)
-        parents: list[int] = []
-        for k in range(1 if relation != "merge" else 2 + ((pr >> 50) & 1)):
-            r = pr if k == 0 else splitmix64(pr ^ k)
-            p = -1
-            if org >= 0 and k == 0 and (r >> 40) & 3:
-                p = self._same_org_base(org, b)
-            if p < 0:
-                p = self._earlier_parent(i, b, r, relation)
-            plin = self.lineage(p)
-            if plin.depth >= 3 or (plin.root < 0 and plin.depth >= 2):
-                p = plin.root if plin.root >= 0 else self.anchor_index(b - 1)
-            if p not in parents:
-                parents.append(p)
-        first = self.lineage(parents[0])
-        fam = first.family
-        family = FAMILIES[fam]
-        quant = None
-        if relation == "merge" and len(parents) < 2:
-            relation = "finetune"
-        elif relation == "quantized":
-            if family.llm:
-                q = (hv >> 16) & 7
-                quant = "gguf" if q < 4 else "mlx" if q < 5 else "bnb" if q < 7 else "awq"
-            else:
-                relation = "finetune"
-        elif relation == "adapter" and family.library == "sentence-transformers":
-            relation = "finetune"
-        depth = first.depth
-        latest = first.created
-        for p in parents[1:]:
-            plin = self.lineage(p)
-            depth = plin.depth if plin.depth > depth else depth
-            latest = plin.created if plin.created > latest else latest
-        created = self.base_time(i, hv)
-        earliest = latest + 3600 + ((hv >> 20) & 0xFFFFF) % 1209600
-        created = min(max(created, earliest), END)
-        licence = first.licence
-        if org < 0 and (hv >> 56) < 20:  # ~8 %: the community author picks another licence
-            licence = COMMUNITY_LICENCES[(hv >> 24) % len(COMMUNITY_LICENCES)]
-            if licence == "unknown":
-                licence = None
-        return Lineage(relation, tuple(parents), first.root, depth + 1, fam, first.size, licence, created,
-                       org, False, quant)
+    def _same_org_base(self, b: np.ndarray, s: np.ndarray, org: np.ndarray) -> np.ndarray:
+        """The nearest earlier base of the same organisation at a same-table slot, else -1."""
+        cb = b - self.same_org_distance[s]
+        cs = self.same_org_slot[s]
+        cbc = np.maximum(cb, 0)
+        bh = self._block_hash(cbc)
+        cand = self._slot_index(cbc, cs, bh)
+        anchor = cs == (bh >> _U(60)).astype(np.int64) % ORG_SLOTS
+        roll = bits(smix(cand.astype(np.uint64) ^ _U(self.k_model)), 0, 0xFFFF)
+        ok = (cb >= 0) & (self._slot_org(cbc, cs, bh) == org) & (anchor | (cand < BLOCK) | (roll < 49152))
+        return np.where(ok, cand, -1)
 
-    def _same_org_base(self, org: int, b: int) -> int:
-        for pb in range(b - 1, max(b - 5, -1), -1):
-            bh = self.block_hash(pb)
-            anchor_slot = (bh >> 60) % ORG_SLOTS
-            for s in range(ORG_SLOTS):
-                if self.slot_org(pb, s, bh) == org:
-                    j = self.slot_index(pb, s, bh)
-                    if self.is_org_base(j, s == anchor_slot):
-                        return j
-        return -1
-
-    def _missing_parent(self, i: int, hv: int, pr: int, relation: str) -> Lineage:
-        fam = LLM_FAMILIES[(pr >> 8) % len(LLM_FAMILIES)]
-        family = FAMILIES[fam]
-        size = (pr >> 16) % len(family.sizes)
-        ghost = (f"removed-{(pr >> 24) % 1000}/{self.stems[fam][size]}"
-                 f"-gone{b36(pr & 0xFFFFF)}")
-        licence = family.licences[(pr >> 32) % len(family.licences)]
-        relation = "finetune" if relation == "merge" else relation
-        quant = "gguf" if relation == "quantized" else None
-        return Lineage(relation, (ghost,), -1, 1, fam, size, licence, self.base_time(i, hv), -1, False,
-                       quant)
+    def _derive(self, lin: Lin, d: np.ndarray, b: np.ndarray, s: np.ndarray) -> Lin:
+        i, org, rel, pr, hv = lin.idx[d], lin.org[d], lin.rel[d], lin.pr[d], lin.hv[d]
+        n_parents = np.where(rel == MERGE, 2 + bits(pr, 50, 1), 1)
+        parents = np.full((len(d), 3), -1, dtype=np.int64)
+        for k in range(3):
+            rk = pr if k == 0 else smix(pr ^ _U(k))
+            pk = self._earlier_parent(i, b, rk, rel)
+            if k == 0:
+                same = self._same_org_base(b, s, org)
+                pk = np.where((org >= 0) & (bits(rk, 40, 3) != 0) & (same >= 0), same, pk)
+            parents[:, k] = np.where(k < n_parents, pk, -1)
+        valid = parents >= 0
+        uniq = np.unique(parents[valid])
+        table, _ = self._lineage(uniq)
+        pos = np.searchsorted(uniq, np.where(valid, parents, uniq[0]))
+        pdepth, proot = table.depth[pos], table.root[pos]
+        # at most 3 levels: a parent already 3 deep is replaced by its root (or, for a chain ending
+        # at a missing parent, by the previous block's anchor)
+        replace = valid & ((pdepth >= 3) | ((proot < 0) & (pdepth >= 2)))
+        if replace.any():
+            fallback = np.broadcast_to(self.anchor_index(b - 1)[:, None], parents.shape)
+            parents = np.where(replace, np.where(proot >= 0, proot, fallback), parents)
+            extra, _ = self._lineage(np.unique(parents[replace]))  # bases: no further recursion
+            table = Lin.concat([table, extra])
+            table = table.take(np.argsort(table.idx, kind="stable"))
+        parents[:, 1] = np.where(parents[:, 1] == parents[:, 0], -1, parents[:, 1])
+        parents[:, 2] = np.where((parents[:, 2] == parents[:, 0]) | (parents[:, 2] == parents[:, 1]), -1,
+                                 parents[:, 2])
+        move = (parents[:, 1] < 0) & (parents[:, 2] >= 0)
+        parents[move, 1] = parents[move, 2]
+        parents[move, 2] = -1
+        valid = parents >= 0
+        pos = np.searchsorted(table.idx, np.where(valid, parents, table.idx[0]))
+        first = pos[:, 0]
+        fam = table.fam[first]
+        depth = np.where(valid, table.depth[pos], -1).max(axis=1) + 1
+        latest = np.where(valid, table.created[pos], 0).max(axis=1)
+        rel = np.where((rel == MERGE) & (valid.sum(axis=1) < 2), FINETUNE, rel)
+        llm = FAM_LLM[fam]
+        q = bits(hv, 16, 7)
+        quant = np.where((rel == QUANTIZED) & llm, np.select([q < 4, q < 5, q < 7], [GGUF, MLX, BNB], AWQ), 0)
+        rel = np.where((rel == QUANTIZED) & ~llm, FINETUNE, rel)
+        rel = np.where((rel == ADAPTER) & FAM_SENTENCE[fam], FINETUNE, rel)
+        earliest = latest + 3600 + bits(hv, 20, 0xFFFFF) % 1209600
+        created = np.minimum(np.maximum(lin.created[d], earliest), END)
+        other_licence = (org < 0) & (bits(hv, 56, 0xFF) < 20)  # ~8 %: the author picks another one
+        lic = np.where(other_licence, COM_LIC[bits(hv, 24, 0xFFFF) % len(COM_LIC)], table.lic[first])
+        lin.rel[d], lin.quant[d], lin.fam[d], lin.lic[d] = rel, quant, fam, lic
+        lin.size[d], lin.root[d] = table.size[first], table.root[first]
+        lin.created[d], lin.depth[d], lin.parents[d] = created, depth, parents
+        return table
 
     # -- ids ----------------------------------------------------------------------------------
 
-    def _model_id(self, i: int) -> str:
-        lin = self.lineage(i)
-        hv = splitmix64(self.k_model ^ i)
-        if lin.org >= 0:
-            namespace = self.orgs[lin.org]
-        else:
-            u = (hv >> 11) * INV53
-            namespace = f"user{10000 + int(self.users * u * u)}"
-        pick = (hv >> 44) & 0xFF
-        if lin.relation is None:
-            if lin.org >= 0:
-                stem = self.stems[lin.family][lin.size] + ORG_VARIANTS[pick % len(ORG_VARIANTS)]
-            else:
-                stem = f"{self.lower_stems[lin.family][lin.size]}-{COMMUNITY_TOPICS[pick % 8]}"
-        else:
-            quant = lin.quant
-            if quant is None:
-                options = SUFFIXES[lin.relation]
-                suffix = options[pick % len(options)]
-            else:
-                suffix = QUANT_SUFFIXES[quant][pick & 1]
-            stem = self.stems[lin.family][lin.size] + suffix
-        return f"{namespace}/{stem}-{b36(i)}"
+    def ids(self, lin: Lin) -> list[str]:
+        """The model ids of the rows of ``lin``."""
+        hv = lin.hv
+        u = unit(hv)
+        user = 10000 + (self.users * u * u).astype(np.int64)
+        pick = bits(hv, 44, 0xFF)
+        rel, org, quant = lin.rel, lin.org, lin.quant
+        stem = STEM_CODE[lin.fam, lin.size, ((rel == BASE) & (org < 0)).astype(np.int64)]
+        group = np.where(rel == BASE, np.where(org >= 0, 0, 1), np.where(quant > 0, 5 + quant, 1 + rel))
+        suffix = SUFFIX_OFFSETS[group] + np.where(quant > 0, pick & 1, pick % SUFFIX_LENGTHS[group])
+        names = self.orgs
+        return [f"{names[o] if o >= 0 else f'user{us}'}/{STEMS[st]}{SUFFIX_ALL[sx]}-{i:x}"
+                for o, us, st, sx, i in zip(org.tolist(), user.tolist(), stem.tolist(), suffix.tolist(),
+                                            lin.idx.tolist(), strict=True)]
+
+    @staticmethod
+    def ghost_ids(lin: Lin) -> list[str]:
+        """The declared (missing) parent id of each row (meaningful where ``lin.missing``)."""
+        pr = lin.pr
+        stem = STEM_CODE[lin.fam, lin.size, 0]
+        return [f"removed-{ns}/{STEMS[st]}-gone{tok:x}" for ns, st, tok in
+                zip((bits(pr, 24, 0xFFFFFF) % 1000).tolist(), stem.tolist(), bits(pr, 0, 0xFFFFF).tolist(),
+                    strict=True)]
+
+    def model_id(self, i: int) -> str:
+        return self.ids(self.lineage(np.array([i])))[0]
 
     def index_of(self, model_id: str) -> int | None:
         """The index of an existing model id (compared case-insensitively, as the Hub does), or None."""
         _, _, token = model_id.rpartition("-")
-        if not token or not token.isalnum() or len(token) > 12:
+        if not token or len(token) > 12 or any(c not in "0123456789abcdefABCDEF" for c in token):
             return None
-        i = int(token, 36)
+        i = int(token, 16)
         if not 0 <= i < self.n:
             return None
-        canonical = self.model_id(i)
-        return i if canonical.lower() == model_id.lower() else None
+        return i if self.model_id(i).lower() == model_id.lower() else None
 
-    # -- records ------------------------------------------------------------------------------
+    # -- pages --------------------------------------------------------------------------------
 
-    def model(self, i: int) -> Model:
-        """All values of model ``i`` (0 <= i < n)."""
-        lin = self.lineage(i)
-        hv = splitmix64(self.k_model ^ i)
-        h2 = splitmix64(self.k_counts ^ i)
-        model_id = self.model_id(i)
-        relation, quant, org, fam = lin.relation, lin.quant, lin.org, lin.family
-        family = FAMILIES[fam]
-        created = lin.created
-        # downloads (30 days): Pareto tails, flagships and organisation bases far above the rest
-        u1 = ((h2 >> 11) + 1) * INV53
-        if lin.flagship:
-            downloads = int(200000 * u1 ** (-1 / 1.4))
-        elif relation is None and org >= 0:
-            downloads = int(300 * u1 ** (-1 / 1.1))
-        elif (h2 & 0xFF) < 90:  # ~35 % of community models: no downloads this month
-            downloads = 0
-        else:
-            downloads = int(u1 ** (-1 / 0.85)) - 1
-            if quant is not None:
-                downloads *= 3
-        downloads = min(downloads, 80_000_000)
-        age_months = (END - created) // 2_592_000
-        growth = 1.0 + age_months * (0.3 + ((h2 >> 8) & 0xFF) / 160.0)
-        downloads_all = int(downloads * growth) + (int((h2 >> 16) & 0x3F) if age_months else 0)
-        v = ((h2 >> 24) & 0xFFFF) / 65536.0
-        likes = int(downloads ** 0.62 * v * v * (3.0 if relation is None and org >= 0 else 1.0))
-        trending = int(likes / (1 + (END - created) / 604800.0))
-        days = (h2 >> 40) & 0xFF
-        modified = created + (0 if days < 60 else int((days - 60) ** 1.6 * 3600)) + ((h2 >> 48) & 0xFFF)
-        modified = modified if modified < END else END
-        # library, pipeline, gating
-        if relation == "adapter":
-            library = "peft" if family.library != "diffusers" else "diffusers"
-        elif quant == "gguf":
-            library = "gguf" if (hv >> 50) & 3 else None
-        elif quant == "mlx":
-            library = "mlx"
-        elif relation is None and org < 0 and (hv >> 52) & 15 == 0:
-            library = None
-        else:
-            library = family.library
-        pipeline = None if relation is not None and (hv >> 54) & 31 == 0 else family.pipeline_tag
-        g = (h2 >> 60) & 15
-        gated: bool | str = False
-        if relation is None and org >= 0:
-            if self.orgs[org] in GATING_ORGS and g < 11:
-                gated = "manual" if g < 6 else "auto"
-            elif g == 0:
-                gated = "auto"
-        elif g == 0 and (h2 & 0x300) == 0:
-            gated = "auto"
-        parents = tuple(p if isinstance(p, str) else self.model_id(p) for p in lin.parents)
-        # model card
-        if relation is not None and org < 0 and (h2 >> 36) & 15 == 0:
-            card = -1
-        else:
-            card = 0
-            if relation is not None:
-                if len(parents) > 1 or (hv >> 58) & 1:
-                    card |= CARD_BASE_LIST
-                if (hv >> 59) % 5 < 3:
-                    card |= CARD_RELATION
-            if pipeline and (h2 >> 34) & 1:
-                card |= CARD_PIPELINE
-            if family.llm and (h2 >> 33) & 1:
-                card |= ((h2 >> 30) % len(LANGUAGES) + 1) << CARD_LANGUAGE_SHIFT
-        if relation == "merge":
-            card_tags = 6
-        elif relation == "finetune" and family.llm and (hv >> 46) & 1:
-            card_tags = 1 + ((hv >> 47) & 1)
-        elif quant == "gguf":
-            card_tags = 3
-        elif quant == "mlx":
-            card_tags = 4
-        elif relation == "adapter":
-            card_tags = 5
-        else:
-            card_tags = 0
-        # safetensors
-        dtype: str | None
-        if relation == "adapter" or quant == "gguf" or family.key == "rl":
-            dtype = None
-        elif relation is None and org < 0 and (hv >> 52) & 15 < 2:
-            dtype = None  # an old pickled checkpoint
-        elif quant is not None:
-            dtype = "quant"
-        else:
-            dtype = family.dtype
-            if relation is not None and (h2 >> 28) & 3 == 0:
-                dtype = "F16" if dtype != "F16" else "F32"
-        return Model(i, model_id, model_id.partition("/")[0], f"{created:08x}{hv:016x}", created,
-                     iso(created, (hv >> 8) % 1000), iso(modified, (h2 >> 52) % 1000), downloads,
-                     downloads_all, likes, trending, relation, parents, fam, lin.size, quant, lin.licence,
-                     library, pipeline, gated, card, card_tags, dtype,
-                     quant == "gguf" and bool((hv >> 48) & 1), org)
+    def batch(self, indices: Sequence[int] | np.ndarray) -> Batch:
+        """Every value of the models ``indices`` (0 <= i < n), computed together."""
+        idx = np.asarray(indices, dtype=np.int64)
+        if len(idx) and (idx.min() < 0 or idx.max() >= self.n):
+            raise IndexError(f"model index outside 0..{self.n - 1}")
+        return Batch(self, idx)
 
-    def sha(self, i: int) -> str:
-        k = self.k_sha ^ i
-        a, b = splitmix64(k), splitmix64(k ^ 0xFFFF)
-        return f"{a:016x}{b:016x}{(a ^ b) >> 32:08x}"
+    def sha(self, idx: np.ndarray) -> list[str]:
+        k = idx.astype(np.uint64) ^ _U(self.k_sha)
+        a, b = smix(k), smix(k ^ _U(0xFFFF))
+        return [f"{x:016x}{y:016x}{(x ^ y) >> 32:08x}" for x, y in zip(a.tolist(), b.tolist(), strict=True)]
 
-    # -- JSON ---------------------------------------------------------------------------------
+    def template(self, name: str, key: Any, model: Callable[[], Model]) -> str:
+        """A ``str.format`` pattern of ``,"name":value`` ({0}.. are the parent ids), cached by ``key``."""
+        pattern = self.templates.get((name, key))
+        if pattern is None:
+            m = model()
+            value = VALUES[name](self, m._replace(parents=PLACEHOLDERS[:len(m.parents)]))
+            text = "" if value is None else f',"{name}":{dumps(value)}'
+            pattern = PLACEHOLDER_RE.sub(r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+            if len(self.templates) > 200_000:
+                self.templates.clear()
+            self.templates[(name, key)] = pattern
+        return pattern
 
-    def encoder(self, fields: Iterable[str]) -> Callable[[Model], str]:
-        """A function: model -> its JSON object with ``_id``, ``id`` and ``fields``.
-
-        Fields whose JSON depends only on a few discrete attributes (config, safetensors, tags,
-        cardData, ...) come from templates cached per attribute combination, with the parent ids
-        filled in; per-model values go through one ``str.format``.
-        """
-        wanted = tuple(dict.fromkeys(f for f in fields if f in VALUES))
-        variable = [f for f in wanted if f in VARIABLE_FORMATS]
-        head = ",".join(['"_id":"{0.oid}"', '"id":"{0.id}"'] + [VARIABLE_FORMATS[f] for f in variable])
-        head = "{{" + head
-        fmt = head.format
-        static = tuple(f for f in wanted if f in STATIC_FIELDS)
-        static_cache: dict[tuple[Any, ...], str] = {}
-        tags = "tags" in wanted
-        card = "cardData" in wanted
-        siblings = "siblings" in wanted
-        templated = self._templated
-        sha = self.sha
-
-        def static_part(m: Model) -> str:
-            key = (m.family, m.size, m.relation, m.quant, m.dtype, m.library, m.pipeline, m.gated)
-            text = static_cache.get(key)
-            if text is None:
-                text = "".join("," + f'"{name}":{dumps(value)}' for name in static
-                               if (value := VALUES[name](self, m)) is not None)
-                if len(static_cache) > 20000:
-                    static_cache.clear()
-                static_cache[key] = text
-            return text
-
-        def encode(m: Model) -> str:
-            text = fmt(m, sha(m.i) if "sha" in variable else "")
-            if static:
-                text += static_part(m)
-            if tags:
-                text += templated("tags", (m.family, m.relation, m.quant, m.licence, m.library, m.pipeline,
-                                           m.card_tags, m.dtype is not None, m.imatrix, len(m.parents)), m)
-            if card and m.card >= 0:
-                text += templated("cardData", (m.card, m.licence, m.family, m.library, m.relation,
-                                               len(m.parents), m.card_tags, m.pipeline), m)
-            if siblings:
-                text += ',"siblings":' + dumps(_siblings_value(self, m))
-            return text + "}"
-
-        return encode
-
-    def _templated(self, name: str, key: tuple[Any, ...], m: Model) -> str:
-        """``,"name":value`` from a template cached per ``key``, with ``m``'s parent ids filled in."""
-        cache = self.fragments.setdefault(name, {})
-        template = cache.get(key)
-        if template is None:
-            placeholder = m._replace(parents=PLACEHOLDERS[:len(m.parents)])
-            value = VALUES[name](self, placeholder)
-            if value is None:
-                template = ("",)
-            else:
-                parts = PLACEHOLDER_RE.split(f',"{name}":{dumps(value)}')
-                template = tuple(int(p) if k % 2 else p for k, p in enumerate(parts))
-            if len(cache) > 50000:
-                cache.clear()
-            cache[key] = template
-        if len(template) == 1:
-            return template[0]  # type: ignore[return-value]
-        ids = m.parents
-        return "".join([ids[p] if type(p) is int else p for p in template])  # type: ignore[misc]
-
-    def encode_many(self, indices: Iterable[int], fields: Iterable[str]) -> str:
+    def encode_many(self, indices: Sequence[int] | np.ndarray, fields: Iterable[str]) -> str:
         """A JSON array of the records of ``indices`` with ``_id``, ``id`` and ``fields``."""
-        encode = self.encoder(fields)
-        model = self.model
-        return "[" + ",".join([encode(model(i)) for i in indices]) + "]"
+        if len(indices) == 0:
+            return "[]"
+        return "[" + ",".join(self.batch(indices).encode(fields)) + "]"
 
     def record(self, i: int, fields: Iterable[str] = RECORD_FIELDS) -> dict[str, Any]:
         """Model ``i`` as a dict with ``_id``, ``id`` and ``fields`` (absent values left out)."""
-        m = self.model(i)
-        out: dict[str, Any] = {"_id": m.oid, "id": m.id}
-        for name in fields:
-            func = VALUES.get(name)
-            if func is not None:
-                value = func(self, m)
-                if value is not None:
-                    out[name] = value
-        return out
+        return self.batch([i]).record(0, fields)
 
-
-GATING_ORGS = frozenset({"meta-llama", "google", "mistralai"})
-QUANT_SUFFIXES = {"gguf": ("-GGUF", "-Q4_K_M-GGUF"), "mlx": ("-mlx-4Bit", "-MLX-4bit"),
-                  "bnb": ("-bnb-4bit", "-4bit"), "awq": ("-AWQ", "-awq")}
+    def select(self, start: int, stop: int, *, author: str | None = None, pipeline_tag: str | None = None,
+               library: str | None = None, tags: Sequence[str] = (), search: str | None = None,
+               gated: bool | None = None) -> np.ndarray:
+        """Indices in [start, stop) matching every given filter, ascending (a scan: O(stop - start))."""
+        stop = min(stop, self.n)
+        if start >= stop:
+            return np.zeros(0, dtype=np.int64)
+        candidates = np.arange(start, stop, dtype=np.int64)
+        org_names = {name.lower(): k for k, name in enumerate(self.orgs)}
+        if author is not None and author.lower() in org_names:
+            candidates = self.org_indices(org_names[author.lower()], start, stop)
+            author = None
+        filtered = author or pipeline_tag or library or tags or search or gated is not None
+        if not filtered or not len(candidates):
+            return candidates
+        # cheap columns first (lineage and a few bits), ids and the full batch only when needed
+        lin = self.lineage(candidates)
+        keep = np.ones(len(candidates), dtype=bool)
+        if pipeline_tag is not None or library is not None or gated is not None:
+            h2 = smix(candidates.astype(np.uint64) ^ _U(self.k_counts))
+            lib, pipe, gated_code = library_pipeline_gated(self, lin, h2)
+            if pipeline_tag is not None:
+                keep &= pipe & np.array([f.pipeline_tag == pipeline_tag for f in FAMILIES])[lin.fam]
+            if library is not None:
+                keep &= lib == LIBRARY_CODE.get(library, -1)
+            if gated is not None:
+                keep &= (gated_code > 0) == gated
+        if (author is not None or search) and keep.any():
+            rows = np.nonzero(keep)[0]
+            ids = self.ids(lin.take(rows))
+            ok = np.ones(len(rows), dtype=bool)
+            if author is not None:
+                ok &= np.array([mid.partition("/")[0] == author for mid in ids])
+            if search:
+                needle = search.lower()
+                ok &= np.array([needle in mid.lower() for mid in ids])
+            keep[rows] = ok
+        if tags and keep.any():
+            rows = np.nonzero(keep)[0]
+            batch = self.batch(candidates[rows])
+            keep[rows] = [set(tags) <= set(batch.tags(k)) for k in range(len(rows))]
+        return candidates[keep]
 
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+def library_pipeline_gated(u: Universe, lin: Lin,
+                           h2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(library code, has a pipeline tag, gated code) per row of ``lin``; ``h2`` the rows' count hashes."""
+    hv, rel, quant, org, fam = lin.hv, lin.rel, lin.quant, lin.org, lin.fam
+    lib = np.where(rel == ADAPTER, np.where(FAM_DIFFUSERS[fam], LIB_DIFFUSERS, LIB_PEFT), FAM_LIB[fam])
+    lib = np.where(quant == GGUF, np.where(bits(hv, 50, 3) != 0, LIB_GGUF, 0), lib)
+    lib = np.where(quant == MLX, LIB_MLX, lib)
+    lib = np.where((rel == BASE) & (org < 0) & (bits(hv, 52, 15) == 0), 0, lib)
+    pipe = FAM_HAS_PIPELINE[fam] & ~((rel != BASE) & (bits(hv, 54, 31) == 0))
+    g = bits(h2, 60, 15)
+    org_base = (rel == BASE) & (org >= 0)
+    gated = np.where(org_base, np.where(u.gating_org[org] & (g < 11), np.where(g < 6, 2, 1),
+                                        np.where(g == 0, 1, 0)),
+                     np.where((g == 0) & (bits(h2, 8, 3) == 0), 1, 0))
+    return lib, pipe, gated
+
+
+LIB_PEFT, LIB_DIFFUSERS, LIB_GGUF, LIB_MLX = (LIBRARY_CODE[x] for x in ("peft", "diffusers", "gguf", "mlx"))
+
+
+class Batch:
+    """Every value of a set of models, as columns (python lists) ready to be written out."""
+
+    def __init__(self, u: Universe, idx: np.ndarray) -> None:
+        self.u = u
+        self.idx = idx
+        lin, table = u._lineage(idx)
+        self.lin = lin
+        n = len(idx)
+        self.id = u.ids(lin)
+        # parent ids
+        parents = lin.parents
+        self.n_parents = np.where(lin.missing, 1, (parents >= 0).sum(axis=1))
+        par: list[tuple[str, ...]] = [()] * n
+        if table is not None:
+            pid = u.ids(table)
+            valid = parents >= 0
+            pos = np.searchsorted(table.idx, np.where(valid, parents, table.idx[0]))
+            for row in np.nonzero(valid[:, 0])[0].tolist():
+                p = pos[row]
+                par[row] = tuple(pid[p[k]] for k in range(3) if valid[row, k])
+        if lin.missing.any():
+            ghosts = Universe.ghost_ids(lin)
+            for row in np.nonzero(lin.missing)[0].tolist():
+                par[row] = (ghosts[row],)
+        self.parents = par
+        self.author = [mid.partition("/")[0] for mid in self.id]
+        # counts and dates
+        hv, rel, quant, org, fam = lin.hv, lin.rel, lin.quant, lin.org, lin.fam
+        h2 = smix(idx.astype(np.uint64) ^ _U(u.k_counts))
+        created = lin.created
+        org_base = (rel == BASE) & (org >= 0)
+        u1 = ((h2 >> _U(11)).astype(np.float64) + 1.0) * INV53
+        community = u1 ** (-1 / 0.85) - 1.0
+        community = np.where(bits(h2, 0, 0xFF) < 90, 0.0, np.where(quant > 0, 3 * community, community))
+        dl = np.where(lin.flagship, 200000 * u1 ** (-1 / 1.4), np.where(org_base, 300 * u1 ** (-1 / 1.1),
+                                                                         community))
+        dl = np.minimum(np.floor(dl), 80_000_000).astype(np.int64)
+        age = (END - created) // 2_592_000
+        growth = 1.0 + age * (0.3 + bits(h2, 8, 0xFF) / 160.0)
+        dl_all = (dl * growth).astype(np.int64) + np.where(age > 0, bits(h2, 16, 0x3F), 0)
+        v = bits(h2, 24, 0xFFFF) / 65536.0
+        likes = (dl ** 0.62 * v * v * np.where(org_base, 3.0, 1.0)).astype(np.int64)
+        trending = (likes / (1.0 + (END - created) / 604800.0)).astype(np.int64)
+        days = bits(h2, 40, 0xFF)
+        modified = created + (np.maximum(days - 60, 0) ** 1.6 * 3600).astype(np.int64) + bits(h2, 48, 0xFFF)
+        modified = np.minimum(modified, END)
+        created_ms = created * 1000 + ((hv >> _U(8)) % _U(1000)).astype(np.int64)
+        modified_ms = modified * 1000 + ((h2 >> _U(52)) % _U(1000)).astype(np.int64)
+        self.created = created.tolist()
+        self.created_at = np.datetime_as_string(created_ms.astype("datetime64[ms]"), unit="ms").tolist()
+        self.last_modified = np.datetime_as_string(modified_ms.astype("datetime64[ms]"), unit="ms").tolist()
+        self.oid = [f"{c:08x}{h:016x}" for c, h in zip(self.created, hv.tolist(), strict=True)]
+        self.downloads, self.downloads_all = dl.tolist(), dl_all.tolist()
+        self.likes, self.trending = likes.tolist(), trending.tolist()
+        lib, pipe, gated = library_pipeline_gated(u, lin, h2)
+        # model card flags and card tags
+        n_par = self.n_parents
+        card = np.where(rel != BASE, np.where((n_par > 1) | (bits(hv, 58, 1) == 1), CARD_BASE_LIST, 0)
+                        | np.where(((hv >> _U(59)) % _U(5)).astype(np.int64) < 3, CARD_RELATION, 0), 0)
+        card |= np.where(pipe & (bits(h2, 34, 1) == 1), CARD_PIPELINE, 0)
+        language = ((h2 >> _U(30)) % _U(len(LANGUAGES))).astype(np.int64) + 1
+        card |= np.where(FAM_LLM[fam] & (bits(h2, 33, 1) == 1), language << CARD_LANGUAGE_SHIFT, 0)
+        card = np.where((rel != BASE) & (org < 0) & (bits(h2, 36, 15) == 0), -1, card)  # no model card
+        card_tags = np.select(
+            [rel == MERGE, (rel == FINETUNE) & FAM_LLM[fam] & (bits(hv, 46, 1) == 1), quant == GGUF,
+             quant == MLX, rel == ADAPTER], [6, 1 + bits(hv, 47, 1), 3, 4, 5], 0)
+        # safetensors dtype (0: none)
+        dtype = FAM_DTYPE[fam]
+        dtype = np.where((rel != BASE) & (bits(h2, 28, 3) == 0), np.where(dtype == 2, 3, 2), dtype)
+        dtype = np.where(quant > 0, 4, dtype)
+        dtype = np.where((rel == ADAPTER) | (quant == GGUF) | FAM_NO_WEIGHTS[fam]
+                         | ((rel == BASE) & (org < 0) & (bits(hv, 52, 15) < 2)), 0, dtype)
+        imatrix = (quant == GGUF) & (bits(hv, 48, 1) == 1)
+        self.gated_code = gated
+        self.library = [LIBRARIES[k] for k in lib.tolist()]
+        self.pipeline = [FAMILIES[f].pipeline_tag if p else None for f, p in
+                         zip(fam.tolist(), pipe.tolist(), strict=True)]
+        self.card, self.card_tags, self.dtype = card.tolist(), card_tags.tolist(), dtype.tolist()
+        self.imatrix = imatrix.tolist()
+        # template keys: every attribute a templated field depends on
+        lic = lin.lic
+        self.static_key = (fam | lin.size << 5 | rel << 8 | quant << 11 | dtype << 14 | lib << 17
+                           | pipe.astype(np.int64) << 21 | gated << 22).tolist()
+        self.tags_key = (fam | rel << 5 | quant << 8 | lic << 11 | lib << 17 | pipe.astype(np.int64) << 21
+                         | card_tags << 22 | (dtype > 0).astype(np.int64) << 25
+                         | imatrix.astype(np.int64) << 26 | n_par << 27).tolist()
+        self.card_key = np.where(card < 0, -1, card | lic << 7 | fam << 13 | lib << 18 | rel << 22
+                                 | n_par << 25 | card_tags << 27 | pipe.astype(np.int64) << 30).tolist()
+
+    def __len__(self) -> int:
+        return len(self.idx)
+
+    def model(self, row: int) -> Model:
+        lin = self.lin
+        return Model(
+            int(self.idx[row]), self.id[row], self.author[row], self.oid[row], self.created[row],
+            self.created_at[row] + "Z", self.last_modified[row] + "Z", self.downloads[row],
+            self.downloads_all[row], self.likes[row], self.trending[row], RELATION_NAMES[lin.rel[row]],
+            self.parents[row], int(lin.fam[row]), int(lin.size[row]), QUANT_NAMES[lin.quant[row]],
+            LICENCES[lin.lic[row]], self.library[row], self.pipeline[row],
+            GATED_VALUES[self.gated_code[row]], self.card[row], self.card_tags[row],
+            DTYPE_NAMES[self.dtype[row]], self.imatrix[row], int(lin.org[row]))
+
+    def record(self, row: int, fields: Iterable[str] = RECORD_FIELDS) -> dict[str, Any]:
+        m = self.model(row)
+        out: dict[str, Any] = {"_id": m.oid, "id": m.id}
+        for name in fields:
+            func = VALUES.get(name)
+            if func is not None:
+                value = func(self.u, m)
+                if value is not None:
+                    out[name] = value
+        return out
+
+    def tags(self, row: int) -> list[str]:
+        pattern = self.u.template("tags", self.tags_key[row], lambda: self.model(row))
+        return json.loads("{" + pattern[1:].format(*self.parents[row]) + "}")["tags"]
+
+    def encode(self, fields: Iterable[str]) -> list[str]:
+        """Each model's JSON object with ``_id``, ``id`` and ``fields`` (in that order)."""
+        u = self.u
+        wanted = tuple(dict.fromkeys(f for f in fields if f in VALUES))
+        head = "{{" + ",".join(['"_id":"{0}"', '"id":"{1}"'] + [VARIABLE_FORMATS[f] for f in wanted
+                                                                  if f in VARIABLE_FORMATS])
+        fmt = head.format
+        static = tuple(f for f in wanted if f in STATIC_FIELDS)
+        static_cache = u.static_parts.setdefault(static, {})
+        templated = [name for name in ("tags", "cardData") if name in wanted]
+        sha = u.sha(self.idx) if "sha" in wanted else [""] * len(self)
+        siblings = "siblings" in wanted
+        templates = u.templates
+        out = []
+        columns = zip(self.oid, self.id, self.author, self.created_at, self.last_modified, self.downloads,
+                      self.downloads_all, self.likes, self.trending, sha, self.static_key, self.tags_key,
+                      self.card_key, self.parents, strict=True)
+        for row, (oid, mid, author, cat, lmod, dl, dla, likes, trend, sh, skey, tkey, ckey, par) in enumerate(
+                columns):
+            text = fmt(oid, mid, author, cat, lmod, dl, dla, likes, trend, sh)
+            if static:
+                part = static_cache.get(skey)
+                if part is None:
+                    m = self.model(row)
+                    part = "".join(f',"{name}":{dumps(value)}' for name in static
+                                   if (value := VALUES[name](u, m)) is not None)
+                    static_cache[skey] = part
+                text += part
+            for name in templated:
+                key = tkey if name == "tags" else ckey
+                if key == -1:
+                    continue
+                pattern = templates.get((name, key))
+                if pattern is None:
+                    pattern = u.template(name, key, lambda row=row: self.model(row))
+                text += pattern.format(*par)
+            if siblings:
+                text += ',"siblings":' + dumps(_siblings_value(u, self.model(row)))
+            out.append(text + "}")
+        return out
+
+
+# Per-model fields: their str.format pieces ({0} _id, {1} id, {2} author, {3} createdAt without the
+# final Z, {4} lastModified without Z, {5} downloads, {6} downloadsAllTime, {7} likes, {8} trendingScore,
+# {9} sha).
+VARIABLE_FORMATS = {
+    "author": '"author":"{2}"',
+    "createdAt": '"createdAt":"{3}Z"',
+    "downloads": '"downloads":{5}',
+    "downloadsAllTime": '"downloadsAllTime":{6}',
+    "lastModified": '"lastModified":"{4}Z"',
+    "likes": '"likes":{7}',
+    "modelId": '"modelId":"{1}"',
+    "sha": '"sha":"{9}"',
+    "trendingScore": '"trendingScore":{8}',
+}
+# Fields whose value depends on (family, size, relation, quant, dtype, library, pipeline, gated) only.
+STATIC_FIELDS = frozenset({"config", "disabled", "gated", "gguf", "library_name", "pipeline_tag", "private",
+                           "safetensors", "usedStorage"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -1032,29 +1167,12 @@ VALUES: dict[str, Callable[[Universe, Model], Any]] = {
     "pipeline_tag": lambda u, m: m.pipeline,
     "private": lambda u, m: False,
     "safetensors": _safetensors_value,
-    "sha": lambda u, m: u.sha(m.i),
+    "sha": lambda u, m: u.sha(np.array([m.i]))[0],
     "siblings": _siblings_value,
     "tags": _tags_value,
     "trendingScore": lambda u, m: m.trending,
     "usedStorage": _used_storage,
 }
-
-# Fields whose value is per model: their str.format pieces ({0} is the Model, {1} the sha).
-VARIABLE_FORMATS = {
-    "author": '"author":"{0.author}"',
-    "createdAt": '"createdAt":"{0.created_at}"',
-    "downloads": '"downloads":{0.downloads}',
-    "downloadsAllTime": '"downloadsAllTime":{0.downloads_all}',
-    "lastModified": '"lastModified":"{0.last_modified}"',
-    "likes": '"likes":{0.likes}',
-    "modelId": '"modelId":"{0.id}"',
-    "sha": '"sha":"{1}"',
-    "trendingScore": '"trendingScore":{0.trending}',
-}
-# Fields whose value depends on (family, size, relation, quant, dtype, library, pipeline, gated) only.
-STATIC_FIELDS = frozenset({"config", "disabled", "gated", "gguf", "library_name", "pipeline_tag", "private",
-                           "safetensors", "usedStorage"})
-
 
 def quantization_config(quant: str | None) -> dict[str, Any] | None:
     if quant == "bnb":
@@ -1087,11 +1205,12 @@ def synthetic_config(seed: int, index: int, n_models: int) -> dict[str, Any] | N
 
 
 def full_config(u: Universe, i: int) -> dict[str, Any] | None:
-    lin = u.lineage(i)
-    family = FAMILIES[lin.family]
-    if lin.relation == "adapter" or lin.quant == "gguf" or not family.config_json:
+    lin = u.lineage(np.array([i]))
+    family = FAMILIES[int(lin.fam[0])]
+    rel, quant = int(lin.rel[0]), int(lin.quant[0])
+    if rel == ADAPTER or quant == GGUF or not family.config_json:
         return None
-    size = family.sizes[lin.size]
+    size = family.sizes[int(lin.size[0])]
     config: dict[str, Any] = {
         "architectures": list(family.architectures),
         "model_type": family.model_type,
@@ -1114,14 +1233,14 @@ def full_config(u: Universe, i: int) -> dict[str, Any] | None:
         config["moe_intermediate_size"] = size.moe_inter
         if size.shared:
             config["n_shared_experts"] = size.shared
-    quant = quantization_config(lin.quant)
-    if quant:
-        config["quantization_config"] = quant
+    quantization = quantization_config(QUANT_NAMES[quant])
+    if quantization:
+        config["quantization_config"] = quantization
     return config
 
 
 def parameter_counts(seed: int, index: int, n_models: int) -> tuple[int, int]:
     """(total, active) parameters implied by the model's config (what an enrichment pass should find)."""
-    lin = universe(seed, n_models).lineage(index)
-    size = FAMILIES[lin.family].sizes[lin.size]
+    lin = universe(seed, n_models).lineage(np.array([index]))
+    size = FAMILIES[int(lin.fam[0])].sizes[int(lin.size[0])]
     return size.params, size.active

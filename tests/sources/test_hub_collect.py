@@ -1,0 +1,168 @@
+"""The Hub collector end to end against the fake Hub on loopback: full and scoped snapshots,
+resume after SIGKILL, injected faults, thresholds, the token, malformed records."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from observatory.api import Observatory
+from observatory.hub_collect import HubOptions, collect_hub
+from observatory.sources.hub_records import Issues
+from observatory.testing import FakeHub, FakeHubConfig, Faults, synthetic_model
+
+N = 3000
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def clean_hub() -> Iterator[FakeHub]:
+    hub = FakeHub(FakeHubConfig(models=N, seed=SEED))
+    hub.start()
+    yield hub
+    hub.stop()
+
+
+def collect(home: Path, url: str, **options: object) -> tuple[Observatory, object, object]:
+    obs = Observatory(home)
+    settings = {"page_size": 100, "timeout": 5.0, **options}
+    result, run = collect_hub(obs, HubOptions(endpoint=url, **settings), lambda state: None)
+    return obs, result, run
+
+
+def manifest(obs: Observatory, snapshot_id: str) -> dict:
+    return next(m for m in obs.store.manifests() if m["snapshot_id"] == snapshot_id)
+
+
+def test_full_snapshot_has_every_model_once(clean_hub: FakeHub, tmp_path: Path) -> None:
+    obs, result, run = collect(tmp_path / "home", clean_hub.base_url)
+    frame = obs.connection().table("hub_models").to_pandas()
+    assert len(frame) == N and frame["model_id"].is_unique
+    for index in (0, 1, 1234, N - 1):  # values straight from the generator
+        record = synthetic_model(SEED, index, N)
+        row = frame[frame["model_id"] == record["id"]].iloc[0]
+        assert row["likes"] == record["likes"]
+        assert row["downloads_all_time"] == record["downloadsAllTime"]
+        assert list(row["tags"]) == record["tags"]
+    meta = manifest(obs, result.snapshot_id)
+    assert meta["counts"] == {"hub_models": N}
+    assert meta["notes"]["pages"] == N // 100
+    assert meta["query"]["scope"] == "full"
+    assert not (tmp_path / "home" / "runs").exists() or not any((tmp_path / "home" / "runs").iterdir())
+
+
+def test_llm_scope_and_thresholds(clean_hub: FakeHub, tmp_path: Path) -> None:
+    records = [synthetic_model(SEED, i, N) for i in range(N)]
+    obs, _, _ = collect(tmp_path / "llm", clean_hub.base_url, scope="llm")
+    got = set(obs.connection().table("hub_models").to_pandas()["model_id"])
+    expected = {r["id"] for r in records if r.get("pipeline_tag") in ("text-generation",
+                                                                       "image-text-to-text")}
+    assert got == expected and expected
+    obs, _, _ = collect(tmp_path / "min", clean_hub.base_url, min_downloads=100)
+    got = set(obs.connection().table("hub_models").to_pandas()["model_id"])
+    assert got == {r["id"] for r in records if (r.get("downloads") or 0) >= 100}
+
+
+def test_orgs_scope(clean_hub: FakeHub, tmp_path: Path) -> None:
+    records = [synthetic_model(SEED, i, N) for i in range(N)]
+    namespaces = ["Qwen", "meta-llama", "deepseek-ai"]
+    obs = Observatory(tmp_path / "orgs")
+    collect_hub(obs, HubOptions(scope="orgs", endpoint=clean_hub.base_url, page_size=100),
+                lambda state: None, namespaces=namespaces)
+    got = set(obs.connection().table("hub_models").to_pandas()["model_id"])
+    assert got == {r["id"] for r in records if r["id"].split("/")[0] in namespaces}
+
+
+def test_faults_lose_and_duplicate_nothing(clean_hub: FakeHub, tmp_path: Path) -> None:
+    _, clean, _ = collect(tmp_path / "clean", clean_hub.base_url)
+    faults = Faults(error_rate=0.15, truncate_every=7, repeat_every=5, timeout_every=11,
+                    timeout_seconds=2.0, rate_limit=20, rate_window=1.0, seed=3)
+    hub = FakeHub(FakeHubConfig(models=N, seed=SEED, faults=faults))
+    url = hub.start()
+    try:
+        obs, faulty, run = collect(tmp_path / "faulty", url, timeout=1.0)
+    finally:
+        hub.stop()
+    assert faulty.snapshot_id == clean.snapshot_id  # same content, byte for byte
+    retries = manifest(obs, faulty.snapshot_id)["notes"]["retries"]
+    assert retries.get("truncated page", 0) > 0
+    assert any(key.startswith("HTTP 5") for key in retries)
+    assert retries.get("HTTP 429", 0) + retries.get("ReadTimeout", 0) > 0
+
+
+def run_cli_collect(home: Path, url: str) -> subprocess.Popen:
+    env = {**os.environ, "OBSERVATORY_HOME": str(home), "HF_HUB_DISABLE_TELEMETRY": "1",
+           "HF_HOME": str(home / "hf")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "observatory.cli", "update", "--source", "hub", "--endpoint", url,
+         "--page-size", "50"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def pages_done(home: Path) -> int:
+    for state in (home / "runs").glob("hub-*/state.json"):
+        try:
+            return json.loads(state.read_text())["pages"]
+        except (OSError, ValueError):
+            return 0
+    return 0
+
+
+@pytest.mark.parametrize("kill_after_pages", [1, 17, 43])
+def test_resume_after_sigkill_gives_the_same_snapshot(clean_hub: FakeHub, tmp_path: Path,
+                                                      kill_after_pages: int) -> None:
+    _, reference, _ = collect(tmp_path / "reference", clean_hub.base_url, page_size=50)
+    home = tmp_path / "killed"
+    clean_hub.set_faults(timeout_every=0)
+    process = run_cli_collect(home, clean_hub.base_url)
+    deadline = time.time() + 60
+    while pages_done(home) < kill_after_pages and process.poll() is None and time.time() < deadline:
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert pages_done(home) >= kill_after_pages  # killed mid-run, checkpoint on disk
+    resumed = run_cli_collect(home, clean_hub.base_url)
+    out, err = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, err
+    assert f"hub snapshot {reference.snapshot_id}" in out
+    assert "(resumed)" in out
+
+
+def test_token_is_sent_but_never_stored(clean_hub: FakeHub, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "hf_testtokennotasecret123"
+    monkeypatch.setenv("HF_TOKEN", token)
+    home = tmp_path / "home"
+    collect(home, clean_hub.base_url)
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
+
+
+def test_malformed_and_odd_records_are_counted_not_fatal() -> None:
+    from datetime import date
+
+    from observatory.hub_collect import _rows
+    from observatory.store.hub_runs import HubRun
+
+    run = HubRun(Path("/nonexistent"), {"snapshot_date": "2025-01-01", "malformed": {},
+                                        "skipped_below_threshold": 0})
+    issues = Issues()
+    items = [{"id": "a/ok", "likes": 3, "newField": {"x": 1}},
+             {"likes": 5},  # no id
+             "not an object",
+             {"id": "a/bad-types", "likes": "many", "createdAt": 12, "tags": "x"}]
+    rows = _rows(items, run, issues, HubOptions())
+    assert [r["model_id"] for r in rows] == ["a/ok", "a/bad-types"]
+    assert json.loads(rows[0]["extra"]) == {"newField": {"x": 1}}
+    assert rows[1]["likes"] is None and rows[1]["created_at"] is None
+    assert run.state["malformed"] == {"no model id": 1, "not an object (str)": 1}
+    assert issues.counts["likes: not a number"] == 1
+    assert rows[0]["snapshot_date"] == date(2025, 1, 1)
