@@ -26,6 +26,9 @@ def hub_command(function: object) -> object:
 def register(app: typer.Typer) -> None:
     for function in COMMANDS:
         app.command()(function)
+    # Options pass straight through to the fake Hub's own parser (its --help too).
+    app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+                add_help_option=False)(fakehub)
 
 
 def collect_with_progress(obs: Observatory, options: HubOptions) -> None:
@@ -156,16 +159,14 @@ def architecture(
     render(frame, fmt.value, out, f"Architecture by {by} and {period.value}")
 
 
-@hub_command
-def fakehub(
-    models: Annotated[int, typer.Option("--models", min=1, help="How many models.")] = 10000,
-    seed: Annotated[int, typer.Option(help="Seed of the synthetic data.")] = 0,
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
-) -> None:
-    """Serve a fake Hugging Face Hub with synthetic models on 127.0.0.1 (for tests and demos)."""
-    from observatory.testing import fakehub as fake
+def fakehub(ctx: typer.Context) -> None:
+    """Serve a fake Hugging Face Hub with synthetic models on 127.0.0.1 (tests, demos, benchmarks).
 
-    fake.main(["--models", str(models), "--seed", str(seed), "--port", str(port)])
+    Options: --models N --seed S --port P --page-size K and fault flags (see --help).
+    """
+    from observatory.testing.fakehub import main
+
+    raise typer.Exit(main(ctx.args))
 
 
 HUB_CHARTS = {"likes", "downloads", "share", "licences", "architecture"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -75,11 +76,37 @@ def _first_id(items: list[Any]) -> str | None:
     return next((item.get("id") for item in items if isinstance(item, dict)), None)
 
 
-def _fresh_page(url: str, run: HubRun, pacer: hub.Pacer, options: HubOptions) -> hub.Page:
+class _Prefetch:
+    """Fetches the next page in a background thread while the current one is parsed (the
+    socket wait releases the GIL). Only one request is ever in flight."""
+
+    def __init__(self, pacer: hub.Pacer, timeout: float) -> None:
+        self.pacer, self.timeout = pacer, timeout
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-prefetch")
+        self.pending: tuple[str, Future[hub.Page]] | None = None
+
+    def ahead(self, url: str | None) -> None:
+        if url is not None:
+            self.pending = (url, self.pool.submit(hub.fetch_page, url, self.pacer, self.timeout))
+
+    def get(self, url: str) -> hub.Page:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            if pending[0] == url:
+                return pending[1].result()
+            pending[1].exception()  # wait for the stray request, ignore its answer
+        return hub.fetch_page(url, self.pacer, self.timeout)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _fresh_page(url: str, run: HubRun, pacer: hub.Pacer, options: HubOptions,
+                prefetch: _Prefetch) -> hub.Page:
     """A page, refetched while it is a page already received served again (a proxy or server
     fault that would otherwise skip a page silently)."""
-    for _ in range(hub.MAX_ATTEMPTS):
-        page = hub.fetch_page(url, pacer, options.timeout)
+    for attempt in range(hub.MAX_ATTEMPTS):
+        page = prefetch.get(url) if attempt == 0 else hub.fetch_page(url, pacer, options.timeout)
         first = _first_id(page.items)
         if first is None or first not in run.state.get("recent_first_ids", []):
             return page
@@ -93,28 +120,40 @@ def _list(run: HubRun, options: HubOptions, namespaces: list[str], pacer: hub.Pa
     todo = hub.listings(options.scope, namespaces, options.page_size, sort)
     issues = Issues(dict(run.state["issues"]["counts"]), dict(run.state["issues"]["examples"]))
     endpoint = options.resolved_endpoint()
-    while run.state["listing"] < len(todo):
-        listing = run.state["listing"]
-        url = run.state["next_url"] or todo[listing].url(endpoint)
-        page = _fresh_page(url, run, pacer, options)
-        rows = _rows(page.items, run, issues, options)
-        run.write_page(rows, listing, run.state["pages"])
-        run.state["pages"] += 1
-        run.state["models"] += len(rows)
-        run.state["next_url"] = page.next_url
-        # Sorted by the threshold's field: once a whole page is below it, the rest is too.
-        below = sort is not None and page.items and not rows
-        if page.next_url is None or below:
-            run.state["listing"] += 1
-            run.state["next_url"] = None
-        if _first_id(page.items) is not None:
-            recent = [*run.state.get("recent_first_ids", []), _first_id(page.items)]
-            run.state["recent_first_ids"] = recent[-RECENT_PAGES:]
-        run.state["issues"] = issues.as_dict()
-        run.state["retries"] = pacer.retries
-        run.save()
-        progress(run.state)
+    prefetch = _Prefetch(pacer, options.timeout)
+    try:
+        while run.state["listing"] < len(todo):
+            _one_page(run, todo, endpoint, issues, options, pacer, prefetch, sort)
+            progress(run.state)
+    finally:
+        prefetch.close()
     run.state["listing_done"] = True
+    run.save()
+
+
+def _one_page(run: HubRun, todo: list[hub.Listing], endpoint: str, issues: Issues,
+              options: HubOptions, pacer: hub.Pacer, prefetch: _Prefetch,
+              sort: str | None) -> None:
+    """Fetch, parse and write the next page, then checkpoint."""
+    listing = run.state["listing"]
+    url = run.state["next_url"] or todo[listing].url(endpoint)
+    page = _fresh_page(url, run, pacer, options, prefetch)
+    prefetch.ahead(page.next_url)
+    rows = _rows(page.items, run, issues, options)
+    run.write_page(rows, listing, run.state["pages"])
+    run.state["pages"] += 1
+    run.state["models"] += len(rows)
+    run.state["next_url"] = page.next_url
+    # Sorted by the threshold's field: once a whole page is below it, the rest is too.
+    below = sort is not None and page.items and not rows
+    if page.next_url is None or below:
+        run.state["listing"] += 1
+        run.state["next_url"] = None
+    if _first_id(page.items) is not None:
+        recent = [*run.state.get("recent_first_ids", []), _first_id(page.items)]
+        run.state["recent_first_ids"] = recent[-RECENT_PAGES:]
+    run.state["issues"] = issues.as_dict()
+    run.state["retries"] = pacer.retries
     run.save()
 
 

@@ -43,7 +43,7 @@ def manifest(obs: Observatory, snapshot_id: str) -> dict:
 
 
 def test_full_snapshot_has_every_model_once(clean_hub: FakeHub, tmp_path: Path) -> None:
-    obs, result, run = collect(tmp_path / "home", clean_hub.base_url)
+    obs, result, _run = collect(tmp_path / "home", clean_hub.base_url)
     frame = obs.connection().table("hub_models").to_pandas()
     assert len(frame) == N and frame["model_id"].is_unique
     for index in (0, 1, 1234, N - 1):  # values straight from the generator
@@ -88,7 +88,7 @@ def test_faults_lose_and_duplicate_nothing(clean_hub: FakeHub, tmp_path: Path) -
     hub = FakeHub(FakeHubConfig(models=N, seed=SEED, faults=faults))
     url = hub.start()
     try:
-        obs, faulty, run = collect(tmp_path / "faulty", url, timeout=1.0)
+        obs, faulty, _run = collect(tmp_path / "faulty", url, timeout=1.0)
     finally:
         hub.stop()
     assert faulty.snapshot_id == clean.snapshot_id  # same content, byte for byte

@@ -223,7 +223,15 @@ def test_pagination_walks_every_model_once(hub: FakeHub, client: httpx.Client) -
     assert json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))) == {"$i": 1000}
     bad = client.get(f"{hub.base_url}/api/models", params={"cursor": "not-a-cursor!"})
     assert bad.status_code == 400
-    assert client.get(f"{hub.base_url}/api/models", params={"sort": "downloads"}).status_code == 400
+    assert client.get(f"{hub.base_url}/api/models", params={"sort": "trending"}).status_code == 400
+
+
+def test_sorted_listing_is_descending_and_complete(hub: FakeHub, client: httpx.Client) -> None:
+    params = [("limit", "700"), ("sort", "downloads"), ("direction", "-1"), ("expand", "downloads")]
+    records, _ = walk(client, hub.base_url, params)
+    downloads = [r.get("downloads", 0) for r in records]
+    assert len(records) == N and len({r["id"] for r in records}) == N
+    assert downloads == sorted(downloads, reverse=True)
 
 
 def test_expand_returns_exactly_the_requested_fields(hub: FakeHub, client: httpx.Client) -> None:

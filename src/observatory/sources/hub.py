@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
+import orjson
 from huggingface_hub.utils import build_hf_headers, get_session, parse_ratelimit_headers
 
 from observatory.errors import InputError, SourceUnreachableError
@@ -113,8 +114,8 @@ def fetch_page(url: str, pacer: Pacer, timeout: float = 60.0,
         else:
             if response.status_code == 200:
                 try:
-                    items = json.loads(response.content)
-                except ValueError:
+                    items = orjson.loads(response.content)  # pages are large: the fast parser
+                except orjson.JSONDecodeError:
                     last = "unreadable JSON body"
                     pacer.note("truncated page")
                 else:

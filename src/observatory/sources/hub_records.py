@@ -65,6 +65,9 @@ class Issues:
         return {"counts": dict(sorted(self.counts.items())), "examples": self.examples}
 
 
+ALIAS_KEYS = frozenset(ALIASES)
+
+
 def _snake(record: dict[str, Any]) -> dict[str, Any]:
     return {ALIASES.get(key, key): value for key, value in record.items()}
 
@@ -93,7 +96,7 @@ def _time(value: Any, name: str, issues: Issues, model_id: str) -> datetime | No
         issues.add(f"{name}: not a date", model_id)
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)  # 3.11 reads the Hub's "...Z" form directly
         return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     except (ValueError, OverflowError):
         issues.add(f"{name}: not a date", model_id)
@@ -191,45 +194,62 @@ def _gated(value: Any, issues: Issues, model_id: str) -> str | None:
     return value
 
 
+KNOWN = READ | DROPPED | set(ALIASES) | {"_id"}
+_MISSING = object()
+
+
+def _pick(rec: dict[str, Any], api_name: str, snake_name: str) -> Any:
+    value = rec.get(api_name, _MISSING)
+    return rec.get(snake_name) if value is _MISSING else value
+
+
 def to_row(record: Any, snapshot_date: date, source: str, issues: Issues) -> dict[str, Any]:
     """One record -> one ``hub_models`` row (without snapshot_id)."""
     if not isinstance(record, dict):
         raise MalformedRecord(f"not an object ({type(record).__name__})")
-    rec = _snake(record)
-    model_id = rec.get("id") or rec.get("model_id")
+    rec = record
+    model_id = rec.get("id") or _pick(rec, "modelId", "model_id")
     if not isinstance(model_id, str) or not model_id.strip():
         raise MalformedRecord("no model id")
-    tags = _str_list(rec.get("tags")) if isinstance(rec.get("tags"), list) else []
-    if rec.get("tags") is not None and not isinstance(rec.get("tags"), list):
+    raw_tags = rec.get("tags")
+    tags = [t for t in raw_tags if type(t) is str] if isinstance(raw_tags, list) else []
+    if raw_tags is not None and not isinstance(raw_tags, list):
         issues.add("tags: not a list", model_id)
-    card = _card(rec.get("card_data"), issues, model_id)
+    card = _card(_pick(rec, "cardData", "card_data"), issues, model_id)
     config = _object(rec.get("config"), "config", issues, model_id)
     safetensors = _object(rec.get("safetensors"), "safetensors", issues, model_id)
-    bases, relation = declared_bases(tags, card)
-    architectures = _str_list(config.get("architectures"))
-    experts = _first_int(config, EXPERT_KEYS)
-    extra = {k: v for k, v in rec.items() if k not in READ and k not in DROPPED}
+    bases, relation = (declared_bases(tags, card)
+                       if "base_model" in card or any(t.startswith("base_model:") for t in tags)
+                       else ([], None))
+    architectures = _str_list(config.get("architectures")) if config else []
+    experts = _first_int(config, EXPERT_KEYS) if config else None
+    unknown = rec.keys() - KNOWN
+    extra = {ALIASES.get(k, k): rec[k] for k in unknown} if unknown else None
+    author = rec.get("author")
+    model_type = config.get("model_type")
     return {
         "source": source,
         "snapshot_date": snapshot_date,
         "model_id": model_id,
-        "author": _str(rec.get("author"), "author", issues, model_id)
-        or (model_id.split("/")[0] if "/" in model_id else None),
-        "created_at": _time(rec.get("created_at"), "created_at", issues, model_id),
-        "last_modified": _time(rec.get("last_modified"), "last_modified", issues, model_id),
+        "author": (author if type(author) is str and author else
+                   _str(author, "author", issues, model_id)
+                   or (model_id.split("/")[0] if "/" in model_id else None)),
+        "created_at": _time(_pick(rec, "createdAt", "created_at"), "created_at", issues, model_id),
+        "last_modified": _time(_pick(rec, "lastModified", "last_modified"), "last_modified",
+                               issues, model_id),
         "likes": _int(rec.get("likes"), "likes", issues, model_id),
         "downloads_30d": _int(rec.get("downloads"), "downloads", issues, model_id),
-        "downloads_all_time": _int(rec.get("downloads_all_time"), "downloads_all_time",
-                                   issues, model_id),
+        "downloads_all_time": _int(_pick(rec, "downloadsAllTime", "downloads_all_time"),
+                                   "downloads_all_time", issues, model_id),
         "pipeline_tag": _str(rec.get("pipeline_tag"), "pipeline_tag", issues, model_id),
         "library_name": _str(rec.get("library_name"), "library_name", issues, model_id),
         "licence": _licence(card, tags),
         "gated": _gated(rec.get("gated"), issues, model_id),
-        "params_total": _int(safetensors.get("total"), "safetensors.total", issues, model_id),
+        "params_total": _int(safetensors.get("total"), "safetensors.total", issues, model_id)
+        if safetensors else None,
         "params_active": None,
         "architecture": architectures[0] if architectures else None,
-        "model_type": config.get("model_type") if isinstance(config.get("model_type"), str)
-        else None,
+        "model_type": model_type if isinstance(model_type, str) else None,
         "num_experts": experts,
         # ``top_k`` is also a sampling setting in older configs: only read beside an expert count.
         "experts_per_token": _first_int(config, TOP_K_KEYS) if experts else None,
