@@ -43,6 +43,21 @@ def _create(con: duckdb.DuckDBPyConnection, name: str, source: pa.Table) -> None
     con.unregister("arrow_source")
 
 
+def _create_view(con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema,
+                 manifests: list[dict[str, Any]]) -> None:
+    """A view over the snapshots' files; ``snapshot_id`` comes from each file's manifest (big
+    snapshots leave it out of the file, whose hash names the snapshot)."""
+    files = [(str(Path(m["_dir"]) / "tables" / f"{name}.parquet"), m["snapshot_id"])
+             for m in manifests if m["counts"].get(name)]
+    _create(con, f"{name}_files", pa.table({"filename": [f for f, _ in files],
+                                             "file_snapshot_id": [s for _, s in files]}))
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f, _ in files)
+    columns = ", ".join(f"p.{field.name}" for field in schema if field.name != "snapshot_id")
+    con.execute(f"CREATE VIEW {name} AS SELECT {columns}, f.file_snapshot_id AS snapshot_id "
+                f"FROM read_parquet([{listed}], "
+                f"filename = true, union_by_name = true) p JOIN {name}_files f USING (filename)")
+
+
 def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     con = duckdb.connect(str(path))
@@ -51,8 +66,7 @@ def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
             files = [str(Path(m["_dir"]) / "tables" / f"{name}.parquet")
                      for m in manifests if m["counts"].get(name)]
             if files and name in VIEWS:
-                listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}])")
+                _create_view(con, name, schema, manifests)
             elif files:
                 con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
                             [files]).fetchall()

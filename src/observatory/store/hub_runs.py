@@ -29,6 +29,7 @@ from observatory.store.snapshots import ImportResult, Store
 
 FORMAT = "hub-api"
 PAGE_KEY = 1_000_000  # part order = listing * PAGE_KEY + page
+FINAL_MEMORY = "1GB"  # DuckDB spills to disk beyond this while finalizing
 PART_SCHEMA = pa.schema([f for f in HUB_MODELS if f.name != "snapshot_id"] +
                         [pa.field("_order", pa.int64())])
 ENRICH_SCHEMA = pa.schema([("model_id", pa.string()), ("params_total", pa.int64()),
@@ -116,9 +117,9 @@ class HubRun:
         data, rows = self._deduplicate(work / "data.parquet")
         content_hash = _sha256(data)
         snapshot_id = content_hash[:12]
-        table_path = work / "hub_models.parquet"
-        _add_snapshot_id(data, table_path, snapshot_id)
-        data.unlink()
+        # The table file carries no snapshot_id column (it would change the hash it is named
+        # after); the catalog adds it from the manifest.
+        data.rename(work / "hub_models.parquet")
         manifest = {
             "snapshot_id": snapshot_id, "source": "hub", "format": FORMAT,
             "snapshot_date": self.state["snapshot_date"], "content_hash": content_hash,
@@ -138,39 +139,35 @@ class HubRun:
         return result
 
     def _deduplicate(self, out: Path) -> tuple[Path, int]:
-        enrich = list((self.folder / "parts").glob("enrich-*.parquet"))
+        """One row per model in page order (the latest page's row when a model appears twice),
+        enrichment merged in. One thread, so the file is byte-for-byte reproducible."""
+        enrich = sorted((self.folder / "parts").glob("enrich-*.parquet"))
         con = duckdb.connect()
         try:
-            # One thread: the written file is byte-for-byte reproducible.
-            con.execute("SET threads TO 1; SET preserve_insertion_order TO true")
+            con.execute(f"SET threads TO 1; SET preserve_insertion_order TO true; "
+                        f"SET memory_limit = '{FINAL_MEMORY}'; "
+                        f"SET temp_directory = '{self.folder / 'spill'}'")
             con.execute(f"CREATE VIEW pages AS SELECT * FROM read_parquet('{self.part_glob()}')")
-            latest = ("SELECT * EXCLUDE (_order) FROM pages QUALIFY row_number() OVER "
-                      "(PARTITION BY model_id ORDER BY _order DESC) = 1")
+            total, distinct = con.execute(
+                "SELECT count(*), count(DISTINCT model_id) FROM pages").fetchall()[0]
+            rows = "SELECT * EXCLUDE (_order) FROM pages"
+            if distinct < total:
+                rows = ("SELECT * EXCLUDE (_order, _pos) FROM (SELECT *, row_number() OVER () AS "
+                        "_pos FROM pages) QUALIFY row_number() OVER (PARTITION BY model_id ORDER "
+                        "BY _order DESC, _pos DESC) = 1 ORDER BY _pos")
             if enrich:
-                files = ", ".join(f"'{p}'" for p in sorted(enrich))
+                files = ", ".join(f"'{p}'" for p in enrich)
                 con.execute(f"CREATE VIEW enrich AS SELECT * FROM read_parquet([{files}]) "
                             "QUALIFY row_number() OVER (PARTITION BY model_id) = 1")
                 columns = [f.name for f in HUB_MODELS if f.name != "snapshot_id"]
                 merged = [f"coalesce(e.{c}, m.{c}) AS {c}" if c in ENRICH_SCHEMA.names
                           and c != "model_id" else f"m.{c}" for c in columns]
-                latest = (f"SELECT {', '.join(merged)} FROM ({latest}) m "
-                          "LEFT JOIN enrich e USING (model_id)")
-            con.execute(f"COPY ({latest} ORDER BY model_id) TO '{out}' "
-                        "(FORMAT parquet, COMPRESSION zstd)")
-            rows = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchall()[0][0]
+                rows = (f"SELECT {', '.join(merged)} FROM (SELECT *, row_number() OVER () AS _row "
+                        f"FROM ({rows})) m LEFT JOIN enrich e USING (model_id) ORDER BY m._row")
+            con.execute(f"COPY ({rows}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
         finally:
             con.close()
-        return out, rows
-
-
-def _add_snapshot_id(data: Path, out: Path, snapshot_id: str) -> None:
-    con = duckdb.connect()
-    try:
-        con.execute("SET threads TO 1; SET preserve_insertion_order TO true")
-        con.execute(f"COPY (SELECT *, '{snapshot_id}' AS snapshot_id FROM read_parquet('{data}')) "
-                    f"TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
-    finally:
-        con.close()
+        return out, distinct
 
 
 def _sha256(path: Path) -> str:
