@@ -1,13 +1,13 @@
 # make run   : create .venv, install, run the main job (update live sources, show who leads)
 # make test  : install dev dependencies, lint, run the whole test suite
-# make bench : import benchmark + leaders timeline query timing
+# make bench : import + leaders timing, then the Hub collector and adoption metrics at scale
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-hub clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import_leaders.py
+	$(BIN)/python benchmarks/bench_hub.py
+
+bench-hub: $(STAMP)
+	$(BIN)/python benchmarks/bench_hub.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
