@@ -118,7 +118,7 @@ def synthetic_snapshots(home: Path, models: int, snapshots: int) -> float:
         columns = {
             "source": pa.array(["hub-api"] * models), "snapshot_date": pa.array([day] * models),
             "model_id": ids, "author": pa.array(ns), "created_at": pa.array(
-                (created * 1e6).astype("datetime64[us]")).cast(pa.timestamp("s", tz="UTC")),
+                created.astype(np.int64).astype("datetime64[s]")).cast(pa.timestamp("s", tz="UTC")),
             "likes": pa.array(base // 10), "downloads_30d": pa.array(np.minimum(base, all_time)),
             "downloads_all_time": pa.array(all_time), "pipeline_tag": pa.array(
                 ["text-generation"] * models), "licence": licence, "tags": tags,

@@ -117,9 +117,12 @@ def artefacts(entries: ir.Table) -> pd.DataFrame:
     """Counts that should not be read at face value, flagged per model and date (not hidden):
     all-time downloads that decrease, 30-day counts that drop to zero, GGUF repositories (whose
     many files inflate download counts)."""
+    # Only the columns the flags need go through the (sorting) window.
+    slim = entries.select("model_id", "snapshot_date", "downloads_all_time", "downloads_30d",
+                          "is_gguf")
     window = ibis.window(group_by="model_id", order_by="snapshot_date")
-    table = entries.mutate(prev_all_time=entries.downloads_all_time.lag().over(window),
-                           prev_30d=entries.downloads_30d.lag().over(window))
+    table = slim.mutate(prev_all_time=slim.downloads_all_time.lag().over(window),
+                        prev_30d=slim.downloads_30d.lag().over(window))
     flags = table.mutate(
         all_time_decreased=table.downloads_all_time < table.prev_all_time,
         dropped_to_zero=(table.prev_30d > 0) & (table.downloads_30d == 0),

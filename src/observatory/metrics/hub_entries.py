@@ -59,8 +59,12 @@ def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = 
     )
     joined = models.left_join(namespaces, "namespace").drop("namespace_right")
     joined = joined.left_join(licences, "licence_key").drop("licence_key_right")
+    # Family rules are regular expressions: evaluate them once per distinct model, not per row.
+    distinct = joined.select("model_id", "first_base").distinct(on="model_id", keep="first")
+    families = distinct.mutate(family=family_expr(registry, distinct.model_id,
+                                                  distinct.first_base)).select("model_id", "family")
+    joined = joined.left_join(families, "model_id").drop("model_id_right")
     return joined.mutate(
-        family=family_expr(registry, joined.model_id, joined.first_base),
         licence_class=joined.licence_class.fill_null("unknown"),
         # The Open LLM Leaderboard lists only text-generation models and states no pipeline.
         pipeline_tag=ibis.ifelse(joined.pipeline_tag.isnull() & joined.source.startswith("open-llm"),

@@ -45,17 +45,19 @@ def _create(con: duckdb.DuckDBPyConnection, name: str, source: pa.Table) -> None
 
 def _create_view(con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema,
                  manifests: list[dict[str, Any]]) -> None:
-    """A view over the snapshots' files; ``snapshot_id`` comes from each file's manifest (big
-    snapshots leave it out of the file, whose hash names the snapshot)."""
-    files = [(str(Path(m["_dir"]) / "tables" / f"{name}.parquet"), m["snapshot_id"])
-             for m in manifests if m["counts"].get(name)]
-    _create(con, f"{name}_files", pa.table({"filename": [f for f, _ in files],
-                                             "file_snapshot_id": [s for _, s in files]}))
-    listed = ", ".join("'" + f.replace("'", "''") + "'" for f, _ in files)
-    columns = ", ".join(f"p.{field.name}" for field in schema if field.name != "snapshot_id")
-    con.execute(f"CREATE VIEW {name} AS SELECT {columns}, f.file_snapshot_id AS snapshot_id "
-                f"FROM read_parquet([{listed}], "
-                f"filename = true, union_by_name = true) p JOIN {name}_files f USING (filename)")
+    """A view over the snapshots' files, one branch per file with its snapshot id as a constant
+    (big snapshots leave the id out of the file, whose hash names the snapshot). Filters on
+    constant-per-file columns such as snapshot_date prune whole files."""
+    columns = ", ".join(f'"{field.name}"' for field in schema if field.name != "snapshot_id")
+    branches = []
+    for manifest in manifests:
+        if not manifest["counts"].get(name):
+            continue
+        path = str(Path(manifest["_dir"]) / "tables" / f"{name}.parquet").replace("'", "''")
+        snapshot_id = str(manifest["snapshot_id"]).replace("'", "''")
+        branches.append(f"SELECT {columns}, '{snapshot_id}' AS snapshot_id "
+                        f"FROM read_parquet('{path}', union_by_name = true)")
+    con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(branches))
 
 
 def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
