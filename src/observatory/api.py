@@ -145,7 +145,15 @@ class Observatory:
     def downloads(self, by: str = "family") -> pd.DataFrame:
         from observatory.metrics.adoption import downloads_over_time
 
-        return downloads_over_time(self.hub_entries("hub-api"), by)
+        return downloads_over_time(self._hub_grouped("hub-api", by), by)
+
+    def _hub_grouped(self, source: str | None, by: str) -> ibis.Table:
+        entries = self.hub_entries(source)
+        if by != "family":
+            return entries
+        from observatory.metrics.hub_entries import with_family
+
+        return with_family(entries, self.registry)
 
     def download_crossings(self, by: str = "family") -> pd.DataFrame:
         from observatory.metrics.adoption import crossings
@@ -156,7 +164,7 @@ class Observatory:
               first_year_only: bool = False) -> pd.DataFrame:
         from observatory.metrics.adoption import download_share
 
-        return download_share(self.hub_entries("hub-api"), start, end, by, first_year_only)
+        return download_share(self._hub_grouped("hub-api", by), start, end, by, first_year_only)
 
     def download_artefacts(self) -> pd.DataFrame:
         from observatory.metrics.adoption import artefacts

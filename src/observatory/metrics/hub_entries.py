@@ -45,8 +45,8 @@ def family_expr(registry: Registry, model_id: ir.StringValue, first_base: ir.Str
 
 
 def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = None) -> ir.Table:
-    """Every ``hub_models`` row with namespace, org_id, org_name, country, family,
-    licence_class, is_gguf and is_moe."""
+    """Every ``hub_models`` row with namespace, org_id, org_name, country, licence_class,
+    is_gguf and is_moe (``with_family`` adds the family)."""
     models = con.table("hub_models")
     if source is not None:
         models = models.filter(models.source == source)
@@ -59,11 +59,6 @@ def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = 
     )
     joined = models.left_join(namespaces, "namespace").drop("namespace_right")
     joined = joined.left_join(licences, "licence_key").drop("licence_key_right")
-    # Family rules are regular expressions: evaluate them once per distinct model, not per row.
-    distinct = joined.select("model_id", "first_base").distinct(on="model_id", keep="first")
-    families = distinct.mutate(family=family_expr(registry, distinct.model_id,
-                                                  distinct.first_base)).select("model_id", "family")
-    joined = joined.left_join(families, "model_id").drop("model_id_right")
     return joined.mutate(
         licence_class=joined.licence_class.fill_null("unknown"),
         # The Open LLM Leaderboard lists only text-generation models and states no pipeline.
@@ -72,3 +67,12 @@ def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = 
         is_gguf=joined.tags.contains("gguf") | (joined.library_name == "gguf"),
         is_moe=joined.num_experts.fill_null(1) > 1,
     )
+
+
+def with_family(entries: ir.Table, registry: Registry) -> ir.Table:
+    """Add ``family``. The rules are regular expressions: they run once per distinct model and
+    join back, and only for metrics that need the family."""
+    distinct = entries.select("model_id", "first_base").distinct(on="model_id", keep="first")
+    families = distinct.mutate(family=family_expr(registry, distinct.model_id,
+                                                  distinct.first_base)).select("model_id", "family")
+    return entries.left_join(families, "model_id").drop("model_id_right")

@@ -16,7 +16,11 @@ def _latest_on_or_before(table: ir.Table, when: date | None) -> ir.Table:
     table = table.filter(table.likes.notnull())
     if when is not None:
         table = table.filter(table.snapshot_date <= when)
-    return table.filter(table.snapshot_date == table.snapshot_date.max())
+    # A constant date, so the query reads only that snapshot's files.
+    latest = table.snapshot_date.max().to_pandas()
+    if latest is None or pd.isna(latest):
+        return table.filter(ibis.literal(False))
+    return table.filter(table.snapshot_date == pd.Timestamp(latest).date())
 
 
 def most_liked(entries: ir.Table, when: date | None = None,
