@@ -129,10 +129,19 @@ class Observatory:
         return top_mod.top_by_country(self.top(n, as_of, open_weights_only, sel))
 
     # --- Hub adoption ---------------------------------------------------------------------
-    def hub_entries(self, source: str | None = None) -> ibis.Table:
+    def hub_entries(self, source: str | None = None,
+                    dates: list[date] | None = None) -> ibis.Table:
         from observatory.metrics.hub_entries import hub_entries
 
-        return hub_entries(self.connection(), self.registry, source)
+        return hub_entries(self.connection(), self.registry, source, dates)
+
+    def _hub_at(self, *days: date | None, source: str | None = None) -> ibis.Table:
+        """Entries of the latest snapshot on or before each day (None: the latest)."""
+        from observatory.metrics.hub_entries import hub_dates, latest_on_or_before
+
+        available = hub_dates(self.connection(), source)
+        chosen = [latest_on_or_before(available, day) for day in days]
+        return self.hub_entries(source, [d for d in chosen if d is not None])
 
     def likes(self, as_of: date | None = None, earlier: date | None = None,
               pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
@@ -147,8 +156,9 @@ class Observatory:
 
         return downloads_over_time(self._hub_grouped("hub-api", by), by)
 
-    def _hub_grouped(self, source: str | None, by: str) -> ibis.Table:
-        entries = self.hub_entries(source)
+    def _hub_grouped(self, source: str | None, by: str,
+                     dates: list[date] | None = None) -> ibis.Table:
+        entries = self.hub_entries(source, dates)
         if by != "family":
             return entries
         from observatory.metrics.hub_entries import with_family
@@ -163,8 +173,13 @@ class Observatory:
     def share(self, start: date, end: date, by: str = "country",
               first_year_only: bool = False) -> pd.DataFrame:
         from observatory.metrics.adoption import download_share
+        from observatory.metrics.hub_entries import hub_dates, latest_on_or_before
 
-        return download_share(self._hub_grouped("hub-api", by), start, end, by, first_year_only)
+        available = hub_dates(self.connection(), "hub-api")
+        ends = [d for d in (latest_on_or_before(available, start),
+                            latest_on_or_before(available, end)) if d is not None]
+        return download_share(self._hub_grouped("hub-api", by, ends), start, end, by,
+                              first_year_only)
 
     def download_artefacts(self) -> pd.DataFrame:
         from observatory.metrics.adoption import artefacts
@@ -175,12 +190,18 @@ class Observatory:
                  org: str | None = None) -> pd.DataFrame:
         from observatory.metrics.licences import licence_mix
 
-        return licence_mix(self.hub_entries(), by, period, org)
+        return licence_mix(self.hub_entries(dates=self._latest_per_source()), by, period, org)
 
     def architecture(self, period: str = "year", by: str = "country") -> pd.DataFrame:
         from observatory.metrics.architecture import architecture_trend
 
-        return architecture_trend(self.hub_entries(), period, by)
+        return architecture_trend(self.hub_entries(dates=self._latest_per_source()), period, by)
+
+    def _latest_per_source(self) -> list[date]:
+        """Each Hub source's latest snapshot date (from the raw table, without joins)."""
+        models = self.connection().table("hub_models")
+        latest = models.group_by("source").agg(day=models.snapshot_date.max()).to_pandas()
+        return sorted({pd.Timestamp(day).date() for day in latest["day"]})
 
     def unknowns(self) -> pd.DataFrame:
         return unknowns_mod.unknowns(self.connection(), self.registry)

@@ -7,6 +7,8 @@ family rules become one CASE expression over regular expressions.
 
 from __future__ import annotations
 
+from datetime import date
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -44,12 +46,30 @@ def family_expr(registry: Registry, model_id: ir.StringValue, first_base: ir.Str
     return ibis.cases(*cases, else_=ibis.null("string"))
 
 
-def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = None) -> ir.Table:
-    """Every ``hub_models`` row with namespace, org_id, org_name, country, licence_class,
-    is_gguf and is_moe (``with_family`` adds the family)."""
+def hub_dates(con: ibis.BaseBackend, source: str | None = None) -> list[date]:
+    """The Hub snapshot dates in the store (read from the raw table: cheap)."""
     models = con.table("hub_models")
     if source is not None:
         models = models.filter(models.source == source)
+    frame = models.select("snapshot_date").distinct().to_pandas()
+    return sorted(pd.Timestamp(d).date() for d in frame["snapshot_date"])
+
+
+def latest_on_or_before(dates: list[date], when: date | None) -> date | None:
+    eligible = [d for d in dates if when is None or d <= when]
+    return eligible[-1] if eligible else None
+
+
+def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = None,
+                dates: list[date] | None = None) -> ir.Table:
+    """Every ``hub_models`` row (of ``source``, on ``dates``) with namespace, org_id, org_name,
+    country, licence_class, is_gguf and is_moe (``with_family`` adds the family). Filtering by
+    date here, before the joins, lets the engine skip other snapshots' files."""
+    models = con.table("hub_models")
+    if source is not None:
+        models = models.filter(models.source == source)
+    if dates is not None:
+        models = models.filter(models.snapshot_date.isin(dates) if dates else ibis.literal(False))
     namespaces = ibis.memtable(namespace_table(registry))
     licences = ibis.memtable(licence_table(registry))
     models = models.mutate(
