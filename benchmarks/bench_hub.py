@@ -144,11 +144,12 @@ def metrics(home: Path, snapshots: int) -> dict[str, float]:
     obs.connection()  # build the catalog once (views over the snapshots)
     first = date(2025, 1, 5)
     last = first + timedelta(days=7 * (snapshots - 1))
+    family: dict[str, Any] = {}
     runs = {
-        "downloads by family": lambda: obs.downloads("family"),
+        "downloads by family": lambda: family.setdefault("frame", obs.downloads("family")),
         "downloads by org": lambda: obs.downloads("org"),
         "downloads by country": lambda: obs.downloads("country"),
-        "crossings by family": lambda: obs.download_crossings("family"),
+        "crossings by family": lambda: obs.download_crossings("family", family["frame"]),
         "share by country": lambda: obs.share(first, last),
         "share first-year": lambda: obs.share(first, last, first_year_only=True),
         "artefacts": obs.download_artefacts,

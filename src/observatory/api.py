@@ -147,14 +147,29 @@ class Observatory:
               pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
         from observatory.metrics import likes
 
+        entries = self.hub_entries(dates=self._liked_dates(as_of, earlier))
         if earlier is None:
-            return likes.most_liked(self.hub_entries(), as_of, pipeline_tag)
-        return likes.likes_then_and_now(self.hub_entries(), as_of, earlier, pipeline_tag)
+            return likes.most_liked(entries, as_of, pipeline_tag)
+        return likes.likes_then_and_now(entries, as_of, earlier, pipeline_tag)
+
+    def _liked_dates(self, *days: date | None) -> list[date]:
+        """The latest snapshot with likes on or before each day (raw table, no joins)."""
+        from observatory.metrics.hub_entries import latest_on_or_before
+
+        models = self.connection().table("hub_models")
+        with_likes = models.filter(models.likes.notnull()).select("snapshot_date").distinct()
+        available = sorted(pd.Timestamp(d).date() for d in with_likes.to_pandas()["snapshot_date"])
+        return [d for d in (latest_on_or_before(available, day) for day in days) if d is not None]
 
     def downloads(self, by: str = "family") -> pd.DataFrame:
-        from observatory.metrics.adoption import downloads_over_time
+        from observatory.metrics import adoption
+        from observatory.metrics.hub_entries import namespace_table
 
-        return downloads_over_time(self._hub_grouped("hub-api", by), by)
+        if by == "family":
+            return adoption.downloads_over_time(self._hub_grouped("hub-api", by), by)
+        models = self.connection().table("hub_models").filter(lambda t: t.source == "hub-api")
+        namespaces = ibis.memtable(namespace_table(self.registry))
+        return adoption.downloads_by_namespace(models, namespaces, by)
 
     def _hub_grouped(self, source: str | None, by: str,
                      dates: list[date] | None = None) -> ibis.Table:
@@ -165,10 +180,11 @@ class Observatory:
 
         return with_family(entries, self.registry)
 
-    def download_crossings(self, by: str = "family") -> pd.DataFrame:
+    def download_crossings(self, by: str = "family",
+                           downloads: pd.DataFrame | None = None) -> pd.DataFrame:
         from observatory.metrics.adoption import crossings
 
-        return crossings(self.downloads(by), by)
+        return crossings(self.downloads(by) if downloads is None else downloads, by)
 
     def share(self, start: date, end: date, by: str = "country",
               first_year_only: bool = False) -> pd.DataFrame:
@@ -184,7 +200,8 @@ class Observatory:
     def download_artefacts(self) -> pd.DataFrame:
         from observatory.metrics.adoption import artefacts
 
-        return artefacts(self.hub_entries("hub-api"))
+        models = self.connection().table("hub_models")
+        return artefacts(models.filter(models.source == "hub-api"))
 
     def licences(self, by: str = "org", period: str = "quarter",
                  org: str | None = None) -> pd.DataFrame:

@@ -24,8 +24,6 @@ YEAR = timedelta(days=365)
 def downloads_over_time(entries: ir.Table, by: str = "family") -> pd.DataFrame:
     """Per snapshot date and group: all-time (cumulative) and 30-day downloads, model count."""
     group = GROUPS[by]
-    if by != "family":
-        return _downloads_by_namespace(entries, group)
     table = entries.filter(entries[group].notnull())
     frame = (
         table.group_by(["snapshot_date", group])
@@ -41,26 +39,30 @@ def downloads_over_time(entries: ir.Table, by: str = "family") -> pd.DataFrame:
     return frame
 
 
-def _downloads_by_namespace(entries: ir.Table, group: str) -> pd.DataFrame:
-    """Organisation and country depend only on the namespace: sum per namespace first (few
-    rows), then attribute, instead of carrying every model row through the joins."""
+def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> pd.DataFrame:
+    """Organisation and country depend only on the namespace: sum the raw rows per namespace
+    first (few rows), then attribute, instead of carrying every model row through the joins."""
+    group = GROUPS[by]
+    gguf = (models.tags.contains("gguf") | (models.library_name == "gguf")).cast("int64")
     per_namespace = (
-        entries.group_by(["snapshot_date", "namespace", group])
-        .agg(downloads_all_time=entries.downloads_all_time.sum(),
-             downloads_30d=entries.downloads_30d.sum(), models=entries.count(),
-             gguf_models=entries.is_gguf.cast("int64").sum())
+        models.mutate(namespace=models.model_id.split("/")[0], _gguf=gguf)
+        .group_by(["snapshot_date", "namespace"])
+        .aggregate(downloads_all_time=lambda t: t.downloads_all_time.sum(),
+                   downloads_30d=lambda t: t.downloads_30d.sum(), models=lambda t: t.count(),
+                   gguf_models=lambda t: t._gguf.sum())
     )
-    per_namespace = per_namespace.filter(per_namespace[group].notnull())
+    joined = per_namespace.join(namespaces, "namespace")
+    joined = joined.filter(joined[group].notnull())
     frame = (
-        per_namespace.group_by(["snapshot_date", group])
-        .agg(downloads_all_time=per_namespace.downloads_all_time.sum(),
-             downloads_30d=per_namespace.downloads_30d.sum(), models=per_namespace.models.sum(),
-             gguf_models=per_namespace.gguf_models.sum())
+        joined.group_by(["snapshot_date", group])
+        .agg(downloads_all_time=joined.downloads_all_time.sum(),
+             downloads_30d=joined.downloads_30d.sum(), models=joined.models.sum(),
+             gguf_models=joined.gguf_models.sum())
         .order_by(["snapshot_date", ibis.desc("downloads_all_time")])
         .to_pandas()
     )
     if frame.empty:
-        raise EmptyResultError("no Hub downloads in the store")
+        raise EmptyResultError("no Hub downloads by attributed organisations in the store")
     frame["method_version"] = METHOD_VERSION
     return frame
 
@@ -139,13 +141,14 @@ def download_share(entries: ir.Table, start: date, end: date, by: str = "country
     return grouped.reset_index(drop=True)
 
 
-def artefacts(entries: ir.Table) -> pd.DataFrame:
+def artefacts(entries: ir.Table) -> pd.DataFrame:  # raw hub_models rows suffice
     """Counts that should not be read at face value, flagged per model and date (not hidden):
     all-time downloads that decrease, 30-day counts that drop to zero, GGUF repositories (whose
     many files inflate download counts)."""
     # Only the columns the flags need go through the (sorting) window.
+    gguf = entries.tags.contains("gguf") | (entries.library_name == "gguf")
     slim = entries.select("model_id", "snapshot_date", "downloads_all_time", "downloads_30d",
-                          "is_gguf")
+                          is_gguf=gguf)
     window = ibis.window(group_by="model_id", order_by="snapshot_date")
     table = slim.mutate(prev_all_time=slim.downloads_all_time.lag().over(window),
                         prev_30d=slim.downloads_30d.lag().over(window))
