@@ -45,7 +45,9 @@ def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> p
     group = GROUPS[by]
     gguf = (models.tags.contains("gguf") | (models.library_name == "gguf")).cast("int64")
     per_namespace = (
-        models.mutate(namespace=models.model_id.split("/")[0], _gguf=gguf)
+        # The author is the namespace; the id's prefix only where a source left it empty.
+        models.mutate(namespace=models.author.fill_null(models.model_id.split("/")[0]),
+                      _gguf=gguf)
         .group_by(["snapshot_date", "namespace"])
         .aggregate(downloads_all_time=lambda t: t.downloads_all_time.sum(),
                    downloads_30d=lambda t: t.downloads_30d.sum(), models=lambda t: t.count(),
@@ -141,25 +143,25 @@ def download_share(entries: ir.Table, start: date, end: date, by: str = "country
     return grouped.reset_index(drop=True)
 
 
-def artefacts(entries: ir.Table) -> pd.DataFrame:  # raw hub_models rows suffice
-    """Counts that should not be read at face value, flagged per model and date (not hidden):
-    all-time downloads that decrease, 30-day counts that drop to zero, GGUF repositories (whose
-    many files inflate download counts)."""
-    # Only the columns the flags need go through the (sorting) window.
-    gguf = entries.tags.contains("gguf") | (entries.library_name == "gguf")
-    slim = entries.select("model_id", "snapshot_date", "downloads_all_time", "downloads_30d",
-                          is_gguf=gguf)
+def artefacts(models: ir.Table) -> pd.DataFrame:
+    """Counts that should not be read at face value, flagged per date (not hidden): all-time
+    downloads that decreased since the model's previous snapshot, 30-day counts that dropped to
+    zero, GGUF repositories (whose many files inflate download counts). Reads raw
+    ``hub_models`` rows; only the columns the flags need go through the window."""
+    gguf = models.tags.contains("gguf") | (models.library_name == "gguf")
+    slim = models.select("model_id", "snapshot_date", "downloads_all_time", "downloads_30d",
+                         is_gguf=gguf)
     window = ibis.window(group_by="model_id", order_by="snapshot_date")
     table = slim.mutate(prev_all_time=slim.downloads_all_time.lag().over(window),
                         prev_30d=slim.downloads_30d.lag().over(window))
     flags = table.mutate(
-        all_time_decreased=table.downloads_all_time < table.prev_all_time,
-        dropped_to_zero=(table.prev_30d > 0) & (table.downloads_30d == 0),
+        all_time_decreased=(table.downloads_all_time < table.prev_all_time).fill_null(False),
+        dropped_to_zero=((table.prev_30d > 0) & (table.downloads_30d == 0)).fill_null(False),
     )
-    flagged = flags.filter(flags.all_time_decreased.fill_null(False)
-                           | flags.dropped_to_zero.fill_null(False) | flags.is_gguf)
-    return (flagged.group_by("snapshot_date")
-            .agg(all_time_decreased=flagged.all_time_decreased.fill_null(False).cast("int64").sum(),
-                 dropped_to_zero=flagged.dropped_to_zero.fill_null(False).cast("int64").sum(),
-                 gguf=flagged.is_gguf.cast("int64").sum())
-            .order_by("snapshot_date").to_pandas())
+    frame = (flags.group_by("snapshot_date")
+             .agg(all_time_decreased=flags.all_time_decreased.cast("int64").sum(),
+                  dropped_to_zero=flags.dropped_to_zero.cast("int64").sum(),
+                  gguf=flags.is_gguf.cast("int64").sum())
+             .order_by("snapshot_date").to_pandas())
+    frame["method_version"] = METHOD_VERSION
+    return frame
