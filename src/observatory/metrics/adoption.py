@@ -149,9 +149,10 @@ def artefacts(models: ir.Table) -> pd.DataFrame:
     zero, GGUF repositories (whose many files inflate download counts). Reads raw
     ``hub_models`` rows; only the columns the flags need go through the window."""
     gguf = models.tags.contains("gguf") | (models.library_name == "gguf")
-    slim = models.select("model_id", "snapshot_date", "downloads_all_time", "downloads_30d",
-                         is_gguf=gguf)
-    window = ibis.window(group_by="model_id", order_by="snapshot_date")
+    # Partitioning on a 64-bit hash of the id sorts far faster than on the string itself.
+    slim = models.select("snapshot_date", "downloads_all_time", "downloads_30d",
+                         model_key=models.model_id.hash(), is_gguf=gguf)
+    window = ibis.window(group_by="model_key", order_by="snapshot_date")
     table = slim.mutate(prev_all_time=slim.downloads_all_time.lag().over(window),
                         prev_30d=slim.downloads_30d.lag().over(window))
     flags = table.mutate(
