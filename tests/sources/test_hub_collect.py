@@ -166,3 +166,29 @@ def test_malformed_and_odd_records_are_counted_not_fatal() -> None:
     assert run.state["malformed"] == {"no model id": 1, "not an object (str)": 1}
     assert issues.counts["likes: not a number"] == 1
     assert rows[0]["snapshot_date"] == date(2025, 1, 1)
+
+
+def test_enrichment_fills_parameters_and_experts(clean_hub: FakeHub, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from observatory.testing import parameter_counts, synthetic_config
+
+    obs, _, run = collect(tmp_path / "enrich", clean_hub.base_url, enrich=40)
+    frame = obs.connection().table("hub_models").to_pandas().set_index("model_id")
+    assert manifest(obs, run.state and obs.store.manifests()[0]["snapshot_id"])["notes"]["enriched"] == 40
+    checked = 0
+    for index in range(N):
+        record = synthetic_model(SEED, index, N)
+        config = synthetic_config(SEED, index, N)
+        row = frame.loc[record["id"]]
+        if not config or pd.isna(row["params_active"]):
+            continue  # not among the 40 enriched, or no config.json to read
+        experts = config.get("num_local_experts") or config.get("n_routed_experts")
+        if experts and experts > 1:
+            assert row["num_experts"] == experts
+        total, active = parameter_counts(SEED, index, N)
+        if row["params_total"] == total:
+            # The config-based estimate of active parameters is within 10% of the true value.
+            assert abs(row["params_active"] - active) <= 0.1 * active
+            checked += 1
+    assert checked > 0

@@ -27,9 +27,9 @@ def downloads_over_time(entries: ir.Table, by: str = "family") -> pd.DataFrame:
     table = entries.filter(entries[group].notnull())
     frame = (
         table.group_by(["snapshot_date", group])
-        .agg(downloads_all_time=table.downloads_all_time.sum(),
-             downloads_30d=table.downloads_30d.sum(), models=table.count(),
-             gguf_models=table.is_gguf.cast("int64").sum())
+        .agg(downloads_all_time=table.downloads_all_time.sum().cast("int64"),
+             downloads_30d=table.downloads_30d.sum().cast("int64"), models=table.count(),
+             gguf_models=table.is_gguf.cast("int64").sum().cast("int64"))
         .order_by(["snapshot_date", ibis.desc("downloads_all_time")])
         .to_pandas()
     )
@@ -49,17 +49,18 @@ def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> p
         models.mutate(namespace=models.author.fill_null(models.model_id.split("/")[0]),
                       _gguf=gguf)
         .group_by(["snapshot_date", "namespace"])
-        .aggregate(downloads_all_time=lambda t: t.downloads_all_time.sum(),
-                   downloads_30d=lambda t: t.downloads_30d.sum(), models=lambda t: t.count(),
-                   gguf_models=lambda t: t._gguf.sum())
+        .aggregate(downloads_all_time=lambda t: t.downloads_all_time.sum().cast("int64"),
+                   downloads_30d=lambda t: t.downloads_30d.sum().cast("int64"),
+                   models=lambda t: t.count(), gguf_models=lambda t: t._gguf.sum().cast("int64"))
     )
     joined = per_namespace.join(namespaces, "namespace")
     joined = joined.filter(joined[group].notnull())
     frame = (
         joined.group_by(["snapshot_date", group])
-        .agg(downloads_all_time=joined.downloads_all_time.sum(),
-             downloads_30d=joined.downloads_30d.sum(), models=joined.models.sum(),
-             gguf_models=joined.gguf_models.sum())
+        .agg(downloads_all_time=joined.downloads_all_time.sum().cast("int64"),
+             downloads_30d=joined.downloads_30d.sum().cast("int64"),
+             models=joined.models.sum().cast("int64"),
+             gguf_models=joined.gguf_models.sum().cast("int64"))
         .order_by(["snapshot_date", ibis.desc("downloads_all_time")])
         .to_pandas()
     )
@@ -160,9 +161,9 @@ def artefacts(models: ir.Table) -> pd.DataFrame:
         dropped_to_zero=((table.prev_30d > 0) & (table.downloads_30d == 0)).fill_null(False),
     )
     frame = (flags.group_by("snapshot_date")
-             .agg(all_time_decreased=flags.all_time_decreased.cast("int64").sum(),
-                  dropped_to_zero=flags.dropped_to_zero.cast("int64").sum(),
-                  gguf=flags.is_gguf.cast("int64").sum())
+             .agg(all_time_decreased=flags.all_time_decreased.cast("int64").sum().cast("int64"),
+                  dropped_to_zero=flags.dropped_to_zero.cast("int64").sum().cast("int64"),
+                  gguf=flags.is_gguf.cast("int64").sum().cast("int64"))
              .order_by("snapshot_date").to_pandas())
     frame["method_version"] = METHOD_VERSION
     return frame

@@ -12,17 +12,30 @@ def _title(text: str) -> dict:
     return {"text": text, "subtitle": SOURCE_NOTE}
 
 
+def _plain(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Only JSON-friendly columns go into a chart spec."""
+    data = frame[[c for c in columns if c in frame.columns]].copy()
+    for column in data.columns:
+        if data[column].dtype == object:
+            data[column] = data[column].map(lambda v: v if v is None or isinstance(v, str | int |
+                                                                                     float) else str(v))
+    return data
+
+
 def likes_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
-    data = frame.dropna(subset=["likes"]).head(25)
+    data = _plain(frame.dropna(subset=["likes"]).head(25), ["org_id", "country", "model_id",
+                                                             "likes"])
+    data["likes"] = data["likes"].astype("int64")
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("org_id:N", sort="-x", title=None), x=alt.X("likes:Q"),
-        color=alt.Color("country:N"), tooltip=["org_id", "model_id", "likes", "earlier_likes"],
+        color=alt.Color("country:N"), tooltip=["org_id", "model_id", "likes"],
     ).properties(title=_title(title), width=560, height=alt.Step(20))
 
 
 def downloads_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
-    data = frame.copy()
+    data = _plain(frame, ["snapshot_date", group, "downloads_all_time"])
     data["snapshot_date"] = pd.to_datetime(data["snapshot_date"])
+    data["downloads_all_time"] = data["downloads_all_time"].astype("int64")
     top = data.groupby(group)["downloads_all_time"].max().nlargest(10).index
     data = data[data[group].isin(top)]
     return alt.Chart(data).mark_line(point=True).encode(
@@ -33,7 +46,9 @@ def downloads_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
 
 
 def share_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
-    return alt.Chart(frame.head(15)).mark_bar().encode(
+    data = _plain(frame.head(15), [group, "share", "downloads"])
+    data["downloads"] = data["downloads"].astype("float64")
+    return alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{group}:N", sort="-x", title=None), x=alt.X("share:Q", axis=alt.Axis(format="%")),
         tooltip=[group, alt.Tooltip("share:Q", format=".1%"), "downloads:Q"],
     ).properties(title=_title(title), width=560, height=alt.Step(20))

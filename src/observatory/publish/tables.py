@@ -6,6 +6,7 @@ import io
 import json
 import math
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -40,6 +41,8 @@ def _json_value(value: Any) -> Any:
             value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if hasattr(value, "item"):
         return value.item()
     return value
