@@ -21,22 +21,28 @@ GROUPS = {"family": "family", "org": "org_id", "country": "country"}
 YEAR = timedelta(days=365)
 
 
+def _sums(table: ir.Table, models: ir.Value, gguf: ir.Value) -> dict[str, ir.Value]:
+    """The download columns every grouping reports (sums as int64, not DuckDB's HUGEINT)."""
+    return {"downloads_all_time": table.downloads_all_time.sum().cast("int64"),
+            "downloads_30d": table.downloads_30d.sum().cast("int64"),
+            "models": models.cast("int64"), "gguf_models": gguf.sum().cast("int64")}
+
+
+def _by_date(table: ir.Table, group: str, empty: str) -> pd.DataFrame:
+    frame = table.order_by(["snapshot_date", ibis.desc("downloads_all_time")]).to_pandas()
+    if frame.empty:
+        raise EmptyResultError(empty)
+    frame["method_version"] = METHOD_VERSION
+    return frame
+
+
 def downloads_over_time(entries: ir.Table, by: str = "family") -> pd.DataFrame:
     """Per snapshot date and group: all-time (cumulative) and 30-day downloads, model count."""
     group = GROUPS[by]
     table = entries.filter(entries[group].notnull())
-    frame = (
-        table.group_by(["snapshot_date", group])
-        .agg(downloads_all_time=table.downloads_all_time.sum().cast("int64"),
-             downloads_30d=table.downloads_30d.sum().cast("int64"), models=table.count(),
-             gguf_models=table.is_gguf.cast("int64").sum().cast("int64"))
-        .order_by(["snapshot_date", ibis.desc("downloads_all_time")])
-        .to_pandas()
-    )
-    if frame.empty:
-        raise EmptyResultError("no Hub downloads in the store")
-    frame["method_version"] = METHOD_VERSION
-    return frame
+    grouped = table.group_by(["snapshot_date", group]).agg(
+        **_sums(table, table.count(), table.is_gguf.cast("int64")))
+    return _by_date(grouped, group, "no Hub downloads in the store")
 
 
 def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> pd.DataFrame:
@@ -44,30 +50,16 @@ def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> p
     first (few rows), then attribute, instead of carrying every model row through the joins."""
     group = GROUPS[by]
     gguf = (models.tags.contains("gguf") | (models.library_name == "gguf")).cast("int64")
-    per_namespace = (
-        # The author is the namespace; the id's prefix only where a source left it empty.
-        models.mutate(namespace=models.author.fill_null(models.model_id.split("/")[0]),
-                      _gguf=gguf)
-        .group_by(["snapshot_date", "namespace"])
-        .aggregate(downloads_all_time=lambda t: t.downloads_all_time.sum().cast("int64"),
-                   downloads_30d=lambda t: t.downloads_30d.sum().cast("int64"),
-                   models=lambda t: t.count(), gguf_models=lambda t: t._gguf.sum().cast("int64"))
-    )
+    # The author is the namespace; the id's prefix only where a source left it empty.
+    rows = models.mutate(namespace=models.author.fill_null(models.model_id.split("/")[0]),
+                         _gguf=gguf)
+    per_namespace = rows.group_by(["snapshot_date", "namespace"]).agg(
+        **_sums(rows, rows.count(), rows._gguf))
     joined = per_namespace.join(namespaces, "namespace")
     joined = joined.filter(joined[group].notnull())
-    frame = (
-        joined.group_by(["snapshot_date", group])
-        .agg(downloads_all_time=joined.downloads_all_time.sum().cast("int64"),
-             downloads_30d=joined.downloads_30d.sum().cast("int64"),
-             models=joined.models.sum().cast("int64"),
-             gguf_models=joined.gguf_models.sum().cast("int64"))
-        .order_by(["snapshot_date", ibis.desc("downloads_all_time")])
-        .to_pandas()
-    )
-    if frame.empty:
-        raise EmptyResultError("no Hub downloads by attributed organisations in the store")
-    frame["method_version"] = METHOD_VERSION
-    return frame
+    grouped = joined.group_by(["snapshot_date", group]).agg(
+        **_sums(joined, joined.models.sum(), joined.gguf_models))
+    return _by_date(grouped, group, "no Hub downloads by attributed organisations in the store")
 
 
 def crossings(frame: pd.DataFrame, by: str = "family",
