@@ -115,23 +115,35 @@ def pages_done(home: Path) -> int:
     return 0
 
 
-@pytest.mark.parametrize("kill_after_pages", [1, 17, 43])
-def test_resume_after_sigkill_gives_the_same_snapshot(clean_hub: FakeHub, tmp_path: Path,
-                                                      kill_after_pages: int) -> None:
-    _, reference, _ = collect(tmp_path / "reference", clean_hub.base_url, page_size=50)
+RESUME_MODELS = 20_000  # 400 pages of 50: long enough to kill mid-run reliably
+
+
+@pytest.fixture(scope="module")
+def resume_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeHub, str]]:
+    hub = FakeHub(FakeHubConfig(models=RESUME_MODELS, seed=SEED))
+    hub.start()
+    _, reference, _ = collect(tmp_path_factory.mktemp("reference"), hub.base_url, page_size=50)
+    yield hub, reference.snapshot_id
+    hub.stop()
+
+
+@pytest.mark.parametrize("kill_after_pages", [1, 150, 330])
+def test_resume_after_sigkill_gives_the_same_snapshot(resume_hub: tuple[FakeHub, str],
+                                                      tmp_path: Path, kill_after_pages: int) -> None:
+    hub, reference_id = resume_hub
     home = tmp_path / "killed"
-    clean_hub.set_faults(timeout_every=0)
-    process = run_cli_collect(home, clean_hub.base_url)
-    deadline = time.time() + 60
+    process = run_cli_collect(home, hub.base_url)
+    deadline = time.time() + 120
     while pages_done(home) < kill_after_pages and process.poll() is None and time.time() < deadline:
-        time.sleep(0.005)
+        time.sleep(0.002)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    assert pages_done(home) >= kill_after_pages  # killed mid-run, checkpoint on disk
-    resumed = run_cli_collect(home, clean_hub.base_url)
-    out, err = resumed.communicate(timeout=120)
+    done = pages_done(home)
+    assert kill_after_pages <= done < RESUME_MODELS // 50  # killed mid-run, checkpoint on disk
+    resumed = run_cli_collect(home, hub.base_url)
+    out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
-    assert f"hub snapshot {reference.snapshot_id}" in out
+    assert f"hub snapshot {reference_id}" in out
     assert "(resumed)" in out
 
 
