@@ -65,13 +65,6 @@ class Issues:
         return {"counts": dict(sorted(self.counts.items())), "examples": self.examples}
 
 
-ALIAS_KEYS = frozenset(ALIASES)
-
-
-def _snake(record: dict[str, Any]) -> dict[str, Any]:
-    return {ALIASES.get(key, key): value for key, value in record.items()}
-
-
 def _int(value: Any, name: str, issues: Issues, model_id: str) -> int | None:
     if value is None:
         return None

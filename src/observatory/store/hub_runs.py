@@ -25,9 +25,9 @@ import pyarrow.parquet as pq
 from observatory import METHOD_VERSION, __version__
 from observatory.errors import StoreError
 from observatory.schema import HUB_MODELS
+from observatory.sources.hub import FORMAT_NAME
 from observatory.store.snapshots import ImportResult, Store
 
-FORMAT = "hub-api"
 PAGE_KEY = 1_000_000  # part order = listing * PAGE_KEY + page
 FINAL_MEMORY = "1GB"  # DuckDB spills to disk beyond this while finalizing
 PART_SCHEMA = pa.schema([f for f in HUB_MODELS if f.name != "snapshot_id"] +
@@ -95,7 +95,8 @@ class HubRun:
         pq.write_table(table, self.folder / "parts" / f"enrich-{batch:06d}.parquet")
 
     def part_glob(self) -> str:
-        return str(self.folder / "parts" / "p*.parquet")
+        """For SQL string literals: quotes doubled."""
+        return str(self.folder / "parts" / "p*.parquet").replace("'", "''")
 
     def top_models(self, n: int) -> list[str]:
         """The n most-downloaded models collected so far (for the enrichment pass)."""
@@ -121,7 +122,7 @@ class HubRun:
         # after); the catalog adds it from the manifest.
         data.rename(work / "hub_models.parquet")
         manifest = {
-            "snapshot_id": snapshot_id, "source": "hub", "format": FORMAT,
+            "snapshot_id": snapshot_id, "source": "hub", "format": FORMAT_NAME,
             "snapshot_date": self.state["snapshot_date"], "content_hash": content_hash,
             "raw_files": [], "raw_note": "API pages are not kept (gigabytes at full-Hub scale); "
             "the query and per-run counts are recorded here",
