@@ -53,13 +53,25 @@ class Observatory:
     def __init__(self, home: Path | None = None, registry: Registry | None = None) -> None:
         self.store = Store(home or data_home())
         self._registry = registry
+        self._connection: ibis.BaseBackend | None = None
 
     @cached_property
     def registry(self) -> Registry:
         return self._registry or load_registry()
 
     def connection(self) -> ibis.BaseBackend:
-        return catalog.connect(self.store)
+        """The catalog connection, opened (and checked against the snapshots) once per
+        Observatory; ``refresh`` after writing snapshots."""
+        if self._connection is None:
+            self._connection = catalog.connect(self.store)
+        return self._connection
+
+    def refresh(self) -> None:
+        """Rebuild the catalog after snapshots were written; the next query reconnects."""
+        if self._connection is not None:
+            self._connection.disconnect()
+            self._connection = None
+        catalog.rebuild(self.store)
 
     # --- import -------------------------------------------------------------------------
     def parse_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
@@ -92,7 +104,7 @@ class Observatory:
         for item in parsed:
             report.results.append(self.store.write(item, known, query))
         if report.imported:
-            catalog.rebuild(self.store)
+            self.refresh()
         return report
 
     def import_paths(self, paths: Iterable[Path | str], fmt: str | None = None,

@@ -201,8 +201,6 @@ def collect_hub(obs: Observatory, options: HubOptions, progress: Progress,
     if options.enrich:
         _enrich(run, options, pacer, progress)
     result = run.finalize(obs.store)
-    from observatory.store import catalog
-
     if not result.duplicate:
-        catalog.rebuild(obs.store)
+        obs.refresh()
     return result, run
