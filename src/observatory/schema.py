@@ -114,10 +114,59 @@ HUB_MODELS = pa.schema(
     ]
 )
 
+# Fingerprint facts of a Hub model's configuration (config.json, tokenizer config, GGUF header,
+# safetensors total), one row per model per snapshot where any is known. Lineage inference reads it.
+HUB_CONFIGS = pa.schema(
+    [
+        ("source", pa.string()),
+        ("snapshot_date", pa.date32()),
+        ("model_id", pa.string()),
+        ("architecture", pa.string()),
+        ("model_type", pa.string()),
+        ("vocab_size", pa.int64()),
+        ("hidden_size", pa.int64()),
+        ("num_layers", pa.int64()),
+        ("num_heads", pa.int64()),
+        ("num_kv_heads", pa.int64()),
+        ("intermediate_size", pa.int64()),
+        ("num_experts", pa.int64()),
+        ("max_positions", pa.int64()),  # max_position_embeddings, else the GGUF context length
+        ("rope_theta", pa.float64()),
+        ("rope_scaling", pa.string()),  # JSON, keys sorted
+        ("torch_dtype", pa.string()),
+        ("bos_token", pa.string()),
+        ("eos_token", pa.string()),
+        ("bos_token_id", pa.int64()),
+        ("eos_token_id", pa.int64()),
+        ("chat_template_hash", pa.string()),  # sha256[:16] of the chat template text
+        ("params_total", pa.int64()),
+        ("quant_method", pa.string()),  # gguf | awq | gptq | bitsandbytes | mlx | ...
+        ("snapshot_id", pa.string()),
+    ]
+)
+
+# Inferred lineage edges (declared edges are read from hub_models.base_models directly): one row
+# per candidate base of a model that declares none, computed from a Hub snapshot's fingerprints.
+HUB_EDGES = pa.schema(
+    [
+        ("snapshot_date", pa.date32()),
+        ("child_id", pa.string()),
+        ("parent_id", pa.string()),
+        ("relation", pa.string()),  # finetune | adapter | merge | quantized | unknown
+        ("kind", pa.string()),  # declared | inferred
+        ("score", pa.float64()),  # inferred: the candidate's score in [0, 1]; declared: null
+        ("candidate_rank", pa.int64()),  # 1 = best candidate
+        ("method_version", pa.string()),
+        ("snapshot_id", pa.string()),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "board_entries": BOARD_ENTRIES,
     "board_models": BOARD_MODELS,
     "board_maxima": BOARD_MAXIMA,
     "index_scores": INDEX_SCORES,
     "hub_models": HUB_MODELS,
+    "hub_configs": HUB_CONFIGS,
+    "hub_edges": HUB_EDGES,
 }
