@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import ibis
 import pandas as pd
@@ -24,6 +25,7 @@ from observatory.metrics import gap as gap_mod
 from observatory.metrics import leaders as leaders_mod
 from observatory.metrics import top as top_mod
 from observatory.metrics import unknowns as unknowns_mod
+from observatory.metrics.lineage_graph import LineageGraph
 from observatory.registry import Registry, load_registry
 from observatory.sources.base import Parsed
 from observatory.sources.detect import expand, parse_file
@@ -54,6 +56,7 @@ class Observatory:
         self.store = Store(home or data_home())
         self._registry = registry
         self._connection: ibis.BaseBackend | None = None
+        self._graphs: dict[tuple, LineageGraph] = {}
 
     @cached_property
     def registry(self) -> Registry:
@@ -71,6 +74,7 @@ class Observatory:
         if self._connection is not None:
             self._connection.disconnect()
             self._connection = None
+        self._graphs.clear()
         catalog.rebuild(self.store)
 
     # --- import -------------------------------------------------------------------------
@@ -231,6 +235,53 @@ class Observatory:
         models = self.connection().table("hub_models")
         latest = models.group_by("source").agg(day=models.snapshot_date.max()).to_pandas()
         return sorted({pd.Timestamp(day).date() for day in latest["day"]})
+
+    # --- Lineage ----------------------------------------------------------------------------
+    def lineage_graph(self, as_of: date | None = None, source: str | None = None,
+                      inferred: bool = False, min_score: float | None = None) -> LineageGraph:
+        """The derivative graph of the Hub snapshots (built once per arguments and instance)."""
+        from observatory.metrics.lineage_graph import DEFAULT_MIN_SCORE, build_graph
+
+        score = DEFAULT_MIN_SCORE if min_score is None else min_score
+        key = (as_of, source, inferred, score)
+        if key not in self._graphs:
+            self._graphs[key] = build_graph(self.connection(), self.registry, as_of, source,
+                                            inferred, score)
+        return self._graphs[key]
+
+    def derivatives(self, by: str = "root-country", inferred: bool = False,
+                    start: date | None = None, end: date | None = None,
+                    relations: tuple[str, ...] | None = None,
+                    as_of: date | None = None) -> pd.DataFrame:
+        """Q8: new derivatives per month and the share built on each group's bases."""
+        from observatory.metrics.derivatives import monthly
+
+        return monthly(self.lineage_graph(as_of, inferred=inferred), self.registry, by, start, end,
+                       relations)
+
+    def derivers(self, family: str, by: str = "uploader-country",
+                 inferred: bool = False) -> pd.DataFrame:
+        """Q15: who builds on a family, by the deriver's country or organisation."""
+        from observatory.metrics.derivatives import derivers
+
+        return derivers(self.lineage_graph(inferred=inferred), self.registry, family, by)
+
+    def burst(self, model_id: str, days: int = 30,
+              inferred: bool = False) -> tuple[dict[str, Any], pd.DataFrame]:
+        """Q9: derivatives and their downloads within ``days`` of a model's release."""
+        from observatory.metrics.model_lineage import burst
+
+        return burst(self.lineage_graph(inferred=inferred), model_id, days)
+
+    def lineage_tree(self, model_id: str, inferred: bool = False) -> dict[str, Any]:
+        from observatory.metrics.model_lineage import tree
+
+        return tree(self.lineage_graph(inferred=inferred), model_id)
+
+    def runnable(self, model_id: str) -> pd.DataFrame:
+        from observatory.metrics.model_lineage import runnable
+
+        return runnable(self.lineage_graph(), model_id)
 
     def unknowns(self) -> pd.DataFrame:
         return unknowns_mod.unknowns(self.connection(), self.registry)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from observatory import __version__, cli_hub
+from observatory import __version__, cli_hub, cli_lineage
 from observatory.api import Observatory, Selection
 from observatory.cli_common import (
     CHANGE_COLUMNS,
@@ -330,6 +330,7 @@ def run(
 
 
 cli_hub.register(app)
+cli_lineage.register(app)
 
 # Exception type -> prefix of the one line the user sees.
 ERROR_PREFIXES: dict[type[ObservatoryError], str] = {

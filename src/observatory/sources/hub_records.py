@@ -34,7 +34,7 @@ READ = {"id", "_id", "model_id", "author", "created_at", "last_modified", "likes
 # Known fields that are large and not needed (file lists, widgets): not copied into ``extra``.
 DROPPED = {"siblings", "widget_data", "spaces", "sha", "private", "disabled", "model_index",
            "transformers_info", "mask_token", "security_repo_status", "xet_enabled", "gguf",
-           "inference", "inference_provider_mapping", "trending_score", "card", "used_storage",
+           "inference", "inference_provider_mapping", "trending_score", "card",
            "eval_results", "children_model_count", "resource_group"}
 EXPERT_KEYS = ("num_local_experts", "n_routed_experts", "num_experts", "moe_num_experts")
 TOP_K_KEYS = ("num_experts_per_tok", "num_experts_per_token", "moe_top_k", "top_k")

@@ -1,0 +1,174 @@
+"""Lineage commands: derivatives (Q8), burst (Q9), lineage, whose-base (Q14), derivers (Q15),
+runnable, infer-bases."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.tree import Tree
+
+from observatory.api import Observatory
+from observatory.cli_common import Fmt, FormatOpt, out, parse_date
+from observatory.publish.tables import render
+
+COMMANDS: list = []
+TREE_CHILDREN = 15  # children shown per node in the terminal; --format json has them all
+
+
+def lineage_command(function: Any) -> Any:
+    COMMANDS.append(function)
+    return function
+
+
+def register(app: typer.Typer) -> None:
+    for function in COMMANDS:
+        app.command(name=function.__name__.replace("_", "-"))(function)
+
+
+class DerivBy(StrEnum):
+    root_country = "root-country"
+    root_org = "root-org"
+    root_family = "root-family"
+    uploader_country = "uploader-country"
+    uploader_org = "uploader-org"
+
+
+class DeriverBy(StrEnum):
+    country = "country"
+    org = "org"
+
+
+InferredOpt = Annotated[bool, typer.Option(
+    "--inferred/--declared-only",
+    help="Add inferred edges (stored by 'observatory infer-bases') for models that declare no "
+         "base; the default uses declared bases only.")]
+
+
+@lineage_command
+def derivatives(
+    monthly: Annotated[bool, typer.Option("--monthly", help="Per month (the only period for "
+                                          "now; kept for clarity in scripts).")] = True,
+    by: Annotated[DerivBy, typer.Option(
+        help="root-country / root-org / root-family: whose base the derivative is built on; "
+             "uploader-country / uploader-org: who published it.")] = DerivBy.root_country,
+    inferred: InferredOpt = False,
+    since: Annotated[str | None, typer.Option(help="First month (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last month (YYYY-MM-DD).")] = None,
+    relation: Annotated[list[str] | None, typer.Option(
+        help="Only these relations (finetune, adapter, merge, quantized, unknown); repeatable.")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q8: new derivative models per month and the share built on each country's (or family's,
+    organisation's) bases, with a 95 % interval. A merge of two roots counts half to each."""
+    frame = Observatory().derivatives(by.value, inferred, parse_date(since, "--since"),
+                                      parse_date(until, "--until"),
+                                      tuple(relation) if relation else None)
+    render(frame, fmt.value, out, f"New derivatives per month by {by.value} "
+           f"({frame['lineage'].iloc[0]} lineage)",
+           ["month", "group", "derivatives", "share", "ci_low", "ci_high", "month_total"])
+
+
+@lineage_command
+def burst(
+    model: Annotated[str, typer.Argument(help="Base model id, e.g. deepseek-ai/DeepSeek-R1.")],
+    days: Annotated[int, typer.Option(min=1, help="Window after the model's creation.")] = 30,
+    inferred: InferredOpt = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q9: derivatives (at any depth) created within N days of a model's release, and their
+    downloads, by relation."""
+    summary, _ = Observatory().burst(model, days, inferred)
+    if fmt != Fmt.table:
+        if fmt == Fmt.json:
+            out.file.write(json.dumps(summary, indent=2, default=str) + "\n")
+        else:
+            import pandas as pd
+
+            render(pd.DataFrame(summary["by_relation"]), fmt.value, out)
+        return
+    import pandas as pd
+
+    def count(value: int | None) -> str:
+        return "unknown" if value is None else f"{value:,}"
+
+    out.print(f"{summary['model_id']} (created {summary['released']}): {summary['derivatives']:,} "
+              f"derivatives within {days} days ({summary['all_derivatives']:,} in all, "
+              f"{summary['undated']:,} undated); their downloads: {count(summary['downloads_30d'])} "
+              f"in the snapshot's last 30 days, {count(summary['downloads_all_time'])} all-time")
+    render(pd.DataFrame(summary["by_relation"]), "table", out, "By relation")
+
+
+def _tree_node(tree: Tree, node: dict[str, Any]) -> None:
+    children = node["children"]
+    for child in children[:TREE_CHILDREN]:
+        branch = tree.add(_label(child))
+        _tree_node(branch, child)
+    if len(children) > TREE_CHILDREN:
+        tree.add(f"[dim]... {len(children) - TREE_CHILDREN} more (--format json lists all)[/dim]")
+
+
+def _label(node: dict[str, Any]) -> str:
+    parts = [f"[bold]{node['model_id']}[/bold]"]
+    if node.get("relation"):
+        parts.append(f"[cyan]{node['relation']}[/cyan]" + (" (inferred)" if node.get("kind") ==
+                                                             "inferred" else ""))
+    if node.get("downloads_30d") is not None:
+        parts.append(f"{node['downloads_30d']:,} dl/30d")
+    if not node.get("in_snapshot", True):
+        parts.append("[dim]not in the snapshot[/dim]")
+    return "  ".join(parts)
+
+
+@lineage_command
+def lineage(
+    model: Annotated[str, typer.Argument(help="Model id.")],
+    inferred: InferredOpt = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """The tree above (ancestors, roots) and below (every derivative) a model."""
+    result = Observatory().lineage_tree(model, inferred)
+    if fmt != Fmt.table:
+        out.file.write(json.dumps(result, indent=2, default=str) + "\n")
+        return
+    for parent in sorted(result["ancestors"], key=lambda p: -p["depth"]):
+        out.print(f"{'  ' * 0}↑ depth {parent['depth']}: {parent['model_id']} "
+                  f"({parent['child_relation']} of it: {parent['child']})")
+    roots = ", ".join(f"{r['root_id']} [{r.get('root_org') or '?'}, {r.get('root_country') or '?'}]"
+                      for r in result["roots"])
+    out.print(f"roots: {roots}")
+    tree = Tree(_label(result["model"]))
+    _tree_node(tree, result["model"])
+    out.print(tree)
+    out.print(f"{result['descendants']:,} derivatives ({result['lineage']} lineage)")
+
+
+@lineage_command
+def derivers(
+    family: Annotated[str, typer.Argument(help="Root family, e.g. Qwen, Llama, DeepSeek.")],
+    by: Annotated[DeriverBy, typer.Option(help="country or org of the deriver.")] = DeriverBy.country,
+    inferred: InferredOpt = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q15: who builds on a family — derivatives whose root base is in FAMILY, by the country or
+    organisation of the namespace that published them."""
+    frame = Observatory().derivers(family, f"uploader-{by.value}", inferred)
+    render(frame, fmt.value, out, f"Who builds on {family} (by {by.value}, "
+           f"{frame['lineage'].iloc[0]} lineage)",
+           ["group", "derivatives", "share", "ci_low", "ci_high", "downloads_30d"])
+
+
+@lineage_command
+def runnable(
+    model: Annotated[str, typer.Argument(help="Model id.")],
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Quantized builds of a model (GGUF, AWQ, GPTQ, EXL2, MLX, bitsandbytes) and their sizes."""
+    frame = Observatory().runnable(model)
+    render(frame, fmt.value, out, f"Runnable builds of {model}",
+           ["model_id", "format", "bits", "params_b", "storage_gb", "downloads_30d", "relation"])
+
+
+

@@ -1,0 +1,1 @@
+"""The derivative graph: declared edges, roots, inferred bases (see DESIGN.md, ``lineage/``)."""
