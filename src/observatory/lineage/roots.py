@@ -46,11 +46,13 @@ def _min_depth(paths: ir.Table) -> ir.Table:
 
 def _walk(edges: ir.Table, max_depth: int) -> tuple[ir.Table, ir.Table, ir.Table]:
     """(paths ending at roots, every visited open path, paths cut at max_depth)."""
+    if max_depth < 1:
+        raise ValueError("max_depth must be at least 1")
     has_parent = edges.select(c=edges.c).distinct().cache()
     frontier = edges.select(node=edges.c, anc=edges.p, depth=ibis.literal(1, "int64")).cache()
     finished: list[ir.Table] = []
     visited: ir.Table | None = None
-    for _ in range(max_depth):
+    for level in range(1, max_depth + 1):
         ended = frontier.anti_join(has_parent, frontier.anc == has_parent.c)
         finished.append(ended.select("node", "anc", "depth").cache())
         going = frontier.semi_join(has_parent, frontier.anc == has_parent.c)
@@ -60,9 +62,11 @@ def _walk(edges: ir.Table, max_depth: int) -> tuple[ir.Table, ir.Table, ir.Table
         if going.count().execute() == 0:
             return _union(finished), _empty() if visited is None else visited, _empty()
         visited = going if visited is None else visited.union(going).cache()
+        if level == max_depth:  # paths still open after max_depth edges end here
+            return _union(finished), visited, going
         step = going.join(edges, going.anc == edges.c)
         frontier = _min_depth(step.select(node=step.node, anc=step.p, depth=step.depth + 1)).cache()
-    return _union(finished), _empty() if visited is None else visited, frontier
+    raise AssertionError("unreachable: the loop returns at max_depth")
 
 
 def _empty() -> ir.Table:

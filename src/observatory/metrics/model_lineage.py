@@ -115,7 +115,7 @@ def _total(values: pd.Series) -> int | None:
 
 
 def quant_format(model_id: str, tags: list[str] | None, library: str | None) -> str:
-    text = " ".join([model_id, library or "", *(tags or [])])
+    text = " ".join([model_id, library if isinstance(library, str) else "", *(tags or [])])
     return next((name for name, pattern in QUANT_FORMATS if pattern.search(text)), "other")
 
 

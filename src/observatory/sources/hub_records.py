@@ -129,7 +129,9 @@ def _str_list(value: Any) -> list[str]:
 
 
 def declared_bases(tags: list[str], card: dict[str, Any]) -> tuple[list[str], str | None]:
-    """Bases and relation from card data, else from ``base_model:[relation:]id`` tags."""
+    """Bases from card data and from ``base_model:[relation:]id`` tags (every source: the Hub
+    derives the tags from the card, but either can list a base the other lacks); the relation
+    from card data, else from the tags."""
     from_card = _str_list(card.get("base_model"))
     relation = card.get("base_model_relation")
     tagged, tag_relation = [], None
@@ -143,7 +145,7 @@ def declared_bases(tags: list[str], card: dict[str, Any]) -> tuple[list[str], st
             tagged.append(tail)
         elif rest and rest not in tagged:
             tagged.append(rest)
-    bases = list(dict.fromkeys(from_card or tagged))
+    bases = list(dict.fromkeys([*from_card, *tagged]))
     if not bases:
         return [], None
     relation = relation if relation in RELATIONS else tag_relation

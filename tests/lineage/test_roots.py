@@ -1,0 +1,131 @@
+"""Declared edges and root resolution on hand-built graphs: merges, cycles, self-loops, missing
+parents, odd spellings, and a random forest checked against a plain recursive walk."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from observatory.lineage.edges import declared_edges, edge_counts, graph_edges
+from observatory.lineage.roots import resolve_roots
+
+
+def _models(rows: list[tuple[str, list[str], str | None]]) -> ibis.Table:
+    table = pa.table({"model_id": [r[0] for r in rows], "base_models": [r[1] for r in rows],
+                      "base_relation": [r[2] for r in rows]},
+                     schema=pa.schema([("model_id", pa.string()), ("base_models", pa.list_(pa.string())),
+                                       ("base_relation", pa.string())]))
+    return ibis.duckdb.connect().create_table("models", table)
+
+
+def _roots(rows: list[tuple[str, list[str], str | None]], max_depth: int = 64) -> pd.DataFrame:
+    models = _models(rows)
+    frame = resolve_roots(models, graph_edges(declared_edges(models)), max_depth).to_pandas()
+    return frame.sort_values(["model_id", "root_id"]).reset_index(drop=True)
+
+
+def _root_map(frame: pd.DataFrame) -> dict[str, set[str]]:
+    return {m: set(g["root_id"]) for m, g in frame.groupby("model_id")}
+
+
+GRAPH = [
+    ("org/base", [], None),
+    ("org/other-base", [], None),
+    ("u/ft", ["org/base"], "finetune"),
+    ("u/ft-gguf", ["https://huggingface.co/U/FT"], "quantized"),  # URL, other case
+    ("u/merge", ["u/ft", "org/other-base"], "merge"),
+    ("u/diamond", ["u/ft", "org/base"], "merge"),  # two paths to one root
+    ("u/orphan", ["gone/deleted-model"], "finetune"),
+    ("u/self", ["u/self"], "finetune"),
+    ("u/cyc-a", ["u/cyc-b"], "finetune"),
+    ("u/cyc-b", ["u/cyc-a"], "finetune"),
+    ("u/below-cycle", ["u/cyc-a"], "adapter"),
+]
+
+
+def test_edges_are_normalised_and_counted() -> None:
+    edges = declared_edges(_models(GRAPH)).to_pandas()
+    gguf = edges[edges["child_id"] == "u/ft-gguf"].iloc[0]
+    assert gguf["parent_id"] == "u/ft" and bool(gguf["parent_present"])
+    orphan = edges[edges["child_id"] == "u/orphan"].iloc[0]
+    assert orphan["parent_id"] == "gone/deleted-model" and not orphan["parent_present"]
+    counts = edge_counts(declared_edges(_models(GRAPH)))
+    assert counts["self_loops"] == 1
+    assert counts["missing_parents"] == 1
+    assert counts["edges"] == 11  # every declared base, the self-loop included
+    assert counts["relation_merge"] == 4
+
+
+def test_roots_merges_cycles_and_missing_parents() -> None:
+    frame = _roots(GRAPH)
+    roots = _root_map(frame)
+    assert roots["org/base"] == {"org/base"}
+    assert roots["u/ft"] == {"org/base"}
+    assert roots["u/ft-gguf"] == {"org/base"}
+    assert roots["u/merge"] == {"org/base", "org/other-base"}
+    assert roots["u/diamond"] == {"org/base"}
+    assert roots["u/orphan"] == {"gone/deleted-model"}
+    assert roots["u/self"] == {"u/self"}  # the self-loop is ignored: a base
+    assert roots["u/cyc-a"] == roots["u/cyc-b"] == roots["u/below-cycle"] == {"u/cyc-a"}
+    by_model = frame.set_index(["model_id", "root_id"])
+    assert by_model.loc[("u/merge", "org/base"), "weight"] == 0.5
+    assert by_model.loc[("u/merge", "org/base"), "depth"] == 2
+    assert by_model.loc[("u/merge", "org/other-base"), "depth"] == 1
+    assert by_model.loc[("u/diamond", "org/base"), "depth"] == 1  # the shortest path
+    assert by_model.loc[("u/diamond", "org/base"), "weight"] == 1.0
+    assert not by_model.loc[("u/orphan", "gone/deleted-model"), "root_present"]
+    assert by_model.loc[("u/cyc-b", "u/cyc-a"), "status"] == "cycle"
+    assert by_model.loc[("u/below-cycle", "u/cyc-a"), "status"] == "cycle"
+    assert by_model.loc[("org/base", "org/base"), "status"] == "base"
+    # every model appears, the missing parent does not
+    assert set(frame["model_id"]) == {row[0] for row in GRAPH}
+
+
+def test_long_chains_are_truncated_not_lost() -> None:
+    chain = [("m0", [], None)] + [(f"m{k}", [f"m{k - 1}"], "finetune") for k in range(1, 12)]
+    frame = _roots(chain, max_depth=5).set_index("model_id")
+    assert frame.loc["m5", "root_id"] == "m0" and frame.loc["m5", "status"] == "derived"
+    assert frame.loc["m11", "status"] == "truncated" and frame.loc["m11", "depth"] == 5
+    full = _roots(chain).set_index("model_id")
+    assert full.loc["m11", "root_id"] == "m0" and full.loc["m11", "depth"] == 11
+
+
+@st.composite
+def forests(draw: st.DrawFn) -> list[tuple[str, list[str], str | None]]:
+    """Random DAGs: each model names 0-2 earlier models (or a missing one) as bases."""
+    n = draw(st.integers(1, 40))
+    rows = []
+    for i in range(n):
+        bases = [] if i == 0 else draw(st.lists(st.integers(-1, i - 1), max_size=2, unique=True))
+        names = [f"m{b}" if b >= 0 else f"gone/m{i}" for b in bases]
+        rows.append((f"m{i}", names, "merge" if len(names) > 1 else "finetune"))
+    return rows
+
+
+@settings(max_examples=40, deadline=None)
+@given(forests())
+def test_roots_match_a_recursive_walk(rows: list[tuple[str, list[str], str | None]]) -> None:
+    parents = {model: bases for model, bases, _ in rows}
+
+    @cache
+    def expected(model: str) -> frozenset[tuple[str, int]]:
+        if not parents.get(model):
+            return frozenset({(model, 0)})
+        pairs = [(root, depth + 1) for p in parents[model] for root, depth in expected(p)]
+        best: dict[str, int] = {}
+        for root, depth in pairs:
+            best[root] = min(depth, best.get(root, depth))
+        return frozenset(best.items())
+
+    frame = _roots(rows)
+    got = {m: {(r, int(d)) for r, d in zip(g["root_id"], g["depth"], strict=True)}
+           for m, g in frame.groupby("model_id")}
+    assert got == {model: set(expected(model)) for model in parents}
+    weights = frame.groupby("model_id")["weight"].sum()
+    assert all(abs(w - 1.0) < 1e-9 for w in weights)
