@@ -283,6 +283,33 @@ class Observatory:
 
         return runnable(self.lineage_graph(), model_id)
 
+    def whose_base(self, model_id: str) -> pd.DataFrame:
+        """Q14: the declared base of a model, or its inferred candidates with scores."""
+        from observatory.metrics.inference import whose_base
+
+        return whose_base(self.connection(), self.lineage_graph(), self.registry, model_id)
+
+    def infer_bases(self, top: int = 3) -> tuple[ImportResult | None, pd.DataFrame]:
+        """Infer candidate bases for every model that declares none and store them as
+        ``inferred`` edges (a derived snapshot). Returns the snapshot (None when nothing was
+        inferred) and the candidates."""
+        from observatory.metrics.inference import edge_table, infer
+        from observatory.store.derived import write_derived
+
+        graph = self.lineage_graph()
+        predictions = infer(self.connection(), graph, top=top)
+        if predictions.empty:
+            return None, predictions
+        day = graph.models.snapshot_date.max().execute()
+        day = pd.Timestamp(day).date()
+        used = graph.models.select("snapshot_id").distinct().to_pandas()["snapshot_id"]
+        inputs = {"hub_snapshots": sorted(used), "top": top}
+        result = write_derived(self.store, "inferred-edges", day,
+                               {"hub_edges": edge_table(predictions, day)}, inputs)
+        if not result.duplicate:
+            self.refresh()
+        return result, predictions
+
     def unknowns(self) -> pd.DataFrame:
         return unknowns_mod.unknowns(self.connection(), self.registry)
 

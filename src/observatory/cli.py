@@ -242,12 +242,15 @@ class ChartKind(StrEnum):
     share = "share"
     licences = "licences"
     architecture = "architecture"
+    derivatives = "derivatives"
+    tree = "tree"
 
 
 @app.command()
 def chart(
     kind: Annotated[ChartKind, typer.Argument(
-        help="leaders (timeline), gap, top, likes, downloads, share, licences, architecture.")],
+        help="leaders (timeline), gap, top, likes, downloads, share, licences, architecture, "
+             "derivatives (monthly shares by root country), tree (a model's derivatives; --model).")],
     out_path: Annotated[Path, typer.Option("--out", help="FILE.png, .svg, .html or .json")],
     n: Annotated[int, typer.Option("--n", min=1, help="For 'top'.")] = 10,
     as_of: AsOfOpt = None,
@@ -257,11 +260,16 @@ def chart(
     index_version: VersionOpt = None,
     window: Annotated[str | None, typer.Option(help="For 'share': START:END.")] = None,
     org: Annotated[str | None, typer.Option(help="For 'licences': one organisation.")] = None,
+    model: Annotated[str | None, typer.Option(help="For 'tree': the model id.")] = None,
+    by: Annotated[str, typer.Option(help="For 'derivatives': root-country, root-family, "
+                                    "uploader-country, ...")] = "root-country",
 ) -> None:
     """Draw a chart (Altair). HTML files embed Vega and open offline."""
     obs = Observatory()
     sel = selection(board, category, style_control, index_version)
-    if kind.value in cli_hub.HUB_CHARTS:
+    if kind.value in cli_lineage.CHARTS:
+        figure = cli_lineage.lineage_chart(obs, kind.value, model, by)
+    elif kind.value in cli_hub.HUB_CHARTS:
         figure = cli_hub.hub_chart(obs, kind.value, parse_date(as_of), window, org)
     elif kind == ChartKind.leaders:
         figure = charts.leaders_chart(obs.timeline(sel),

@@ -172,3 +172,62 @@ def runnable(
 
 
 
+
+
+CHARTS = {"derivatives", "tree"}
+
+
+def lineage_chart(obs: Observatory, kind: str, model: str | None, by: str) -> object:
+    from observatory.errors import InputError
+    from observatory.publish import lineage_charts
+
+    if kind == "derivatives":
+        return lineage_charts.derivatives_chart(obs.derivatives(by),
+                                                f"New derivative models per month by {by}")
+    if not model:
+        raise InputError("--model", "the tree chart needs --model MODEL_ID")
+    return lineage_charts.tree_chart(obs.lineage_tree(model), f"Derivatives of {model}")
+
+
+@lineage_command
+def whose_base(
+    model: Annotated[str, typer.Argument(help="Model id.")],
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q14: the base a model declares; if it declares none, the bases its configuration and
+    tokenizer fingerprint most likely come from, with scores (stored by 'observatory
+    infer-bases', else computed now)."""
+    frame = Observatory().whose_base(model)
+    if frame.empty:
+        out.print(f"{model}: declares no base, and its fingerprint (if known) matches no known base "
+                  "model; 'observatory update --source hub --enrich N' collects config facts")
+        return
+    render(frame, fmt.value, out, f"Whose base is {model}? ({frame['evidence'].iloc[0]})",
+           ["parent_id", "relation", "score", "candidate_rank", "root_org", "root_country",
+            "root_family"])
+
+
+@lineage_command
+def infer_bases(
+    top: Annotated[int, typer.Option(min=1, max=10, help="Candidates kept per model.")] = 3,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Infer candidate bases for every model that declares none (config/tokenizer fingerprints
+    against the known base models) and store them as 'inferred' edges, kept apart from declared
+    ones: metrics use them only with --inferred."""
+    import pandas as pd
+
+    result, predictions = Observatory().infer_bases(top)
+    if result is None:
+        out.print("no candidates: no model without a declared base has fingerprint facts that match "
+                  "a known base (import model trees or enrich a Hub snapshot first)")
+        return
+    best = predictions[predictions["candidate_rank"] == 1]
+    summary = pd.DataFrame({
+        "score_at_least": [0.0, 0.5, 0.8, 0.9],
+        "models": [int((best["score"] >= s).sum()) for s in (0.0, 0.5, 0.8, 0.9)],
+    })
+    verb = "already stored" if result.duplicate else "stored"
+    out.print(f"{verb}: inferred-edges snapshot {result.snapshot_id} ({result.snapshot_date}), "
+              f"{len(predictions):,} candidate edges for {best['child_id'].nunique():,} models")
+    render(summary, fmt.value, out, "Best candidate's score")

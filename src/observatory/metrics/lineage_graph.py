@@ -24,7 +24,7 @@ from observatory.registry.loader import Registry
 FULL_CRAWL = "hub-api"
 MODEL_COLUMNS = ("model_id", "author", "created_at", "downloads_30d", "downloads_all_time", "likes",
                  "library_name", "pipeline_tag", "tags", "base_models", "base_relation", "params_total",
-                 "extra", "source", "snapshot_date")
+                 "extra", "source", "snapshot_date", "snapshot_id")
 DEFAULT_MIN_SCORE = 0.5
 
 

@@ -1,0 +1,129 @@
+"""Q14 at scale: the inputs of fingerprint inference from a lineage graph, and its output as
+``hub_edges`` rows.
+
+Candidate bases are the graph's root models (present in the snapshot), with the number of
+models declared to descend from them as their popularity prior. Targets are the models that
+declare no base. Facts come from ``hub_configs`` (the latest row per model). Inferred edges are
+stored apart from declared ones (``kind = 'inferred'``, with a score) and only enter a metric
+when asked (``--inferred``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from observatory.lineage.infer import METHOD_VERSION, infer_bases
+from observatory.metrics.lineage_graph import LineageGraph
+from observatory.schema import HUB_CONFIGS, HUB_EDGES
+
+FACT_COLUMNS = [f.name for f in HUB_CONFIGS if f.name not in ("source", "snapshot_date", "snapshot_id")]
+
+
+def graph_configs(con: ibis.BaseBackend, graph: LineageGraph,
+                  ids: list[str] | None = None) -> pd.DataFrame:
+    """The latest fingerprint facts of the graph's models (or of ``ids``)."""
+    configs = con.table("hub_configs")
+    if ids is not None:
+        configs = configs.filter(configs.model_id.isin(ids))
+    configs = configs.semi_join(graph.models, "model_id")
+    ranked = configs.mutate(_row=ibis.row_number().over(
+        group_by=configs.model_id, order_by=ibis.desc(configs.snapshot_date)))
+    return ranked.filter(ranked._row == 0).select(*FACT_COLUMNS).to_pandas()
+
+
+def candidate_bases(graph: LineageGraph) -> ir.Table:
+    """``model_id, created_at, derivatives``: root models with their declared descendants."""
+    roots = graph.roots
+    derived = roots.filter(roots.status != "base")
+    below = derived.group_by("root_id").agg(derivatives=derived.count())
+    bases = roots.filter((roots.status == "base") & roots.root_present).select("model_id")
+    bases = bases.left_join(below, bases.model_id == below.root_id).drop("root_id")
+    dated = bases.join(graph.models.select("model_id", "created_at"), "model_id")
+    return dated.mutate(derivatives=dated.derivatives.fill_null(0))
+
+
+def undeclared(graph: LineageGraph) -> ir.Table:
+    """``model_id, created_at`` of the models that declare no base."""
+    models = graph.models
+    declared = graph.edges.filter(graph.edges.kind == "declared").select("child_id").distinct()
+    plain = models.anti_join(declared, models.model_id == declared.child_id)
+    return plain.select("model_id", "created_at")
+
+
+def infer(con: ibis.BaseBackend, graph: LineageGraph, targets: list[str] | None = None,
+          top: int = 3) -> pd.DataFrame:
+    """Candidate bases (``child_id, parent_id, relation, score, candidate_rank``) of every model
+    that declares none, or of ``targets`` only."""
+    wanted = undeclared(graph)
+    if targets is not None:
+        wanted = wanted.filter(wanted.model_id.isin(targets))
+    wanted_frame = wanted.to_pandas()
+    bases = candidate_bases(graph).to_pandas()
+    ids = None if targets is None else [*targets, *bases["model_id"]]
+    configs = graph_configs(con, graph, ids)
+    return infer_bases(configs, bases, wanted_frame, top=top)
+
+
+def edge_table(predictions: pd.DataFrame, snapshot_date: date) -> pa.Table:
+    """``hub_edges`` rows (without ``snapshot_id``) for stored inferred edges."""
+    schema = pa.schema([f for f in HUB_EDGES if f.name != "snapshot_id"])
+    frame = predictions.sort_values(["child_id", "candidate_rank"]).reset_index(drop=True)
+    return pa.table({
+        "snapshot_date": pa.array([snapshot_date] * len(frame), pa.date32()),
+        "child_id": pa.array(frame["child_id"].astype(str).tolist(), pa.string()),
+        "parent_id": pa.array(frame["parent_id"].astype(str).tolist(), pa.string()),
+        "relation": pa.array(frame["relation"].astype(str).tolist(), pa.string()),
+        "kind": pa.array(["inferred"] * len(frame), pa.string()),
+        "score": pa.array(frame["score"].astype(float).tolist(), pa.float64()),
+        "candidate_rank": pa.array(frame["candidate_rank"].astype(int).tolist(), pa.int64()),
+        "method_version": pa.array([METHOD_VERSION] * len(frame), pa.string()),
+    }, schema=schema)
+
+
+def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: object) -> pd.DataFrame:
+    """Add the organisation, country and family of each candidate's root."""
+    from observatory.metrics.lineage_graph import root_attributes
+
+    if frame.empty:
+        return frame
+    ids = ibis.memtable(pd.DataFrame({"model_id": frame["parent_id"].astype(str),
+                                      "root_id": frame["parent_id"].astype(str)}))
+    roots = graph.roots.select("model_id", "root_id")
+    known = roots.semi_join(ids, "model_id").to_pandas()
+    pairs = frame[["parent_id"]].drop_duplicates().merge(
+        known.rename(columns={"model_id": "parent_id"}), on="parent_id", how="left")
+    pairs["root_id"] = pairs["root_id"].fillna(pairs["parent_id"])
+    attributed = root_attributes(ibis.memtable(pairs), registry).to_pandas()  # type: ignore[arg-type]
+    columns = ["parent_id", "root_id", "root_org", "root_country", "root_family"]
+    return frame.merge(attributed[columns].drop_duplicates(["parent_id", "root_id"]), on="parent_id",
+                       how="left")
+
+
+def whose_base(con: ibis.BaseBackend, graph: LineageGraph, registry: object,
+               model_id: str) -> pd.DataFrame:
+    """The declared bases of a model; if it declares none, its stored inferred candidates; if
+    none are stored, candidates computed now. ``evidence`` says which."""
+    from observatory.metrics.model_lineage import canonical_id
+
+    model_id = canonical_id(graph, model_id)
+    edges = graph.edges
+    declared = edges.filter((edges.child_id == model_id) & (edges.kind == "declared")).to_pandas()
+    if not declared.empty:
+        frame = declared.assign(score=None, candidate_rank=None, evidence="declared")
+    else:
+        stored = con.table("hub_edges")
+        stored = stored.filter((stored.child_id == model_id) & (stored.kind == "inferred")).to_pandas()
+        if not stored.empty:
+            latest = stored["snapshot_date"].max()
+            frame = stored[stored["snapshot_date"] == latest].assign(
+                evidence=f"inferred (stored {pd.Timestamp(latest).date()})")
+        else:
+            frame = infer(con, graph, [model_id]).assign(evidence="inferred (computed now)")
+    columns = ["model_id", "evidence", "parent_id", "relation", "score", "candidate_rank"]
+    frame = frame.assign(model_id=model_id).sort_values("candidate_rank", na_position="first")
+    return _attribute(frame[columns].reset_index(drop=True), graph, registry)
