@@ -158,17 +158,22 @@ def _one_page(run: HubRun, todo: list[hub.Listing], endpoint: str, issues: Issue
 
 
 def _enrich(run: HubRun, options: HubOptions, pacer: hub.Pacer, progress: Progress) -> None:
-    from observatory.sources.hub_config import enrichment_row
+    from observatory.sources.hub_config import enrichment_row, fingerprint_row
 
     targets = run.top_models(options.enrich)
     endpoint = options.resolved_endpoint()
     done = run.state["enriched"]
     while done < len(targets):
         batch = targets[done:done + ENRICH_BATCH]
-        rows = [enrichment_row(model_id, hub.model_info(endpoint, model_id, pacer, options.timeout),
-                               hub.config_json(endpoint, model_id, pacer, options.timeout))
-                for model_id in batch]
-        run.write_enrichment(rows, done // ENRICH_BATCH)
+        rows, configs = [], []
+        for model_id in batch:
+            info = hub.model_info(endpoint, model_id, pacer, options.timeout)
+            config = hub.config_json(endpoint, model_id, pacer, options.timeout)
+            rows.append(enrichment_row(model_id, info, config))
+            facts = fingerprint_row(model_id, info, config)
+            if facts is not None:
+                configs.append(facts)
+        run.write_enrichment(rows, done // ENRICH_BATCH, configs)
         done += len(batch)
         run.state["enriched"] = done
         run.save()

@@ -8,7 +8,6 @@ from functools import cache
 import ibis
 import pandas as pd
 import pyarrow as pa
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -204,3 +204,25 @@ def test_enrichment_fills_parameters_and_experts(clean_hub: FakeHub, tmp_path: P
             assert abs(row["params_active"] - active) <= 0.1 * active
             checked += 1
     assert checked > 0
+
+
+def test_enrichment_stores_fingerprint_facts(clean_hub: FakeHub, tmp_path: Path) -> None:
+    from observatory.testing import synthetic_config
+
+    obs, _, _ = collect(tmp_path / "facts", clean_hub.base_url, enrich=40)
+    configs = obs.connection().table("hub_configs").to_pandas().set_index("model_id")
+    assert 0 < len(configs) <= 40
+    ids = {synthetic_model(SEED, i, N)["id"]: i for i in range(N)}
+    checked = 0
+    for model_id, row in configs.iterrows():
+        config = synthetic_config(SEED, ids[model_id], N)
+        if config is None:  # a GGUF build: facts from its GGUF header only
+            assert row["quant_method"] == "gguf"
+            continue
+        assert row["hidden_size"] == config["hidden_size"]
+        assert row["num_layers"] == config["num_hidden_layers"]
+        assert row["vocab_size"] == config["vocab_size"]
+        checked += 1
+    assert checked > 0
+    assert set(configs["source"]) == {"hub-api"}
+    assert obs.store.manifests()[0]["counts"]["hub_configs"] == len(configs)

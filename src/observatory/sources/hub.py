@@ -143,7 +143,7 @@ def walk(start_url: str, pacer: Pacer, timeout: float = 60.0) -> Iterator[Page]:
 
 
 def model_info(endpoint: str, model_id: str, pacer: Pacer, timeout: float = 60.0) -> dict:
-    url = f"{endpoint}/api/models/{model_id}?expand=config&expand=safetensors"
+    url = f"{endpoint}/api/models/{model_id}?expand=config&expand=safetensors&expand=gguf"
     return _get_json(url, pacer, timeout)
 
 

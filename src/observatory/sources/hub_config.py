@@ -56,3 +56,15 @@ def enrichment_row(model_id: str, info: dict[str, Any], config: dict[str, Any]) 
         "num_experts": _int(merged, *EXPERT_KEYS),
         "experts_per_token": _int(merged, *TOP_K_KEYS),
     }
+
+
+def fingerprint_row(model_id: str, info: dict[str, Any], config: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``hub_configs`` facts from a model's info (listing config with its tokenizer config,
+    GGUF header, safetensors total) and its config.json, which wins where both tell."""
+    from observatory.sources.hub_fingerprint import config_row
+
+    info_config = info.get("config") if isinstance(info.get("config"), dict) else {}
+    safetensors = info.get("safetensors") if isinstance(info.get("safetensors"), dict) else {}
+    gguf = info.get("gguf") if isinstance(info.get("gguf"), dict) else None
+    return config_row(model_id, {**info_config, **config}, gguf=gguf,
+                      safetensors_total=safetensors.get("total"))

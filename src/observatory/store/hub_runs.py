@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from observatory import METHOD_VERSION, __version__
 from observatory.errors import StoreError
-from observatory.schema import HUB_MODELS
+from observatory.schema import HUB_CONFIGS, HUB_MODELS
 from observatory.sources.hub import FORMAT_NAME
 from observatory.store.snapshots import ImportResult, Store
 
@@ -36,6 +36,9 @@ ENRICH_SCHEMA = pa.schema([("model_id", pa.string()), ("params_total", pa.int64(
                            ("params_active", pa.int64()), ("architecture", pa.string()),
                            ("model_type", pa.string()), ("num_experts", pa.int64()),
                            ("experts_per_token", pa.int64())])
+
+
+CONFIG_SCHEMA = pa.schema([f for f in HUB_CONFIGS if f.name != "snapshot_id"])
 
 
 def run_key(query: dict[str, Any]) -> str:
@@ -90,7 +93,15 @@ class HubRun:
         path = self.folder / "parts" / f"p{listing:04d}-{page:07d}.parquet"
         pq.write_table(table, path, compression="zstd")
 
-    def write_enrichment(self, rows: list[dict[str, Any]], batch: int) -> None:
+    def write_enrichment(self, rows: list[dict[str, Any]], batch: int,
+                         configs: list[dict[str, Any]] | None = None) -> None:
+        """One enrichment batch: the parameter facts merged into ``hub_models`` and the
+        fingerprint facts (``hub_configs`` rows); the config part is written first, so a part
+        counted by the checkpoint always has both."""
+        config_rows = [{**row, "source": FORMAT_NAME, "snapshot_date": self.snapshot_date}
+                       for row in configs or []]
+        pq.write_table(pa.Table.from_pylist(config_rows, schema=CONFIG_SCHEMA),
+                       self.folder / "parts" / f"config-{batch:06d}.parquet")
         table = pa.Table.from_pylist(rows, schema=ENRICH_SCHEMA)
         pq.write_table(table, self.folder / "parts" / f"enrich-{batch:06d}.parquet")
 
@@ -121,13 +132,14 @@ class HubRun:
         # The table file carries no snapshot_id column (it would change the hash it is named
         # after); the catalog adds it from the manifest.
         data.rename(work / "hub_models.parquet")
+        configs = self._configs(work / "hub_configs.parquet", snapshot_id)
         manifest = {
             "snapshot_id": snapshot_id, "source": "hub", "format": FORMAT_NAME,
             "snapshot_date": self.state["snapshot_date"], "content_hash": content_hash,
             "raw_files": [], "raw_note": "API pages are not kept (gigabytes at full-Hub scale); "
             "the query and per-run counts are recorded here",
             "origin": self.state["query"].get("endpoint", ""), "query": self.state["query"],
-            "counts": {"hub_models": rows},
+            "counts": {"hub_models": rows, **({"hub_configs": configs} if configs else {})},
             "notes": {k: self.state[k] for k in ("pages", "models", "skipped_below_threshold",
                                                  "issues", "malformed", "retries", "enriched",
                                                  "started_at")},
@@ -138,6 +150,20 @@ class HubRun:
         result = store.adopt(work, manifest, known)
         shutil.rmtree(self.folder, ignore_errors=True)
         return result
+
+    def _configs(self, out: Path, snapshot_id: str) -> int:
+        """The enrichment's fingerprint facts, one row per model sorted by id (0: none)."""
+        parts = sorted((self.folder / "parts").glob("config-*.parquet"))
+        if not parts:
+            return 0
+        table = pa.concat_tables([pq.read_table(p, schema=CONFIG_SCHEMA) for p in parts])
+        if table.num_rows == 0:
+            return 0
+        frame = table.to_pandas().drop_duplicates("model_id").sort_values("model_id")
+        frame["snapshot_id"] = snapshot_id
+        pq.write_table(pa.Table.from_pandas(frame, schema=HUB_CONFIGS, preserve_index=False), out,
+                       compression="zstd")
+        return len(frame)
 
     def _deduplicate(self, out: Path) -> tuple[Path, int]:
         """One row per model in page order (the latest page's row when a model appears twice),
