@@ -1,13 +1,14 @@
 # make run   : create .venv, install, run the main job (update live sources, show who leads)
 # make test  : install dev dependencies, lint, run the whole test suite
-# make bench : import + leaders timing, then the Hub collector and adoption metrics at scale
+# make bench : import + leaders timing, the Hub collector and adoption metrics at scale, lineage
+#              (roots and monthly shares at 3M models, fingerprint precision/recall)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-hub clean
+.PHONY: run test lint bench bench-hub bench-lineage clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import_leaders.py
 	$(BIN)/python benchmarks/bench_hub.py
+	$(BIN)/python benchmarks/bench_lineage.py
+	$(BIN)/python benchmarks/bench_lineage_infer.py
+
+bench-lineage: $(STAMP)
+	$(BIN)/python benchmarks/bench_lineage.py
+	$(BIN)/python benchmarks/bench_lineage_infer.py
 
 bench-hub: $(STAMP)
 	$(BIN)/python benchmarks/bench_hub.py
