@@ -128,3 +128,20 @@ def test_roots_match_a_recursive_walk(rows: list[tuple[str, list[str], str | Non
     assert got == {model: set(expected(model)) for model in parents}
     weights = frame.groupby("model_id")["weight"].sum()
     assert all(abs(w - 1.0) < 1e-9 for w in weights)
+
+
+def test_roots_run_on_another_backend() -> None:
+    """The resolution is plain joins: SQLite (no arrays, no recursive CTE used) gives the same
+    roots as DuckDB."""
+    rows = [*GRAPH, ("u/deep", ["u/ft-gguf"], "finetune")]
+    expected = _roots(rows)
+    duck = _models(rows)
+    edges = graph_edges(declared_edges(duck)).to_pandas()[["child_id", "parent_id", "parent_present"]]
+    sqlite = ibis.sqlite.connect()
+    models = sqlite.create_table("models", pd.DataFrame({"model_id": [r[0] for r in rows]}))
+    edge_table = sqlite.create_table("edges", edges.astype({"parent_present": bool}))
+    got = resolve_roots(models, edge_table).to_pandas()
+    got = got.sort_values(["model_id", "root_id"]).reset_index(drop=True)
+    columns = ["model_id", "root_id", "depth", "n_roots", "status"]
+    assert got[columns].astype(str).equals(expected[columns].astype(str))
+    assert got["root_present"].astype(bool).tolist() == expected["root_present"].astype(bool).tolist()
