@@ -61,7 +61,9 @@ def test_snake_case_model_info_record() -> None:
     # The card data (YAML text) declares the base and the relation.
     assert row["base_models"] == ["LGAI-EXAONE/EXAONE-3.5-32B-Instruct"]
     assert row["base_relation"] == "finetune"
-    assert row["extra"] is None  # every field of this record is read or deliberately dropped
+    # every other field is read or deliberately dropped; the repository size is kept (the
+    # ``runnable`` view reports it)
+    assert json.loads(row["extra"]) == {"used_storage": rec["usedStorage"]}
 
 
 def test_minimal_api_record_licence_from_tag() -> None:
@@ -113,7 +115,7 @@ def test_unknown_fields_are_kept_and_known_bulky_ones_dropped() -> None:
     rec["brandNewField"] = {"nested": [1, 2]}
     row = row_of(rec)
     extra = json.loads(row["extra"])
-    assert extra == {"brandNewField": {"nested": [1, 2]}}
+    assert extra == {"brandNewField": {"nested": [1, 2]}, "used_storage": rec["usedStorage"]}
     assert "siblings" not in extra and "widget_data" not in extra
 
 

@@ -121,7 +121,10 @@ def quant_format(model_id: str, tags: list[str] | None, library: str | None) -> 
 
 def _bits(model_id: str) -> str | None:
     found = BITS.search(model_id.rsplit("/", 1)[-1])
-    return found.group(1).upper() if found else None
+    if not found:
+        return None
+    bits = re.fullmatch(r"(\d)[-_]?bits?", found.group(1), re.I)
+    return f"{bits.group(1)}-bit" if bits else found.group(1).upper()
 
 
 def runnable(graph: LineageGraph, model_id: str) -> pd.DataFrame:

@@ -189,7 +189,8 @@ def _gated(value: Any, issues: Issues, model_id: str) -> str | None:
     return value
 
 
-KNOWN = READ | DROPPED | set(ALIASES) | {"_id"}
+# An API spelling is known when its snake_case name is read or dropped; others go to ``extra``.
+KNOWN = READ | DROPPED | {api for api, snake in ALIASES.items() if snake in READ | DROPPED} | {"_id"}
 _MISSING = object()
 
 
