@@ -25,9 +25,12 @@ RELATIONS = {"finetune", "adapter", "merge", "quantized"}
 
 
 def _raw(path: Path) -> list[dict]:
-    csv.field_size_limit(2**31 - 1)
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    previous = csv.field_size_limit(2**31 - 1)  # whole model cards in one cell
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _declared(record: dict) -> tuple[list[str], str | None]:

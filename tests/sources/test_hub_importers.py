@@ -309,7 +309,12 @@ def test_corrupted_metadata_cells_are_counted_not_fatal(tmp_path: Path) -> None:
     path = _tree_copy(tmp_path, {3: '{"id": "org/x", "likes": ', 7: "[1, 2]"})
     obs = Observatory(tmp_path / "home")
     report = obs.import_paths([path])
-    assert report.imported[0].counts == {"hub_models": 14}
+    with (TREES / "exaone-deep-32b_tree_2025-04-07.csv").open(newline="", encoding="utf-8") as handle:
+        kept = [json.loads(row["metadata"]) for k, row in enumerate(csv.DictReader(handle))
+                if k not in (3, 7)]
+    with_facts = sum(1 for record in kept if record.get("config") or record.get("gguf")
+                     or record.get("safetensors"))
+    assert report.imported[0].counts == {"hub_models": 14, "hub_configs": with_facts}
     (manifest,) = obs.store.manifests()
     assert manifest["notes"]["malformed"] == {"metadata: invalid JSON": 1,
                                               "metadata: not an object": 1}

@@ -17,19 +17,16 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from observatory.lineage.infer import METHOD_VERSION, infer_bases
+from observatory.lineage.infer import edges_table, infer_bases, learn_changes
 from observatory.metrics.lineage_graph import LineageGraph
-from observatory.schema import HUB_CONFIGS, HUB_EDGES
+from observatory.schema import HUB_CONFIGS
 
 FACT_COLUMNS = [f.name for f in HUB_CONFIGS if f.name not in ("source", "snapshot_date", "snapshot_id")]
 
 
-def graph_configs(con: ibis.BaseBackend, graph: LineageGraph,
-                  ids: list[str] | None = None) -> pd.DataFrame:
-    """The latest fingerprint facts of the graph's models (or of ``ids``)."""
+def graph_configs(con: ibis.BaseBackend, graph: LineageGraph) -> pd.DataFrame:
+    """The latest fingerprint facts of the graph's models."""
     configs = con.table("hub_configs")
-    if ids is not None:
-        configs = configs.filter(configs.model_id.isin(ids))
     configs = configs.semi_join(graph.models, "model_id")
     ranked = configs.mutate(_row=ibis.row_number().over(
         group_by=configs.model_id, order_by=ibis.desc(configs.snapshot_date)))
@@ -58,31 +55,32 @@ def undeclared(graph: LineageGraph) -> ir.Table:
 def infer(con: ibis.BaseBackend, graph: LineageGraph, targets: list[str] | None = None,
           top: int = 3) -> pd.DataFrame:
     """Candidate bases (``child_id, parent_id, relation, score, candidate_rank``) of every model
-    that declares none, or of ``targets`` only."""
+    that declares none, or of ``targets`` only. How often a derivative changes each fact is
+    learned from the graph's declared edges."""
     wanted = undeclared(graph)
     if targets is not None:
         wanted = wanted.filter(wanted.model_id.isin(targets))
-    wanted_frame = wanted.to_pandas()
-    bases = candidate_bases(graph).to_pandas()
-    ids = None if targets is None else [*targets, *bases["model_id"]]
-    configs = graph_configs(con, graph, ids)
-    return infer_bases(configs, bases, wanted_frame, top=top)
+    # sorted inputs: the engine returns rows in any order, and sums in another order differ in
+    # the last bits, which would change the stored snapshot's hash
+    wanted_frame = _sorted(wanted.to_pandas())
+    bases = _sorted(candidate_bases(graph).to_pandas())
+    configs = _sorted(graph_configs(con, graph))
+    roots = graph.roots
+    declared = roots.filter(roots.status == "derived").select("model_id", "root_id").to_pandas()
+    declared = declared.sort_values(["model_id", "root_id"], ignore_index=True)
+    changes = learn_changes(configs, declared.rename(columns={"model_id": "child_id"}))
+    return infer_bases(configs, bases, wanted_frame, top=top, changes=changes)
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values("model_id", ignore_index=True)
 
 
 def edge_table(predictions: pd.DataFrame, snapshot_date: date) -> pa.Table:
-    """``hub_edges`` rows (without ``snapshot_id``) for stored inferred edges."""
-    schema = pa.schema([f for f in HUB_EDGES if f.name != "snapshot_id"])
+    """``hub_edges`` rows without ``snapshot_id`` (the store adds it from the content hash)."""
     frame = predictions.sort_values(["child_id", "candidate_rank"]).reset_index(drop=True)
-    return pa.table({
-        "snapshot_date": pa.array([snapshot_date] * len(frame), pa.date32()),
-        "child_id": pa.array(frame["child_id"].astype(str).tolist(), pa.string()),
-        "parent_id": pa.array(frame["parent_id"].astype(str).tolist(), pa.string()),
-        "relation": pa.array(frame["relation"].astype(str).tolist(), pa.string()),
-        "kind": pa.array(["inferred"] * len(frame), pa.string()),
-        "score": pa.array(frame["score"].astype(float).tolist(), pa.float64()),
-        "candidate_rank": pa.array(frame["candidate_rank"].astype(int).tolist(), pa.int64()),
-        "method_version": pa.array([METHOD_VERSION] * len(frame), pa.string()),
-    }, schema=schema)
+    frame["score"] = frame["score"].round(9)
+    return edges_table(frame, snapshot_date).drop_columns(["snapshot_id"])
 
 
 def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: object) -> pd.DataFrame:

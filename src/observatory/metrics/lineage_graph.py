@@ -9,6 +9,7 @@ names the organisation even when the root itself is missing from the snapshot).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -108,15 +109,21 @@ def uploader_attributes(table: ir.Table, registry: Registry, id_column: str = "m
     return with_ns.left_join(namespaces, "namespace").drop("namespace_right")
 
 
+def _materialize(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:
+    """A temporary table on the connection. Unlike ``.cache()`` it has no finalizer, so a graph
+    can outlive a closed connection without errors; it goes when the connection closes."""
+    return con.create_table(f"_lineage_{uuid.uuid4().hex[:12]}", table, temp=True)
+
+
 def build_graph(con: ibis.BaseBackend, registry: Registry, as_of: date | None = None,
                 source: str | None = None, inferred: bool = False,
                 min_score: float = DEFAULT_MIN_SCORE) -> LineageGraph:
-    models = graph_models(con, as_of, source).cache()
+    models = _materialize(con, graph_models(con, as_of, source))
     declared = graph_edges(declared_edges(models))
     edges = declared.select("child_id", "parent_id", "relation", kind=ibis.literal("declared"),
                             score=ibis.null("float64"), parent_present=declared.parent_present)
     if inferred:
         edges = edges.union(inferred_edges(con, models, as_of, min_score))
-    edges = edges.cache()
-    roots = root_attributes(resolve_roots(models, edges), registry).cache()
+    edges = _materialize(con, edges)
+    roots = _materialize(con, root_attributes(resolve_roots(models, edges), registry))
     return LineageGraph(models, edges, roots, inferred)

@@ -4,7 +4,9 @@ Each file is one base model's fine-tune/adapter tree as a crawler walked it thro
 ``model_id,metadata,depth,children,children_count[,card,adapters,adapters_count]``, where
 ``metadata`` is a huggingface_hub ``ModelInfo`` serialised as a JSON object (see
 ``hub_records``). The crawl date is in the file name. The tree's own ``depth`` and child ids are
-kept in ``extra`` (``tree_depth``, ``tree_children``); lineage reads ``base_models``.
+kept in ``extra`` (``tree_depth``, ``tree_children``); lineage reads ``base_models``. Records that
+carry fingerprint facts (the listing ``config`` with its nested ``tokenizer_config``, ``gguf``,
+``safetensors``) also give a ``hub_configs`` row (see ``hub_fingerprint``).
 
 A row whose metadata is not a JSON object, or has no model id, is skipped and counted in
 ``notes["malformed"]`` by reason; field-level problems are in ``notes["issues"]``; a model
@@ -26,6 +28,7 @@ from typing import Any
 
 from observatory.errors import InputError
 from observatory.sources.base import Parsed, csv_rows, date_from_name, hf_id_from_url, opt_int
+from observatory.sources.hub_fingerprint import config_row
 from observatory.sources.hub_records import Issues, MalformedRecord, to_row
 
 FORMAT = "hf-model-tree"
@@ -82,6 +85,18 @@ def _record(path: Path, number: int, cells: dict[str, str]) -> dict[str, Any]:
     return record
 
 
+def _config_row(record: dict[str, Any], row: dict[str, Any]) -> dict[str, Any] | None:
+    """The record's fingerprint facts as a ``hub_configs`` row, or None when it has none."""
+    config, gguf = record.get("config"), record.get("gguf")
+    safetensors = record.get("safetensors")
+    total = safetensors.get("total") if isinstance(safetensors, dict) else None
+    facts = config_row(row["model_id"], config if isinstance(config, dict) else None,
+                       gguf=gguf if isinstance(gguf, dict) else None, safetensors_total=total)
+    if facts is None:
+        return None
+    return {"source": row["source"], "snapshot_date": row["snapshot_date"], **facts}
+
+
 def parse(path: Path, raw: bytes, snapshot_date: date | None = None) -> Parsed:
     when = snapshot_date or date_from_name(path)
     with _large_fields():
@@ -89,16 +104,25 @@ def parse(path: Path, raw: bytes, snapshot_date: date | None = None) -> Parsed:
     issues = Issues()
     malformed: dict[str, int] = {}
     rows: dict[str, dict[str, Any]] = {}
+    configs: dict[str, dict[str, Any]] = {}
     for number, cells in rows_in:
         try:
-            row = to_row(_record(path, number, cells), when, FORMAT, issues)
+            record = _record(path, number, cells)
+            row = to_row(record, when, FORMAT, issues)
         except MalformedRecord as exc:
             malformed[str(exc)] = malformed.get(str(exc), 0) + 1
             continue
-        rows.setdefault(row["model_id"], row)  # the first row of a model listed twice
+        if row["model_id"] in rows:
+            continue  # the first row of a model listed twice
+        rows[row["model_id"]] = row
+        if (facts := _config_row(record, row)) is not None:
+            configs[row["model_id"]] = facts
     if not rows:
         reasons = ", ".join(f"{reason} ({count})" for reason, count in malformed.items())
         raise InputError(path, f"no usable rows: {reasons or 'no data rows after the header'}")
     notes = {"rows": len(rows_in), "malformed": malformed, "issues": issues.as_dict(),
              "duplicates_dropped": len(rows_in) - sum(malformed.values()) - len(rows)}
-    return Parsed(path, FORMAT, when, {"hub_models": list(rows.values())}, raw, notes=notes)
+    tables = {"hub_models": list(rows.values())}
+    if configs:
+        tables["hub_configs"] = list(configs.values())
+    return Parsed(path, FORMAT, when, tables, raw, notes=notes)

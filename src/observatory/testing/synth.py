@@ -27,6 +27,7 @@ Model names end with ``-<index in hex>``, so ids are unique and an id maps back 
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -40,6 +41,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 import numpy as np
+import pandas as pd
 
 M64 = 0xFFFFFFFFFFFFFFFF
 GOLDEN = 0x9E3779B97F4A7C15
@@ -1109,10 +1111,24 @@ def _config_value(u: Universe, m: Model) -> dict[str, Any] | None:
 
 
 def _gguf_value(u: Universe, m: Model) -> dict[str, Any] | None:
-    if m.quant != "gguf":
-        return None
-    family = FAMILIES[m.family]
-    return {"total": family.sizes[m.size].params, "architecture": family.model_type,
+    return gguf_header(m.family, m.size) if m.quant == "gguf" else None
+
+
+def full_gguf_header(fam: int, size: int, tokenizer: dict[str, Any] | None) -> dict[str, Any]:
+    """The GGUF header as real Hub listings give it: the fake listing's fields plus the chat
+    template and bos/eos tokens (real ``gguf`` listings carry them; the fake Hub's listing leaves
+    them out so its pinned records stay unchanged)."""
+    header: dict[str, Any] = gguf_header(fam, size)
+    for name in ("chat_template", "bos_token", "eos_token"):
+        if tokenizer and tokenizer.get(name) is not None:
+            header[name] = tokenizer[name]
+    return header
+
+
+def gguf_header(fam: int, size: int) -> dict[str, Any]:
+    """The listing's GGUF header of a GGUF quantization of family ``fam`` and size ``size``."""
+    family = FAMILIES[fam]
+    return {"total": family.sizes[size].params, "architecture": family.model_type,
             "context_length": family.max_positions}
 
 
@@ -1205,28 +1221,201 @@ def synthetic_config(seed: int, index: int, n_models: int) -> dict[str, Any] | N
 
 
 def full_config(u: Universe, i: int) -> dict[str, Any] | None:
-    lin = u.lineage(np.array([i]))
-    family = FAMILIES[int(lin.fam[0])]
-    rel, quant = int(lin.rel[0]), int(lin.quant[0])
-    if rel == ADAPTER or quant == GGUF or not family.config_json:
+    """Model ``i``'s config.json: its root checkpoint's config with the model's own noise."""
+    keys = config_keys(u, np.array([i], dtype=np.int64))
+    if not keys.has_config[0]:
         return None
-    size = family.sizes[int(lin.size[0])]
+    return copy.deepcopy(_config_from_key(*keys.key(0), u.orgs))  # the cached dict stays intact
+
+
+# --------------------------------------------------------------------------------------------
+# Served config.json and tokenizer facts, as real checkpoints show them.
+#
+# A base checkpoint's config is fixed by its family and size (the dimensions), its organisation
+# (an organisation re-using another lab's architecture keeps the dimensions but picks its own
+# context length, rope base and chat template), its *generation* (checkpoints of the same
+# organisation and size released about 200 days apart differ in chat template and, later, in a
+# yarn rope_scaling block) and whether it is an instruct checkpoint (a chat template and a chat
+# end-of-turn token) or a base one (usually no template). Many checkpoints share one config, as on
+# the Hub. Derivatives copy their ROOT's config and tokenizer facts, with the changes real
+# fine-tunes make: a padded vocabulary, another torch_dtype, an extended context with
+# rope_scaling, a community chat template (and its eos token); quantizations add their
+# quantization_config (AWQ also float16). GGUF repositories have no config.json (their facts come
+# from the listing's GGUF header); adapters have none either.
+
+FAMILY_HOME = {"llama": "meta-llama", "qwen2": "Qwen", "qwen3": "Qwen", "qwen3_moe": "Qwen",
+               "qwen2_5_vl": "Qwen", "mistral": "mistralai", "mixtral": "mistralai", "gemma2": "google",
+               "gemma3": "google", "deepseek_v3": "deepseek-ai", "phi3": "microsoft", "nemotron": "nvidia",
+               "gpt_oss": "openai", "olmo2": "allenai", "granite": "ibm-granite", "gpt2": "openai",
+               "bert": "google", "roberta_cls": "facebook", "vit": "google", "whisper": "openai"}
+# family -> (bos, bos id, eos of a base checkpoint, its id, eos of a chat checkpoint, its id)
+TokenFacts = tuple[str | None, int | None, str, int, str, int]
+FAMILY_TOKENS: dict[str, TokenFacts] = {
+    "llama": ("<|begin_of_text|>", 128000, "<|end_of_text|>", 128001, "<|eot_id|>", 128009),
+    "qwen2": (None, None, "<|endoftext|>", 151643, "<|im_end|>", 151645),
+    "qwen3": (None, None, "<|endoftext|>", 151643, "<|im_end|>", 151645),
+    "qwen3_moe": (None, None, "<|endoftext|>", 151643, "<|im_end|>", 151645),
+    "qwen2_5_vl": (None, None, "<|endoftext|>", 151643, "<|im_end|>", 151645),
+    "mistral": ("<s>", 1, "</s>", 2, "</s>", 2),
+    "mixtral": ("<s>", 1, "</s>", 2, "</s>", 2),
+    "gemma2": ("<bos>", 2, "<eos>", 1, "<end_of_turn>", 107),
+    "gemma3": ("<bos>", 2, "<eos>", 1, "<end_of_turn>", 106),
+    "deepseek_v3": ("<｜begin▁of▁sentence｜>", 0, "<｜end▁of▁sentence｜>", 1, "<｜end▁of▁sentence｜>", 1),
+    "phi3": ("<s>", 1, "<|endoftext|>", 32000, "<|end|>", 32007),
+    "nemotron": ("<s>", 2, "</s>", 3, "<extra_id_1>", 5),
+    "gpt_oss": ("<|startoftext|>", 199998, "<|return|>", 200002, "<|return|>", 200002),
+    "olmo2": (None, None, "<|endoftext|>", 100257, "<|endoftext|>", 100257),
+    "granite": ("<|end_of_text|>", 0, "<|end_of_text|>", 0, "<|end_of_text|>", 0),
+    "gpt2": ("<|endoftext|>", 50256, "<|endoftext|>", 50256, "<|endoftext|>", 50256),
+    "bert": ("[CLS]", 101, "[SEP]", 102, "[SEP]", 102),
+    "roberta_cls": ("<s>", 0, "</s>", 2, "</s>", 2),
+    "whisper": ("<|endoftext|>", 50257, "<|endoftext|>", 50257, "<|endoftext|>", 50257),
+}
+INSTRUCT_VARIANTS = frozenset(k for k, v in enumerate(ORG_VARIANTS) if v in ("-Instruct", "-Chat", "-it"))
+GENERATION_SECONDS = 200 * 86400
+ENCODER_VOCABS = (30000, 31002, 32000, 42000, 50000, 52000, 64000, 119547)
+# Chat templates fine-tuners bring: (name, the eos token it uses, None: the base's).
+COMMUNITY_TEMPLATES = (("chatml", "<|im_end|>"), ("alpaca", None), ("vicuna", None), ("llama3", "<|eot_id|>"))
+FT_DTYPES = ("float16", "float32")
+K_CONFIG = 0xC0F1
+FAM_SINCE = np.array([f.since_ts for f in FAMILIES], dtype=np.int64)
+FAM_ROPE = np.array([f.rope_theta > 0 for f in FAMILIES])
+FAM_CONFIG = np.array([f.config_json and f.model_type is not None for f in FAMILIES])
+VOCAB_MODES = 3  # 0: as the base, 1: +1 (an added pad token), 2: rounded up to a multiple of 64
+KEY_FIELDS = ("fam", "size", "quant", "org", "gen", "instruct", "templated", "vocab_mode", "dtype_mode",
+              "context_ext", "template_mode")
+
+
+@dataclass
+class ConfigKeys:
+    """Everything a model's config.json depends on, as int columns (one row per model)."""
+
+    has_config: np.ndarray
+    columns: dict[str, np.ndarray]
+
+    def key(self, row: int) -> tuple[int, ...]:
+        return tuple(int(self.columns[name][row]) for name in KEY_FIELDS)
+
+    def stacked(self) -> np.ndarray:
+        return np.stack([self.columns[name] for name in KEY_FIELDS], axis=1)
+
+
+def config_keys(u: Universe, idx: np.ndarray) -> ConfigKeys:
+    """The config keys of models ``idx`` (vectorised: lineage of the models and of their roots)."""
+    lin = u.lineage(idx)
+    root = u.lineage(np.where(lin.root >= 0, lin.root, idx))  # a missing parent: the model itself
+    fam, rel, quant = lin.fam, lin.rel, lin.quant
+    org = np.where(lin.root >= 0, root.org, -1)
+    instruct = (org >= 0) & np.isin(bits(root.hv, 44, 0xFF) % len(ORG_VARIANTS), list(INSTRUCT_VARIANTS))
+    gen = np.where(org >= 0, np.clip((root.created - FAM_SINCE[fam]) // GENERATION_SECONDS, 0, 3), 0)
+    templated = instruct | ((org >= 0) & (bits(root.hv, 36, 3) == 0))  # some bases ship a template
+    hc = smix(idx.astype(np.uint64) ^ _U(splitmix64(u.seed ^ K_CONFIG)))
+    tuned = (rel == FINETUNE) | (rel == MERGE)
+    roll = bits(hc, 0, 0xFF)
+    vocab_mode = np.where(tuned & FAM_LLM[fam], np.select([roll < 10, roll < 26], [1, 2], 0), 0)
+    dtype_mode = np.where(tuned & (bits(hc, 8, 0xFF) < 38), 1 + bits(hc, 16, 1), 0)
+    dtype_mode = np.where(quant == AWQ, 1, dtype_mode)
+    context_ext = tuned & FAM_ROPE[fam] & (bits(hc, 20, 0xFF) < 20)
+    t = bits(hc, 28, 0xFF)  # 0: keep the root's template, 1-4: a community one, 5: none
+    template_mode = np.where(tuned & FAM_LLM[fam], np.select([t < 70, t < 90], [1 + t % 4, 5], 0), 0)
+    template_mode = np.where((quant == GGUF) & (t < 26), 5, template_mode)  # converted without one
+    has_config = FAM_CONFIG[fam] & (rel != ADAPTER) & (quant != GGUF)
+    columns = {"fam": fam, "size": lin.size, "quant": quant, "org": org, "gen": gen,
+               "instruct": instruct.astype(np.int64), "templated": templated.astype(np.int64),
+               "vocab_mode": vocab_mode, "dtype_mode": dtype_mode,
+               "context_ext": context_ext.astype(np.int64), "template_mode": template_mode}
+    return ConfigKeys(has_config, columns)
+
+
+def _org_style(org_name: str | None, family: Family, gen: int) -> tuple[int, float, int | None]:
+    """(context length, rope base, vocabulary or None: the family's) of an organisation's checkpoint.
+
+    The family's home organisation keeps the family's values; another one re-using the
+    architecture picks its own context length and rope base, and for an encoder or other non-LLM
+    family its own tokenizer (a language-specific vocabulary, one per organisation and generation).
+    """
+    if org_name is None or FAMILY_HOME.get(family.key) == org_name:
+        return family.max_positions, family.rope_theta, None
+    h = splitmix64(sum(ord(c) << (7 * (k % 8)) for k, c in enumerate(org_name)) ^ FAMILY[family.key])
+    context = family.max_positions * (2, 4, 1, 8)[h % 4]
+    theta = family.rope_theta * (1.0, 10.0, 0.5)[(h >> 8) % 3]
+    vocab = None
+    if not family.llm and family.sizes[0].vocab:
+        vocab = ENCODER_VOCABS[splitmix64(h ^ gen) % len(ENCODER_VOCABS)]
+    return context, theta, vocab
+
+
+def _chat_template(org_name: str | None, family: Family, gen: int, mode: int) -> str | None:
+    if mode == 5:
+        return None
+    if mode:
+        name = COMMUNITY_TEMPLATES[mode - 1][0]
+        return ("{% for message in messages %}{{ '<" + name + ">' + message['role'] + '\\n' + "
+                "message['content'] }}{% endfor %}")
+    return ("{%- for message in messages %}{{- '<|" + f"{org_name}:{family.key}:v{gen}" + "|>' + "
+            "message['role'] + message['content'] + eos_token }}{%- endfor %}")
+
+
+def _tokenizer_from_key(fam: int, org: int, gen: int, instruct: int, templated: int,
+                        template_mode: int, orgs: Sequence[str]) -> dict[str, Any]:
+    """tokenizer_config.json facts: bos/eos tokens and chat template (as ``config_row`` reads them)."""
+    family = FAMILIES[fam]
+    bos, bos_id, eos, eos_id, chat_eos, chat_eos_id = FAMILY_TOKENS.get(
+        family.key, ("<s>", 1, "</s>", 2, "</s>", 2))
+    if instruct:
+        eos, eos_id = chat_eos, chat_eos_id
+    org_name = orgs[org] if org >= 0 else None
+    template = _chat_template(org_name, family, gen, template_mode) if (templated or template_mode) else None
+    if template_mode and template_mode < 5 and COMMUNITY_TEMPLATES[template_mode - 1][1]:
+        eos = COMMUNITY_TEMPLATES[template_mode - 1][1] or eos
+    if not family.llm:
+        return {}
+    return {"bos_token": bos, "bos_token_id": bos_id, "eos_token": eos, "eos_token_id": eos_id,
+            "chat_template": template}
+
+
+@lru_cache(maxsize=65536)
+def _config_from_key(fam: int, size_code: int, quant: int, org: int, gen: int, instruct: int,
+                     templated: int, vocab_mode: int, dtype_mode: int, context_ext: int,
+                     template_mode: int, orgs: tuple[str, ...]) -> dict[str, Any]:
+    family = FAMILIES[fam]
+    size = family.sizes[size_code]
+    context, theta, vocab_of_org = _org_style(orgs[org] if org >= 0 else None, family, gen)
+    vocab = vocab_of_org or size.vocab
+    if vocab_mode == 1:
+        vocab += 1
+    elif vocab_mode == 2:
+        vocab = (vocab // 64 + 1) * 64
+    dtype = {"BF16": "bfloat16", "F16": "float16", "F32": "float32"}[family.dtype]
+    if dtype_mode:
+        dtype = FT_DTYPES[dtype_mode - 1] if FT_DTYPES[dtype_mode - 1] != dtype else "bfloat16"
+    tokens = _tokenizer_from_key(fam, org, gen, instruct, templated, template_mode, orgs)
     config: dict[str, Any] = {
         "architectures": list(family.architectures),
         "model_type": family.model_type,
-        "vocab_size": size.vocab,
+        "vocab_size": vocab,
         "hidden_size": size.hidden,
         "num_hidden_layers": size.layers,
         "num_attention_heads": size.heads,
         "num_key_value_heads": size.kv_heads,
         "intermediate_size": size.inter,
-        "max_position_embeddings": family.max_positions,
-        "torch_dtype": {"BF16": "bfloat16", "F16": "float16", "F32": "float32"}[family.dtype],
+        "max_position_embeddings": context * (4 if context_ext else 1),
+        "torch_dtype": dtype,
         "tie_word_embeddings": False,
         "transformers_version": "4.51.3",
     }
-    if family.rope_theta:
-        config["rope_theta"] = family.rope_theta
+    if tokens.get("bos_token_id") is not None:
+        config["bos_token_id"] = tokens["bos_token_id"]
+    if tokens:
+        config["eos_token_id"] = tokens["eos_token_id"]
+    if theta:
+        config["rope_theta"] = theta
+    if context_ext:
+        config["rope_scaling"] = {"factor": 4.0, "original_max_position_embeddings": context,
+                                  "rope_type": "yarn" if template_mode % 2 else "linear"}
+    elif gen >= 2 and theta:
+        config["rope_scaling"] = {"factor": 4.0, "original_max_position_embeddings": context // 4 or 1,
+                                  "rope_type": "yarn"}
     if size.experts:
         config[family.expert_key or "num_local_experts"] = size.experts
         config["num_experts_per_tok"] = size.top_k
@@ -1237,6 +1426,72 @@ def full_config(u: Universe, i: int) -> dict[str, Any] | None:
     if quantization:
         config["quantization_config"] = quantization
     return config
+
+
+def tokenizer_config(u: Universe, i: int) -> dict[str, Any] | None:
+    """Model ``i``'s tokenizer facts (bos/eos tokens, chat template), None where no config.json."""
+    keys = config_keys(u, np.array([i], dtype=np.int64))
+    if not keys.has_config[0] or not FAMILIES[int(keys.columns["fam"][0])].llm:
+        return None
+    fam, _, _, org, gen, instruct, templated, _, _, _, mode = keys.key(0)
+    return _tokenizer_from_key(fam, org, gen, instruct, templated, mode, u.orgs)
+
+
+def _safetensors_totals(u: Universe, lin: Lin) -> np.ndarray:
+    """The listing's ``safetensors.total`` per model (-1: none), as ``_safetensors_value`` gives it."""
+    params = np.array([[s.params for s in f.sizes] + [0] * (8 - len(f.sizes)) for f in FAMILIES],
+                      dtype=np.int64)
+    kept = np.array([[s.vocab * s.hidden * 2 + s.layers * s.hidden * 2 for s in f.sizes]
+                     + [0] * (8 - len(f.sizes)) for f in FAMILIES], dtype=np.int64)
+    total, keep = params[lin.fam, lin.size], kept[lin.fam, lin.size]
+    packed = (total - keep) // np.where(lin.quant == BNB, 2, 8)
+    total = np.where(lin.quant > 0, keep + packed, total)
+    none = ((lin.rel == ADAPTER) | (lin.quant == GGUF) | FAM_NO_WEIGHTS[lin.fam]
+            | ((lin.rel == BASE) & (lin.org < 0) & (bits(lin.hv, 52, 15) < 2)))
+    return np.where(none, -1, total)
+
+
+def config_table(u: Universe, idx: Sequence[int] | np.ndarray | None = None) -> pd.DataFrame:
+    """``hub_configs`` facts (``config_row`` columns) of models ``idx`` (default: all) that have any.
+
+    A model with a config.json gives the row of its config, tokenizer facts and safetensors total;
+    a GGUF quantization the row of its listing GGUF header; adapters and diffusers/RL repos none.
+    Rows are built once per distinct key and copied, so 200,000 models take about a second.
+    """
+    from observatory.sources.hub_fingerprint import FACT_FIELDS, config_row
+
+    idx = np.arange(u.n, dtype=np.int64) if idx is None else np.asarray(idx, dtype=np.int64)
+    lin = u.lineage(idx)
+    keys = config_keys(u, idx)
+    gguf = (lin.quant == GGUF) & FAM_CONFIG[lin.fam]
+    wanted = np.nonzero(keys.has_config | gguf)[0]
+    stacked = np.concatenate([keys.stacked(), _safetensors_totals(u, lin)[:, None], gguf[:, None]], axis=1)
+    unique, inverse = np.unique(stacked[wanted], axis=0, return_inverse=True)
+    facts = [_facts_of_key(tuple(key), u.orgs, config_row) for key in unique.tolist()]
+    table = pd.DataFrame([f or {} for f in facts], columns=["model_id", *FACT_FIELDS])
+    out = table.iloc[inverse.reshape(-1)].reset_index(drop=True)
+    out["model_id"] = u.ids(lin.take(wanted))
+    present = out[list(FACT_FIELDS)].notna().any(axis=1)
+    return out[present].reset_index(drop=True)
+
+
+def config_rows(u: Universe, idx: Sequence[int] | np.ndarray | None = None) -> list[dict[str, Any]]:
+    """:func:`config_table` as row dicts (nulls as None)."""
+    table = config_table(u, idx).astype(object)
+    return table.where(table.notna(), None).to_dict("records")
+
+
+def _facts_of_key(key: tuple[int, ...], orgs: tuple[str, ...],
+                  config_row: Callable[..., dict[str, Any] | None]) -> dict[str, Any] | None:
+    *config_key, total, is_gguf = key
+    fam, size = config_key[0], config_key[1]
+    fam, _, _, org, gen, instruct, templated, _, _, _, mode = config_key
+    tokenizer = (_tokenizer_from_key(fam, org, gen, instruct, templated, mode, orgs)
+                 if FAMILIES[fam].llm else None)
+    if is_gguf:
+        return config_row("", None, gguf=full_gguf_header(fam, size, tokenizer))
+    config = _config_from_key(*config_key, orgs)
+    return config_row("", config, tokenizer_config=tokenizer, safetensors_total=total if total >= 0 else None)
 
 
 def parameter_counts(seed: int, index: int, n_models: int) -> tuple[int, int]:
