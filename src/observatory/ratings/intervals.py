@@ -44,7 +44,7 @@ Progress = Callable[[int], None]
 
 def resample_counts(counts: np.ndarray, rounds: int, rng: np.random.Generator) -> np.ndarray:
     """``rounds`` multinomial resamples of a count vector (same total), as float64 rows."""
-    total = int(round(counts.sum()))
+    total = int(np.rint(counts.sum()))
     shares = counts / total
     lam = max(total - 4.0 * math.sqrt(total), 0.0)
     cumulative = np.cumsum(shares)
