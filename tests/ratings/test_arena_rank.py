@@ -40,23 +40,23 @@ class SerialPool:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def starmap(self, function, arguments):  # noqa: ANN001, ANN201
+    def starmap(self, function, arguments):
         return list(itertools.starmap(function, arguments))
 
 
 @pytest.fixture(scope="module")
-def votes():  # noqa: ANN201
+def votes():
     models = [f"model-{i:02d}" for i in range(14)]
     return simulate_votes(models, np.linspace(950, 1250, 14), Simulation(30_000, seed=11))
 
 
 @pytest.fixture(scope="module")
-def dataset(votes) -> PairDataset:  # noqa: ANN001
+def dataset(votes) -> PairDataset:
     frame = votes.select(["model_a", "model_b", "outcome"]).to_pandas()
     return PairDataset.from_pandas(frame.assign(winner=frame["outcome"].map(WINNER)))
 
 
-def test_ratings_and_sandwich_intervals_agree(votes, dataset) -> None:  # noqa: ANN001
+def test_ratings_and_sandwich_intervals_agree(votes, dataset) -> None:
     reference = bradley_terry.BradleyTerry(len(dataset.competitors)).compute_ratings_and_cis(
         dataset, ci_method="sandwich")
     pairs = pair_counts(votes)
@@ -70,7 +70,7 @@ def test_ratings_and_sandwich_intervals_agree(votes, dataset) -> None:  # noqa: 
     assert np.max(np.abs(high * scale.alpha + 1000 - np.asarray(reference["rating_upper"]))) < 1
 
 
-def _reference_resamples(dataset: PairDataset, pairs) -> np.ndarray:  # noqa: ANN001
+def _reference_resamples(dataset: PairDataset, pairs) -> np.ndarray:
     """arena-rank's multinomial draw over its (model_a, model_b, outcome) rows, pooled into our
     (pair, outcome) cells."""
     import jax
@@ -91,7 +91,7 @@ def _reference_resamples(dataset: PairDataset, pairs) -> np.ndarray:  # noqa: AN
     return cells
 
 
-def test_bootstrap_bounds_agree_on_the_same_resamples(votes, dataset, monkeypatch) -> None:  # noqa: ANN001
+def test_bootstrap_bounds_agree_on_the_same_resamples(votes, dataset, monkeypatch) -> None:
     monkeypatch.setattr(bradley_terry.mp, "Pool", SerialPool)
     reference = bradley_terry.BradleyTerry(len(dataset.competitors)).compute_ratings_and_cis(
         dataset, ci_method="bootstrap", num_bootstrap=ROUNDS, seed=SEED)

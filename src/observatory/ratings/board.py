@@ -64,6 +64,9 @@ def select_category(votes: pa.Table, category: str) -> pa.Table:
     name = category.lower()
     if name == "full":
         return votes
+    column = FLAGS.get(name, "turns" if name == "multiturn" else "language")
+    if column not in votes.column_names:
+        raise EmptyResultError(f"no votes in category '{category}' (the votes have no {column})")
     if name in FLAGS:
         mask = pc.fill_null(votes.column(FLAGS[name]), False)
     elif name == "multiturn":
@@ -78,6 +81,8 @@ def select_category(votes: pa.Table, category: str) -> pa.Table:
 
 
 def latest_vote_date(votes: pa.Table) -> date | None:
+    if "timestamp" not in votes.column_names:
+        return None
     latest = pc.max(votes.column("timestamp")).as_py()
     return latest.date() if latest is not None else None
 

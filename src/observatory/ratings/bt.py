@@ -91,6 +91,18 @@ def check_connected(pairs: PairCounts) -> None:
                                   f"{', '.join(small)}); ratings across groups are not comparable")
 
 
+def check_not_separated(pairs: PairCounts) -> None:
+    """A model that won (or lost) every vote has no finite maximum-likelihood rating."""
+    n = pairs.n_models
+    score = pairs.wins_first + pairs.ties / 2
+    scored = np.bincount(pairs.first, score, n) + np.bincount(pairs.second, pairs.totals - score, n)
+    extreme = np.flatnonzero((scored == 0) | (scored == pairs.votes_per_model()))
+    if len(extreme):
+        names = ", ".join(pairs.models[i] for i in extreme[:3])
+        raise InputError("votes", f"{len(extreme)} model(s) won or lost every vote (e.g. {names}): "
+                                  "no finite rating; add votes or raise --min-votes")
+
+
 def log_likelihood(pairs: PairCounts, theta: np.ndarray) -> float:
     diff = theta[pairs.first] - theta[pairs.second]
     score = pairs.wins_first + pairs.ties / 2
@@ -100,6 +112,7 @@ def log_likelihood(pairs: PairCounts, theta: np.ndarray) -> float:
 def fit(pairs: PairCounts, start: np.ndarray | None = None) -> Fit:
     """Maximum-likelihood strengths (logit units, sum zero) by damped Newton steps."""
     check_connected(pairs)
+    check_not_separated(pairs)
     n = pairs.n_models
     totals, score = pairs.totals, pairs.wins_first + pairs.ties / 2
     theta = np.zeros(n) if start is None else start - start.mean()
