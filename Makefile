@@ -1,13 +1,14 @@
 # make run   : create .venv, install, run the main job (update live sources, show who leads)
 # make test  : install dev dependencies, lint, run the whole test suite
-# make bench : import + leaders timing, then the Hub collector and adoption metrics at scale
+# make bench : import + leaders timing, the Hub collector and adoption metrics at scale, and
+#              ratings from 3M votes against arena-rank (make bench-ratings alone)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-hub clean
+.PHONY: run test lint bench bench-hub bench-ratings clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +32,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import_leaders.py
 	$(BIN)/python benchmarks/bench_hub.py
+	$(BIN)/python benchmarks/bench_ratings.py
 
 bench-hub: $(STAMP)
 	$(BIN)/python benchmarks/bench_hub.py
+
+bench-ratings: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_ratings.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
