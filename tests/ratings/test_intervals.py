@@ -56,7 +56,7 @@ def test_bootstrap_refits_given_resamples_exactly() -> None:
     resample = pairs.cells()[None, :, :] * np.array([1.0, 0.5, 2.0])[None, :, None]
     refit = intervals.bootstrap(pairs, theta, 1, seed=0, counts=resample)[0]
     scaled = bt.PairCounts(pairs.models, pairs.first, pairs.second, *resample[0].T)
-    assert refit == pytest.approx(bt.fit(scaled).theta, abs=1e-8)
+    assert refit == pytest.approx(bt.fit(scaled).theta, abs=1e-5)  # 0.002 rating points
 
 
 def test_rank_by_upper_bound() -> None:
