@@ -1,14 +1,15 @@
 # make run   : create .venv, install, run the main job (update live sources, show who leads)
 # make test  : install dev dependencies, lint, run the whole test suite
-# make bench : import + leaders timing, the Hub collector and adoption metrics at scale, and
-#              ratings from 3M votes against arena-rank (make bench-ratings alone)
+# make bench : import + leaders timing, the Hub collector and adoption metrics at scale,
+#              ratings from 3M votes against arena-rank (make bench-ratings alone), and the
+#              import of 3M votes from parquet and JSON lines (make bench-votes alone)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-hub bench-ratings clean
+.PHONY: run test lint bench bench-hub bench-ratings bench-votes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +34,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_import_leaders.py
 	$(BIN)/python benchmarks/bench_hub.py
 	$(BIN)/python benchmarks/bench_ratings.py
+	$(BIN)/python benchmarks/bench_votes_import.py
 
 bench-hub: $(STAMP)
 	$(BIN)/python benchmarks/bench_hub.py
 
 bench-ratings: $(STAMP)
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_ratings.py
+
+bench-votes: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_votes_import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
