@@ -1,14 +1,15 @@
 # make run   : create .venv, install, run the main job (update live sources, show who leads)
 # make test  : install dev dependencies, lint, run the whole test suite
 # make bench : import + leaders timing, the Hub collector and adoption metrics at scale, lineage
-#              (roots and monthly shares at 3M models, fingerprint precision/recall)
+#              (roots and monthly shares at 3M models, fingerprint precision/recall), ratings from
+#              3M votes against arena-rank (make bench-ratings), the import of 3M votes (bench-votes)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-hub bench-lineage clean
+.PHONY: run test lint bench bench-hub bench-lineage bench-ratings bench-votes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_hub.py
 	$(BIN)/python benchmarks/bench_lineage.py
 	$(BIN)/python benchmarks/bench_lineage_infer.py
+	$(BIN)/python benchmarks/bench_ratings.py
+	$(BIN)/python benchmarks/bench_votes_import.py
 
 bench-lineage: $(STAMP)
 	$(BIN)/python benchmarks/bench_lineage.py
@@ -41,6 +44,12 @@ bench-lineage: $(STAMP)
 
 bench-hub: $(STAMP)
 	$(BIN)/python benchmarks/bench_hub.py
+
+bench-ratings: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_ratings.py
+
+bench-votes: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_votes_import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

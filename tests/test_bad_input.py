@@ -219,7 +219,7 @@ def test_bad_json_value_names_the_field(monkeypatch, capsys, home, tmp_path, mut
         (
             "notes.txt",
             "rank,model,arena_score\n1,a,1000\n",
-            "unknown file type '.txt'; expected .csv or .json",
+            "unknown file type '.txt'; expected .csv, .json, .jsonl or .parquet",
         ),
         ("lmsys_2025-07-18", "rank,model,arena_score\n1,a,1000\n", "unknown file type '(none)'"),
         ("weather_2025-07-18.csv", "city,temperature,humidity\nParis,21,40\n", "unknown CSV format"),

@@ -26,6 +26,7 @@ from observatory.metrics import leaders as leaders_mod
 from observatory.metrics import top as top_mod
 from observatory.metrics import unknowns as unknowns_mod
 from observatory.metrics.lineage_graph import LineageGraph
+from observatory.ratings.board import Rated, RateOptions
 from observatory.registry import Registry, load_registry
 from observatory.sources.base import Parsed
 from observatory.sources.detect import expand, parse_file
@@ -116,6 +117,37 @@ class Observatory:
                      progress: Progress | None = None) -> ImportReport:
         parsed, report = self.parse_paths(paths, fmt, snapshot_date, progress)
         return self.write(parsed, report)
+
+    # --- ratings from votes (Q16) -----------------------------------------------------------
+    def load_votes(self, spec: str | Path, store: bool = True) -> tuple[pa.Table, str]:
+        """Votes from a file (imported into the store unless ``store=False``) or from a stored
+        vote snapshot (its id or a prefix of it); returns the table and the snapshot id."""
+        from observatory.rating_runs import load_votes
+
+        return load_votes(self, spec, store)
+
+    def rate(self, votes: pa.Table, options: RateOptions | None = None,
+             progress: Callable[[int], None] | None = None) -> Rated:
+        from observatory.ratings.board import rate
+
+        return rate(votes, options or RateOptions(), progress)
+
+    def store_board(self, rated: Rated, options: RateOptions, votes_snapshot: str) -> ImportResult:
+        """Write a computed board as one snapshot (whole or not at all), like an imported one."""
+        from observatory.rating_runs import board_snapshot
+
+        report = self.write([board_snapshot(rated, options, votes_snapshot)])
+        return report.results[0]
+
+    def attribute_board(self, board: pd.DataFrame) -> pd.DataFrame:
+        """A computed board with each model's organisation, country and open-weights status."""
+        from observatory.registry.attribute import attribute_arena
+
+        labels = entries_mod.published_labels(self.connection())
+        distinct = board[["model_key", "model_name", "org_label", "licence_label", "url"]]
+        attributed = attribute_arena(distinct.drop_duplicates("model_key"), self.registry, labels)
+        columns = ["model_key", "org_id", "country", "open_weights", "licence_class"]
+        return board.merge(attributed[columns], on="model_key", how="left")
 
     # --- metrics ------------------------------------------------------------------------
     def entries(self, sel: Selection | None = None) -> ibis.Table:

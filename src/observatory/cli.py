@@ -10,12 +10,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from observatory import __version__, cli_hub, cli_lineage
+from observatory import __version__, cli_hub, cli_lineage, cli_ratings
 from observatory.api import Observatory, Selection
 from observatory.cli_common import (
     CHANGE_COLUMNS,
     AsOfOpt,
     BoardOpt,
+    BoardSourceOpt,
     By,
     CategoryOpt,
     Fmt,
@@ -84,6 +85,7 @@ def import_(
         progress.update(task, description="writing snapshots")
         obs.write(parsed, report)
     print_report(report)
+    cli_ratings.print_exclusions(parsed)
 
 
 @app.command()
@@ -146,6 +148,7 @@ def leaders(
         "--timeline", help="The country of the best open model on every date, and when the "
         "lead changed hands (with whether the change is statistically solid).")] = False,
     index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Best open-weight model of each country (or organisation), with its 95% interval.
@@ -153,7 +156,7 @@ def leaders(
     'tied_with_next' is yes when this model's interval overlaps the next row's.
     """
     obs = Observatory()
-    sel = selection(board, category, style_control, index_version)
+    sel = selection(board, category, style_control, index_version, source)
     if timeline:
         frame = obs.timeline(sel)
         changes = obs.lead_changes(sel) if fmt == Fmt.table else None
@@ -177,10 +180,11 @@ def lead_changes(
     category: CategoryOpt = "full",
     style_control: StyleOpt = False,
     index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """When the country of the best open model changed, and whether it was statistically solid."""
-    sel = selection(board, category, style_control, index_version)
+    sel = selection(board, category, style_control, index_version, source)
     render(Observatory().lead_changes(sel), fmt.value, out, f"Lead changes — {describe(sel)}",
            CHANGE_COLUMNS)
 
@@ -191,10 +195,11 @@ def gap(
     category: CategoryOpt = "full",
     style_control: StyleOpt = False,
     index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Best open against best closed model on every date, with the gap's 95% interval."""
-    sel = selection(board, category, style_control, index_version)
+    sel = selection(board, category, style_control, index_version, source)
     render(Observatory().gap(sel), fmt.value, out, f"Open vs closed — {describe(sel)}",
            ["snapshot_date", "open_model", "open_rating", "closed_model", "closed_rating",
             "gap", "gap_low", "gap_high"])
@@ -212,13 +217,14 @@ def top(
     category: CategoryOpt = "full",
     style_control: StyleOpt = False,
     index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """The top-N models on a board with their organisations and countries."""
     if by not in (None, "country"):
         raise InputError("--by", f"expected 'country', got {by!r}")
     obs = Observatory()
-    sel = selection(board, category, style_control, index_version)
+    sel = selection(board, category, style_control, index_version, source)
     frame = obs.top(n, parse_date(as_of), open_only, sel)
     kind = "open" if open_only else "all"
     if by == "country":
@@ -258,6 +264,7 @@ def chart(
     category: CategoryOpt = "full",
     style_control: StyleOpt = False,
     index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
     window: Annotated[str | None, typer.Option(help="For 'share': START:END.")] = None,
     org: Annotated[str | None, typer.Option(help="For 'licences': one organisation.")] = None,
     model: Annotated[str | None, typer.Option(help="For 'tree': the model id.")] = None,
@@ -266,7 +273,7 @@ def chart(
 ) -> None:
     """Draw a chart (Altair). HTML files embed Vega and open offline."""
     obs = Observatory()
-    sel = selection(board, category, style_control, index_version)
+    sel = selection(board, category, style_control, index_version, source)
     if kind.value in cli_lineage.CHARTS:
         figure = cli_lineage.lineage_chart(obs, kind.value, model, by)
     elif kind.value in cli_hub.HUB_CHARTS:
@@ -339,6 +346,7 @@ def run(
 
 cli_hub.register(app)
 cli_lineage.register(app)
+cli_ratings.register(app)
 
 # Exception type -> prefix of the one line the user sees.
 ERROR_PREFIXES: dict[type[ObservatoryError], str] = {

@@ -55,6 +55,9 @@ CategoryOpt = Annotated[str, typer.Option(
          "For --board aa: intelligence, coding or agentic.")]
 StyleOpt = Annotated[bool, typer.Option("--style-control/--no-style-control",
                                         help="Use the style-controlled board.")]
+BoardSourceOpt = Annotated[str | None, typer.Option(
+    "--source", help="Read one board source only, e.g. observatory-bt for boards rated from votes "
+    "with `observatory rate` (default: the published boards).")]
 VersionOpt = Annotated[str | None, typer.Option(
     "--index-version", help="AA index version (default: the latest); never mixed.")]
 
@@ -69,9 +72,9 @@ def parse_date(value: str | None, option: str = "--as-of") -> date | None:
 
 
 def selection(board: str, category: str, style_control: bool,
-               index_version: str | None) -> Selection:
+              index_version: str | None, source: str | None = None) -> Selection:
     return Selection(board=board, category=None if category == "all" else category,
-                     style_control=style_control, index_version=index_version)
+                     style_control=style_control, index_version=index_version, source=source)
 
 
 def describe(sel: Selection) -> str:
@@ -79,7 +82,8 @@ def describe(sel: Selection) -> str:
         version = sel.index_version or "latest version"
         return f"Artificial Analysis {sel.index_name() or 'every'} index ({version})"
     style = ", style control" if sel.style_control else ""
-    return f"{sel.board} board, category {sel.category or 'all'}{style}"
+    source = f", source {sel.source}" if sel.source else ""
+    return f"{sel.board} board, category {sel.category or 'all'}{style}{source}"
 
 
 def print_report(report: ImportReport) -> None:

@@ -161,6 +161,37 @@ HUB_EDGES = pa.schema(
     ]
 )
 
+# Pairwise votes (arena preference releases, clean-battle files, a team's own blind votes): one row
+# per vote. Ties and both-bad are kept apart here; the rating fit counts each as half a win each way.
+VOTES = pa.schema(
+    [
+        ("source", pa.string()),  # the importer's format, e.g. "votes-arena"
+        ("model_a", pa.string()),
+        ("model_b", pa.string()),
+        ("outcome", pa.string()),  # a | b | tie | both_bad
+        ("timestamp", pa.timestamp("s", tz="UTC")),
+        ("language", pa.string()),
+        ("judge", pa.string()),
+        ("turns", pa.int64()),
+        # Category flags as the release states them (null: not stated).
+        ("coding", pa.bool_()),
+        ("math", pa.bool_()),
+        ("creative_writing", pa.bool_()),
+        ("instruction_following", pa.bool_()),
+        ("hard_prompts", pa.bool_()),
+        # Style features of each response (style control): tokens and markdown element counts.
+        ("sum_assistant_tokens_a", pa.int64()),
+        ("sum_assistant_tokens_b", pa.int64()),
+        ("header_count_a", pa.int64()),
+        ("header_count_b", pa.int64()),
+        ("list_count_a", pa.int64()),
+        ("list_count_b", pa.int64()),
+        ("bold_count_a", pa.int64()),
+        ("bold_count_b", pa.int64()),
+        ("snapshot_id", pa.string()),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "board_entries": BOARD_ENTRIES,
     "board_models": BOARD_MODELS,
@@ -169,4 +200,5 @@ TABLES: dict[str, pa.Schema] = {
     "hub_models": HUB_MODELS,
     "hub_configs": HUB_CONFIGS,
     "hub_edges": HUB_EDGES,
+    "votes": VOTES,
 }

@@ -26,6 +26,9 @@ SOURCE_PRIORITY = {
     "aa-api-json": 1,
     "aa-compact-csv": 2,
 }
+# Boards the Observatory computed itself from votes: read only when asked for by source, so they
+# never stand in for a published board on the same date.
+COMPUTED_SOURCES = ("observatory-bt",)
 AA_BOARD = "aa"
 COLUMNS = ["source", "board", "category", "style_control", "snapshot_date", "model_key",
            "model_name", "rating", "ci_low", "ci_high", "votes", "org_id", "org_name",
@@ -43,6 +46,7 @@ class Selection:
     category: str | None = "full"
     style_control: bool = False
     index_version: str | None = None  # Artificial Analysis only; None = the latest version
+    source: str | None = None  # one board source only (e.g. observatory-bt); None = published
 
     @property
     def is_index(self) -> bool:
@@ -105,6 +109,10 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
     if sel.category not in (None, "all"):
         table = table.filter(table.category == sel.category)
     table = table.filter(table.style_control == sel.style_control)
+    if sel.source is None:
+        table = table.filter(~table.source.isin(COMPUTED_SOURCES))
+    else:
+        table = table.filter(table.source == sel.source)
     table = _one_publication(con, table).mutate(
         _akey=lambda t: _key(t, "model_key", "org_label", "licence_label"))
     distinct = (
@@ -114,7 +122,8 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
     )
     if distinct.empty:
         raise EmptyResultError(f"no entries for board '{sel.board}', category "
-                               f"'{sel.category}', style control {sel.style_control}; "
+                               f"'{sel.category}', style control {sel.style_control}"
+                               + (f", source '{sel.source}'" if sel.source else "") + "; "
                                "import data with `observatory import PATH`")
     attributed = attribute_arena(distinct, registry, published_labels(con))
     lookup = ibis.memtable(attributed[["_akey", "display_name", *ATTRIBUTED]].astype(

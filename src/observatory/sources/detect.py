@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from observatory.errors import InputError, UnknownFormatError
-from observatory.sources import aa, arena_catalog, hf_space, lmarena_csv, modeltree, openllm
+from observatory.sources import aa, arena_catalog, hf_space, lmarena_csv, modeltree, openllm, votes
 from observatory.sources.base import Parsed, column_names, csv_header, load_json, read_bytes
 
 Parser = Callable[[Path, bytes, date | None], Parsed]
@@ -30,7 +30,12 @@ PARSERS: dict[str, Parser] = {
     openllm.V2: openllm.parse_v2,
     openllm.FLAT: openllm.parse_flat,
     modeltree.FORMAT: modeltree.parse,
+    votes.ARENA: votes.parse_parquet,
+    votes.CLEAN_BATTLE: votes.parse_clean_battle,
+    votes.CSV: votes.parse_csv,
 }
+# Vote files in the arena release layout come as parquet or JSON lines: told apart by suffix.
+VOTE_SUFFIXES: dict[str, Parser] = {".parquet": votes.parse_parquet, ".jsonl": votes.parse_jsonl}
 
 # Columns that identify each CSV format; used to name what is missing from a near match.
 CSV_SIGNATURES: dict[str, set[str]] = {
@@ -43,7 +48,7 @@ CSV_SIGNATURES: dict[str, set[str]] = {
     modeltree.FORMAT: modeltree.signature(),
 }
 NEAR_MATCH = 0.5
-DATA_SUFFIXES = {".csv", ".json"}
+DATA_SUFFIXES = {".csv", ".json", *VOTE_SUFFIXES}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,8 @@ def formats() -> list[str]:
 
 def _detect_csv(path: Path, raw: bytes) -> str:
     header = csv_header(path, raw)
+    if votes.sniff_csv(header):
+        return votes.CSV
     if lmarena_csv.sniff(header):
         return lmarena_csv.FORMAT
     if hf_space.sniff_table(header):
@@ -83,6 +90,8 @@ def _detect_csv(path: Path, raw: bytes) -> str:
 
 def _detect_json(path: Path, raw: bytes) -> str:
     data = load_json(path, raw)
+    if votes.sniff_json(data):
+        return votes.CLEAN_BATTLE
     if arena_catalog.sniff(data):
         return arena_catalog.FORMAT
     if hf_space.sniff_maxima(data):
@@ -98,19 +107,21 @@ def _detect_json(path: Path, raw: bytes) -> str:
 
 def detect(path: Path, raw: bytes, forced: str | None = None) -> Detected:
     """The importer for a file; ``forced`` skips detection (``--format``)."""
+    suffix = path.suffix.lower()
+    if forced in (None, votes.ARENA) and suffix in VOTE_SUFFIXES:
+        return Detected(votes.ARENA, VOTE_SUFFIXES[suffix])
     if forced is not None:
         if forced not in PARSERS:
             raise UnknownFormatError(path, f"unknown format '{forced}'; "
                                            f"known formats: {', '.join(formats())}")
         return Detected(forced, PARSERS[forced])
-    suffix = path.suffix.lower()
     if suffix == ".csv":
         name = _detect_csv(path, raw)
     elif suffix == ".json":
         name = _detect_json(path, raw)
     else:
         raise UnknownFormatError(path, f"unknown file type '{suffix or '(none)'}'; "
-                                       "expected .csv or .json")
+                                       "expected .csv, .json, .jsonl or .parquet")
     return Detected(name, PARSERS[name])
 
 

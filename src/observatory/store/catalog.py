@@ -26,7 +26,7 @@ from observatory.schema import TABLES
 from observatory.store.snapshots import Store
 
 # Big tables are views over their Parquet files rather than copies in the catalog.
-VIEWS = {"hub_models"}
+VIEWS = {"hub_models", "votes"}
 SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
                        ("snapshot_date", pa.date32()), ("imported_at", pa.string())])
 

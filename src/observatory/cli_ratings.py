@@ -1,0 +1,179 @@
+"""Ratings commands (Q16): rate pairwise votes into a board; simulate votes from a board."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from observatory.api import Observatory
+from observatory.cli_common import AsOfOpt, Fmt, FormatOpt, err, out, parse_date
+from observatory.errors import EmptyResultError, InputError
+from observatory.publish.tables import render
+from observatory.ratings.board import RateOptions
+from observatory.ratings.bt import Scale
+from observatory.ratings.rank import rank_by_upper_bound, worst_rank
+from observatory.sources.base import Parsed
+
+BOARD_COLUMNS = ["rank", "rank_worst", "model_name", "rating", "ci_low", "ci_high", "votes",
+                 "org_id", "country", "open_weights"]
+
+
+class Interval(StrEnum):
+    bootstrap = "bootstrap"
+    sandwich = "sandwich"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rate")(rate)
+    app.command("simulate-votes")(simulate_votes)
+
+
+def print_exclusions(parsed: list[Parsed]) -> None:
+    """After an import: how many vote rows each file lost, and why."""
+    from observatory.sources.votes import excluded_summary
+
+    for item in parsed:
+        line = excluded_summary(item.notes)
+        if line:
+            err.print(f"{item.path.name}: {line} (examples in the snapshot's manifest.json)",
+                      soft_wrap=True, markup=False)
+
+
+def parse_anchor(value: str | None) -> Scale:
+    if value is None:
+        return Scale()
+    model, sep, rating = value.rpartition("=")
+    try:
+        return Scale(anchor_model=model.strip(), anchor_rating=float(rating)) if sep and model \
+            else _bad_anchor(value)
+    except ValueError:
+        return _bad_anchor(value)
+
+
+def _bad_anchor(value: str) -> Scale:
+    raise InputError("--anchor", f"expected MODEL=RATING (e.g. gpt-4-0613=1160), got {value!r}")
+
+
+def open_only(board: pd.DataFrame) -> pd.DataFrame:
+    """Open-weight models only, ranked among themselves (rank by upper bound)."""
+    frames = []
+    for _, group in board[board["open_weights"].fillna(False).astype(bool)].groupby(
+            ["category", "style_control"], sort=False):
+        low, high = group["ci_low"].to_numpy(), group["ci_high"].to_numpy()
+        frames.append(group.assign(rank=rank_by_upper_bound(low, high),
+                                   rank_worst=worst_rank(low, high)))
+    if not frames:
+        raise EmptyResultError("no open-weight model on the board (see `observatory registry "
+                               "unknowns` for models the registry cannot attribute)")
+    return pd.concat(frames).sort_values(["category", "style_control", "rank", "rating"],
+                                         ascending=[True, True, True, False])
+
+
+def rate(
+    votes: Annotated[str, typer.Argument(
+        help="A vote file (.parquet/.jsonl arena release, clean-battle .json, or .csv with "
+        "model_a, model_b, winner) or the id of a stored vote snapshot.")],
+    category: Annotated[list[str] | None, typer.Option(
+        help="full (every vote), coding, math, creative_writing, if, hard_prompts, multiturn, or a "
+        "language (english, chinese, ...). Repeat for several boards.")] = None,
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", min=1, help="Bootstrap rounds (multinomial resamples of the pair counts).")]
+    = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap: same seed, same board.")] = 0,
+    anchor: Annotated[str | None, typer.Option(
+        help="MODEL=RATING: shift the board so MODEL sits at RATING (Elo-like scale 400, base "
+        "10). Default: unanchored, centred at 1000 (arena-rank's convention).")] = None,
+    min_votes: Annotated[int, typer.Option(
+        "--min-votes", min=0, help="Leave out models with fewer votes.")] = 0,
+    style_control: Annotated[bool, typer.Option(
+        "--style-control", help="Also fit the style-controlled board (needs response token and "
+        "markdown counts in the votes) and show the style coefficients.")] = False,
+    open_weights: Annotated[bool, typer.Option(
+        "--open-only", help="Show open-weight models only, ranked among themselves (the stored "
+        "board keeps every model).")] = False,
+    interval: Annotated[Interval, typer.Option(
+        help="bootstrap (percentile) or sandwich (robust normal) 95% intervals.")]
+    = Interval.bootstrap,
+    board: Annotated[str, typer.Option(help="Board name to store under.")] = "text",
+    as_of: AsOfOpt = None,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Only print; write nothing (not the votes, not the board).")] = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Rate pairwise votes: Bradley–Terry with 95% intervals, ranked by upper bound.
+
+    Ties and both-bad votes count as half a win each way. 'rank' is 1 + the number of models
+    whose lower bound is above this model's upper bound; 'rank_worst' the worst rank its interval
+    allows. The board is stored like an imported one (source observatory-bt), so `observatory
+    leaders --source observatory-bt` and the charts read it; the manifest records the method.
+    """
+    obs = Observatory()
+    options = RateOptions(categories=tuple(category or ["full"]), rounds=bootstrap, seed=seed,
+                          scale=parse_anchor(anchor), min_votes=min_votes,
+                          style_control=style_control, interval=interval.value, board=board,
+                          snapshot_date=parse_date(as_of))
+    table, snapshot_id = obs.load_votes(votes, store=not no_store)
+    total = options.rounds * len(options.categories) if interval == Interval.bootstrap else None
+    with Progress(TextColumn("[bold]bootstrap"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=total)
+        rated = obs.rate(table, options, lambda n: bar.update(task, advance=n))
+    boards = obs.attribute_board(rated.boards)
+    if open_weights:
+        boards = open_only(boards)
+    for (name, styled), group in boards.groupby(["category", "style_control"], sort=False):
+        title = f"{name} board{' (style control)' if styled else ''} from {table.num_rows:,} votes " \
+                f"(snapshot {snapshot_id})"
+        render(group, fmt.value, out, title, BOARD_COLUMNS)
+    if style_control and not rated.coefficients.empty:
+        render(rated.coefficients, fmt.value, out, "Style coefficients (logit per standard "
+               "deviation of the normalised difference)", None)
+    if no_store:
+        return
+    result = obs.store_board(rated, options, snapshot_id)
+    verb = "already in the store" if result.duplicate else "stored"
+    err.print(f"{verb}: board snapshot {result.snapshot_id} ({result.snapshot_date}); read it with "
+              "`observatory leaders --source observatory-bt`", soft_wrap=True)
+
+
+def simulate_votes(
+    from_board: Annotated[Path, typer.Option(
+        "--from-board", help="A board file the Observatory imports (arena-catalog JSON, "
+        "LMArena CSV); its ratings are the truth the votes are drawn from.")],
+    n_votes: Annotated[int, typer.Option("--votes", min=1, help="How many votes.")],
+    out_path: Annotated[Path, typer.Option("--out", help="FILE.parquet, .jsonl or .csv")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    category: Annotated[str, typer.Option(help="Which category's ratings to use.")] = "full",
+    tie_rate: Annotated[float, typer.Option(
+        min=0.0, max=0.5, help="Tie probability between equally rated models.")] = 0.3,
+    skew: Annotated[float, typer.Option(
+        min=0.0, help="How much more often top models meet (0: every pair equally).")] = 1.0,
+) -> None:
+    """Draw synthetic votes from a published board (Bradley–Terry with ties; top models meet
+    more often), for tests, benchmarks and checking that `rate` recovers a board."""
+    from observatory.ratings.simulate import Simulation, simulate_votes
+    from observatory.sources.detect import parse_file
+    from observatory.store.exports import write_votes
+
+    parsed = parse_file(from_board)
+    entries = parsed.arrow.get("board_entries")
+    if entries is None:
+        raise InputError(from_board, f"not a board with ratings (read as {parsed.format})")
+    frame = entries.to_pandas()
+    frame = frame[(frame["category"] == category) & ~frame["style_control"].astype(bool)]
+    frame = frame.dropna(subset=["rating"]).drop_duplicates("model_key")
+    if len(frame) < 2:
+        raise InputError(from_board, f"fewer than 2 rated models in category '{category}'")
+    sim = Simulation(n_votes=n_votes, seed=seed, tie_rate=tie_rate, skew=skew,
+                     end=parsed.snapshot_date)
+    votes = simulate_votes(frame["model_key"].tolist(), frame["rating"].to_numpy(np.float64), sim)
+    write_votes(votes, out_path)
+    out.print(f"wrote {votes.num_rows:,} votes among {len(frame)} models (category {category} of "
+              f"{from_board.name}, seed {seed}) to {out_path}", soft_wrap=True)
