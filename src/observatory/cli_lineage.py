@@ -134,7 +134,7 @@ def lineage(
         out.file.write(json.dumps(result, indent=2, default=str) + "\n")
         return
     for parent in sorted(result["ancestors"], key=lambda p: -p["depth"]):
-        out.print(f"{'  ' * 0}↑ depth {parent['depth']}: {parent['model_id']} "
+        out.print(f"↑ depth {parent['depth']}: {parent['model_id']} "
                   f"({parent['child_relation']} of it: {parent['child']})")
     roots = ", ".join(f"{r['root_id']} [{r.get('root_org') or '?'}, {r.get('root_country') or '?'}]"
                       for r in result["roots"])

@@ -18,7 +18,9 @@ import pandas as pd
 import pyarrow as pa
 
 from observatory.lineage.infer import edges_table, infer_bases, learn_changes
-from observatory.metrics.lineage_graph import LineageGraph
+from observatory.metrics.lineage_graph import LineageGraph, root_attributes
+from observatory.metrics.model_lineage import canonical_id
+from observatory.registry.loader import Registry
 from observatory.schema import HUB_CONFIGS
 
 FACT_COLUMNS = [f.name for f in HUB_CONFIGS if f.name not in ("source", "snapshot_date", "snapshot_id")]
@@ -83,10 +85,8 @@ def edge_table(predictions: pd.DataFrame, snapshot_date: date) -> pa.Table:
     return edges_table(frame, snapshot_date).drop_columns(["snapshot_id"])
 
 
-def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: object) -> pd.DataFrame:
+def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: Registry) -> pd.DataFrame:
     """Add the organisation, country and family of each candidate's root."""
-    from observatory.metrics.lineage_graph import root_attributes
-
     if frame.empty:
         return frame
     ids = ibis.memtable(pd.DataFrame({"model_id": frame["parent_id"].astype(str),
@@ -96,18 +96,16 @@ def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: object) -> pd
     pairs = frame[["parent_id"]].drop_duplicates().merge(
         known.rename(columns={"model_id": "parent_id"}), on="parent_id", how="left")
     pairs["root_id"] = pairs["root_id"].fillna(pairs["parent_id"])
-    attributed = root_attributes(ibis.memtable(pairs), registry).to_pandas()  # type: ignore[arg-type]
+    attributed = root_attributes(ibis.memtable(pairs), registry).to_pandas()
     columns = ["parent_id", "root_id", "root_org", "root_country", "root_family"]
     return frame.merge(attributed[columns].drop_duplicates(["parent_id", "root_id"]), on="parent_id",
                        how="left")
 
 
-def whose_base(con: ibis.BaseBackend, graph: LineageGraph, registry: object,
+def whose_base(con: ibis.BaseBackend, graph: LineageGraph, registry: Registry,
                model_id: str) -> pd.DataFrame:
     """The declared bases of a model; if it declares none, its stored inferred candidates; if
     none are stored, candidates computed now. ``evidence`` says which."""
-    from observatory.metrics.model_lineage import canonical_id
-
     model_id = canonical_id(graph, model_id)
     edges = graph.edges
     declared = edges.filter((edges.child_id == model_id) & (edges.kind == "declared")).to_pandas()
