@@ -275,7 +275,7 @@ def chart(
     obs = Observatory()
     sel = selection(board, category, style_control, index_version, source)
     if kind.value in cli_lineage.CHARTS:
-        figure = cli_lineage.lineage_chart(obs, kind.value, model, by)
+        figure = cli_lineage.lineage_chart(obs, kind.value, model, by, parse_date(as_of))
     elif kind.value in cli_hub.HUB_CHARTS:
         figure = cli_hub.hub_chart(obs, kind.value, parse_date(as_of), window, org)
     elif kind == ChartKind.leaders:

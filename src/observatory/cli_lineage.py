@@ -4,6 +4,7 @@ runnable, infer-bases."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,6 +13,8 @@ from rich.tree import Tree
 
 from observatory.api import Observatory
 from observatory.cli_common import Fmt, FormatOpt, out, parse_date
+from observatory.errors import InputError
+from observatory.lineage.edges import RELATIONS
 from observatory.publish.tables import render
 
 COMMANDS: list = []
@@ -41,6 +44,8 @@ class DeriverBy(StrEnum):
     org = "org"
 
 
+SnapshotOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Use the Hub snapshots on or before this date (YYYY-MM-DD); default: all.")]
 InferredOpt = Annotated[bool, typer.Option(
     "--inferred/--declared-only",
     help="Add inferred edges (stored by 'observatory infer-bases') for models that declare no "
@@ -59,13 +64,18 @@ def derivatives(
     until: Annotated[str | None, typer.Option(help="Last month (YYYY-MM-DD).")] = None,
     relation: Annotated[list[str] | None, typer.Option(
         help="Only these relations (finetune, adapter, merge, quantized, unknown); repeatable.")] = None,
+    as_of: SnapshotOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Q8: new derivative models per month and the share built on each country's (or family's,
     organisation's) bases, with a 95 % interval. A merge of two roots counts half to each."""
+    unknown = sorted(set(relation or []) - set(RELATIONS))
+    if unknown:
+        raise InputError("--relation", f"unknown relation {', '.join(unknown)}; expected one of "
+                         f"{', '.join(RELATIONS)}")
     frame = Observatory().derivatives(by.value, inferred, parse_date(since, "--since"),
                                       parse_date(until, "--until"),
-                                      tuple(relation) if relation else None)
+                                      tuple(relation) if relation else None, parse_date(as_of))
     render(frame, fmt.value, out, f"New derivatives per month by {by.value} "
            f"({frame['lineage'].iloc[0]} lineage)",
            ["month", "group", "derivatives", "share", "ci_low", "ci_high", "month_total"])
@@ -177,13 +187,15 @@ def runnable(
 CHARTS = {"derivatives", "tree"}
 
 
-def lineage_chart(obs: Observatory, kind: str, model: str | None, by: str) -> object:
-    from observatory.errors import InputError
+def lineage_chart(obs: Observatory, kind: str, model: str | None, by: str,
+                  as_of: date | None = None) -> object:
     from observatory.publish import lineage_charts
 
     if kind == "derivatives":
-        return lineage_charts.derivatives_chart(obs.derivatives(by),
+        return lineage_charts.derivatives_chart(obs.derivatives(by, as_of=as_of),
                                                 f"New derivative models per month by {by}")
+    if as_of is not None:
+        raise InputError("--as-of", "the tree chart uses the latest Hub snapshots; drop --as-of")
     if not model:
         raise InputError("--model", "the tree chart needs --model MODEL_ID")
     return lineage_charts.tree_chart(obs.lineage_tree(model), f"Derivatives of {model}")

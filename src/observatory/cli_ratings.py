@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from observatory.api import Observatory
-from observatory.cli_common import AsOfOpt, Fmt, FormatOpt, err, out, parse_date
+from observatory.cli_common import Fmt, FormatOpt, err, out, parse_date
 from observatory.errors import EmptyResultError, InputError
 from observatory.publish.tables import render
 from observatory.ratings.board import RateOptions
@@ -101,7 +101,9 @@ def rate(
         help="bootstrap (percentile) or sandwich (robust normal) 95% intervals.")]
     = Interval.bootstrap,
     board: Annotated[str, typer.Option(help="Board name to store under.")] = "text",
-    as_of: AsOfOpt = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Rate only the votes cast on or before this date (YYYY-MM-DD); the board "
+        "is stored under it. Default: all votes, dated by the latest vote.")] = None,
     no_store: Annotated[bool, typer.Option(
         "--no-store", help="Only print; write nothing (not the votes, not the board).")] = False,
     fmt: FormatOpt = Fmt.table,

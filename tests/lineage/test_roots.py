@@ -86,6 +86,21 @@ def test_roots_merges_cycles_and_missing_parents() -> None:
     assert set(frame["model_id"]) == {row[0] for row in GRAPH}
 
 
+def test_case_variants_of_a_missing_base_are_one_root() -> None:
+    frame = _roots([("u/h", ["Missing/one", "missing/ONE"], "finetune"),
+                    ("u/i", ["missing/one"], "finetune")])
+    assert _root_map(frame) == {"u/h": {"Missing/one"}, "u/i": {"Missing/one"}}
+    assert set(frame["weight"]) == {1.0}
+
+
+def test_cycle_root_is_the_smallest_id_on_the_cycle() -> None:
+    rows = [("u/f", ["u/e"], "finetune"), ("u/e", ["u/f"], "finetune"),
+            ("u/a-lead-in", ["u/e"], "finetune"), ("u/g", ["u/a-lead-in"], "finetune")]
+    roots = _root_map(_roots(rows))
+    # u/a-lead-in sorts first but is not on the cycle
+    assert roots == {"u/e": {"u/e"}, "u/f": {"u/e"}, "u/a-lead-in": {"u/e"}, "u/g": {"u/e"}}
+
+
 def test_long_chains_are_truncated_not_lost() -> None:
     chain = [("m0", [], None)] + [(f"m{k}", [f"m{k - 1}"], "finetune") for k in range(1, 12)]
     frame = _roots(chain, max_depth=5).set_index("model_id")

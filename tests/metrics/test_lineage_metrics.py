@@ -141,3 +141,11 @@ def test_cli_commands_and_errors(hub: Observatory, capsys: pytest.CaptureFixture
     assert json.loads(result.out)[0]["format"] == "awq"
     missing = run_cli(capsys, monkeypatch, "burst", "nobody/nothing")
     assert missing.code != 0 and "nobody/nothing" in missing.err and len(missing.err.splitlines()) == 1
+
+
+def test_unknown_relation_and_as_of(hub: Observatory, capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = run_cli(capsys, monkeypatch, "derivatives", "--relation", "finetunes")
+    assert bad.code != 0 and "finetunes" in bad.err and len(bad.err.strip().splitlines()) == 1
+    before = run_cli(capsys, monkeypatch, "derivatives", "--as-of", "2025-01-01")
+    assert before.code != 0 and "no data" in before.err  # no Hub snapshot that early

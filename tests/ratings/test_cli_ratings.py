@@ -56,3 +56,22 @@ def test_rate_errors_are_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
     assert result.code == 1 and "won or lost every vote (e.g. a, c)" in result.err
     result = run_cli(capsys, monkeypatch, "rate", "nonexistent-id")
     assert result.code == 1 and "neither a vote file nor a stored vote snapshot" in result.err
+
+
+def test_as_of_rates_only_earlier_votes() -> None:
+    from datetime import UTC, date, datetime
+
+    import pyarrow as pa
+    import pytest
+
+    from observatory.errors import EmptyResultError
+    from observatory.ratings.board import votes_until
+
+    stamps = [datetime(2025, 1, d, 12, tzinfo=UTC) for d in (1, 2, 3)] + [None]
+    votes = pa.table({"model_a": ["a"] * 4, "model_b": ["b"] * 4,
+                      "timestamp": pa.array(stamps, pa.timestamp("s", tz="UTC"))})
+    assert votes_until(votes, date(2025, 1, 2)).num_rows == 2  # the 1st and the whole 2nd
+    with pytest.raises(EmptyResultError, match="no votes on or before 2024-12-31"):
+        votes_until(votes, date(2024, 12, 31))
+    untimed = votes.drop_columns(["timestamp"])
+    assert votes_until(untimed, date(2024, 12, 31)).num_rows == 4

@@ -6,8 +6,9 @@ and ``base_relation``. Here each declared base becomes one edge ``child_id -> pa
 
 * a base written as a URL (``https://huggingface.co/org/name``) is reduced to its id;
 * ids are matched to the snapshot case-insensitively, as the Hub resolves them, so the parent is
-  spelled as the snapshot spells it; a base absent from the snapshot keeps the declared spelling
-  and ``parent_present`` is false (it becomes a root outside the snapshot, not an error);
+  spelled as the snapshot spells it; a base absent from the snapshot keeps one declared spelling
+  (the smallest of its case variants) and ``parent_present`` is false (it becomes a root outside
+  the snapshot, not an error);
 * a model naming itself is a self-loop: dropped from the graph and counted;
 * a model that lists the same base twice gets one edge.
 
@@ -51,7 +52,9 @@ def declared_edges(models: ir.Table) -> ir.Table:
     ids = models.select(parent_key=models.model_id.lower(), canonical=models.model_id)
     ids = ids.distinct(on="parent_key", keep="first")
     joined = refs.left_join(ids, "parent_key")
-    parent = joined.canonical.fill_null(joined.parent_ref)
+    # a base outside the snapshot gets one spelling however it is cased (the smallest)
+    outside = joined.parent_ref.min().over(group_by=joined.parent_key)
+    parent = joined.canonical.fill_null(outside)
     return joined.select(
         child_id=joined.child_id,
         parent_id=parent,

@@ -14,7 +14,8 @@ Python walk would not scale.
 * A parent missing from the snapshot is a root outside it (``root_present`` false): its id
   still names an organisation.
 * Cycles are cut: a path that returns to a pair it has already visited stops. A model whose
-  paths only go round a cycle gets the smallest id on it as its root and status ``cycle``.
+  paths only go round a cycle gets the smallest id on that cycle (a model that reaches itself)
+  as its root and status ``cycle``.
 * A path still open after ``max_depth`` rounds ends where it is, with status ``truncated``.
 """
 
@@ -30,7 +31,8 @@ def _keys(models: ir.Table, edges: ir.Table) -> ir.Table:
     """Integer keys for every node: the models, then parents outside the snapshot."""
     outside = edges.filter(~edges.parent_present).select(node_id=edges.parent_id)
     nodes = models.select(node_id=models.model_id).union(outside, distinct=True)
-    return nodes.mutate(key=ibis.row_number()).cache()
+    # keys in id order, so "the smallest key" means the smallest id, on every engine and run
+    return nodes.mutate(key=ibis.row_number().over(order_by=nodes.node_id)).cache()
 
 
 def _keyed_edges(edges: ir.Table, keys: ir.Table) -> ir.Table:
@@ -100,7 +102,9 @@ def resolve_roots(models: ir.Table, edges: ir.Table, max_depth: int = MAX_DEPTH)
         node="key", anc="key", depth=ibis.literal(0, "int64"), status=ibis.literal("base"))
     # models whose every path went round a cycle: the smallest key they reached on it
     stuck = has_parent.anti_join(reached, has_parent.node == reached.node)
+    members = visited.filter(visited.node == visited.anc).select(member="node")
     on_cycle = visited.semi_join(stuck, visited.node == stuck.node)
+    on_cycle = on_cycle.semi_join(members, on_cycle.anc == members.member)
     smallest = on_cycle.group_by("node").agg(anc=on_cycle.anc.min())
     cycle = _min_depth(on_cycle.semi_join(smallest, ["node", "anc"]))
     cycle = cycle.mutate(depth=ibis.ifelse(cycle.node == cycle.anc, 0, cycle.depth),

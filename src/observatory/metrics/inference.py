@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from observatory.lineage.infer import edges_table, infer_bases, learn_changes
-from observatory.metrics.lineage_graph import LineageGraph, root_attributes
+from observatory.metrics.lineage_graph import LineageGraph, latest_inference, root_attributes
 from observatory.metrics.model_lineage import canonical_id
 from observatory.registry.loader import Registry
 from observatory.schema import HUB_CONFIGS
@@ -103,7 +103,7 @@ def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: Registry) -> 
 
 
 def whose_base(con: ibis.BaseBackend, graph: LineageGraph, registry: Registry,
-               model_id: str) -> pd.DataFrame:
+               model_id: str, as_of: date | None = None) -> pd.DataFrame:
     """The declared bases of a model; if it declares none, its stored inferred candidates; if
     none are stored, candidates computed now. ``evidence`` says which."""
     model_id = canonical_id(graph, model_id)
@@ -113,11 +113,12 @@ def whose_base(con: ibis.BaseBackend, graph: LineageGraph, registry: Registry,
         frame = declared.assign(score=None, candidate_rank=None, evidence="declared")
     else:
         stored = con.table("hub_edges")
-        stored = stored.filter((stored.child_id == model_id) & (stored.kind == "inferred")).to_pandas()
+        snapshot = latest_inference(con, as_of)
+        stored = stored.filter((stored.snapshot_id == (snapshot or "")) & (stored.child_id == model_id)
+                               & (stored.kind == "inferred")).to_pandas()
         if not stored.empty:
-            latest = stored["snapshot_date"].max()
-            frame = stored[stored["snapshot_date"] == latest].assign(
-                evidence=f"inferred (stored {pd.Timestamp(latest).date()})")
+            day = pd.Timestamp(stored["snapshot_date"].iloc[0]).date()
+            frame = stored.assign(evidence=f"inferred (stored {day}, snapshot {snapshot})")
         else:
             frame = infer(con, graph, [model_id]).assign(evidence="inferred (computed now)")
     columns = ["model_id", "evidence", "parent_id", "relation", "score", "candidate_rank"]

@@ -69,17 +69,26 @@ def graph_models(con: ibis.BaseBackend, as_of: date | None = None,
     return ranked.filter(ranked._row == 0).drop("_row")
 
 
+def latest_inference(con: ibis.BaseBackend, as_of: date | None = None) -> str | None:
+    """The id of the newest stored inferred-edges snapshot (on or before ``as_of``): one
+    snapshot, never a mix of two runs of the same date."""
+    snapshots = con.table("snapshots")
+    chosen = snapshots.filter(snapshots.format == "inferred-edges")
+    if as_of is not None:
+        chosen = chosen.filter(chosen.snapshot_date <= as_of)
+    newest = chosen.order_by([ibis.desc("snapshot_date"), ibis.desc("imported_at")]).limit(1)
+    found = newest.select("snapshot_id").to_pandas()
+    return None if found.empty else str(found["snapshot_id"].iloc[0])
+
+
 def inferred_edges(con: ibis.BaseBackend, models: ir.Table, as_of: date | None = None,
                    min_score: float = DEFAULT_MIN_SCORE) -> ir.Table:
-    """The best stored inferred base of each model that declares none, above ``min_score``."""
+    """The best inferred base (newest stored inference) of each model that declares none,
+    above ``min_score``."""
     stored = con.table("hub_edges")
-    stored = stored.filter((stored.kind == "inferred") & (stored.candidate_rank == 1)
-                           & (stored.score >= min_score))
-    if as_of is not None:
-        stored = stored.filter(stored.snapshot_date <= as_of)
-    stored = stored.mutate(_row=ibis.row_number().over(
-        group_by=stored.child_id, order_by=ibis.desc(stored.snapshot_date)))
-    stored = stored.filter(stored._row == 0)
+    snapshot = latest_inference(con, as_of)
+    stored = stored.filter((stored.snapshot_id == (snapshot or "")) & (stored.kind == "inferred")
+                           & (stored.candidate_rank == 1) & (stored.score >= min_score))
     undeclared = models.filter(models.base_models.length() == 0).select(child_id="model_id")
     stored = stored.semi_join(undeclared, "child_id")
     present = models.select(parent_id="model_id", parent_present=ibis.literal(True))
@@ -89,13 +98,20 @@ def inferred_edges(con: ibis.BaseBackend, models: ir.Table, as_of: date | None =
                          parent_present=joined.parent_present.fill_null(False))
 
 
+def _namespaces(registry: Registry) -> ir.Table:
+    """Hub namespace -> organisation and country, keyed in lower case (the Hub ignores case)."""
+    frame = namespace_table(registry)[["namespace", "org_id", "org_name", "country"]]
+    frame = frame.assign(ns_key=frame["namespace"].str.lower()).drop_duplicates("ns_key")
+    return ibis.memtable(frame.drop(columns=["namespace"]))
+
+
 def root_attributes(roots: ir.Table, registry: Registry) -> ir.Table:
     """Add ``root_namespace, root_org_id, root_org, root_country, root_family``."""
-    namespaces = ibis.memtable(namespace_table(registry)[["namespace", "org_id", "org_name", "country"]])
+    namespaces = _namespaces(registry)
     with_ns = roots.mutate(root_namespace=roots.root_id.split("/")[0])
-    joined = with_ns.left_join(namespaces, with_ns.root_namespace == namespaces.namespace)
-    joined = joined.drop("namespace").rename(root_org_id="org_id", root_org="org_name",
-                                             root_country="country")
+    joined = with_ns.left_join(namespaces, with_ns.root_namespace.lower() == namespaces.ns_key)
+    joined = joined.drop("ns_key").rename(root_org_id="org_id", root_org="org_name",
+                                          root_country="country")
     distinct = joined.select("root_id").distinct()
     families = distinct.mutate(root_family=family_expr(registry, distinct.root_id,
                                                        ibis.null("string")))
@@ -104,9 +120,9 @@ def root_attributes(roots: ir.Table, registry: Registry) -> ir.Table:
 
 def uploader_attributes(table: ir.Table, registry: Registry, id_column: str = "model_id") -> ir.Table:
     """Add ``namespace, org_id, org_name, country`` of the model's own namespace."""
-    namespaces = ibis.memtable(namespace_table(registry)[["namespace", "org_id", "org_name", "country"]])
+    namespaces = _namespaces(registry)
     with_ns = table.mutate(namespace=table[id_column].split("/")[0])
-    return with_ns.left_join(namespaces, "namespace").drop("namespace_right")
+    return with_ns.left_join(namespaces, with_ns.namespace.lower() == namespaces.ns_key).drop("ns_key")
 
 
 def _materialize(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:

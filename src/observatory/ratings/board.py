@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -165,8 +165,25 @@ def _style_board(votes: pa.Table, models: list[str], opts: RateOptions, category
     return board, coefficients, notes
 
 
+def votes_until(votes: pa.Table, day: date) -> pa.Table:
+    """The votes cast on or before ``day`` (UTC). Votes without a time cannot be placed, so
+    they are left out when the file has times at all; a file with no times is kept whole."""
+    if "timestamp" not in votes.column_names or votes.column("timestamp").null_count == len(votes):
+        return votes
+    cutoff = pa.scalar(datetime.combine(day + timedelta(days=1), time.min, UTC),
+                       votes.schema.field("timestamp").type)
+    kept = votes.filter(pc.less(votes.column("timestamp"), cutoff))
+    if kept.num_rows == 0:
+        raise EmptyResultError(f"no votes on or before {day} (the earliest is "
+                               f"{pc.min(votes.column('timestamp')).as_py():%Y-%m-%d})")
+    return kept
+
+
 def rate(votes: pa.Table, opts: RateOptions, progress: Progress | None = None) -> Rated:
-    """Every requested category's board (and style-controlled board), one table."""
+    """Every requested category's board (and style-controlled board), one table; with a
+    ``snapshot_date``, from the votes cast on or before it."""
+    if opts.snapshot_date is not None:
+        votes = votes_until(votes, opts.snapshot_date)
     day = opts.snapshot_date or latest_vote_date(votes) or date.today()
     frames, coefficient_frames, notes = [], [], {}
     for category in opts.categories:
