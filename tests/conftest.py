@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,17 @@ LMARENA_2025 = SHARED / "fboulnois-llm-leaderboard-csv" / "lmarena_2025_08"
 OFFICIAL = SHARED / "lmarena-official"
 AA = SHARED / "artificial-analysis-daily"
 LEADERBOARD_DIRS = [LMSYS, LMARENA_2025, OFFICIAL, AA]
+
+
+def tree_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a model-tree CSV, whose cells hold whole model cards (the csv module's field
+    limit is raised while reading and restored after: other tests rely on the default)."""
+    previous = csv.field_size_limit(2**31 - 1)
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    finally:
+        csv.field_size_limit(previous)
 
 
 def need_shared(*paths: Path) -> None:

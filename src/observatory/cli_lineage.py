@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.tree import Tree
 
@@ -95,12 +96,8 @@ def burst(
         if fmt == Fmt.json:
             out.file.write(json.dumps(summary, indent=2, default=str) + "\n")
         else:
-            import pandas as pd
-
             render(pd.DataFrame(summary["by_relation"]), fmt.value, out)
         return
-    import pandas as pd
-
     def count(value: int | None) -> str:
         return "unknown" if value is None else f"{value:,}"
 
@@ -227,8 +224,6 @@ def infer_bases(
     """Infer candidate bases for every model that declares none (config/tokenizer fingerprints
     against the known base models) and store them as 'inferred' edges, kept apart from declared
     ones: metrics use them only with --inferred."""
-    import pandas as pd
-
     result, predictions = Observatory().infer_bases(top)
     if result is None:
         out.print("no candidates: no model without a declared base has fingerprint facts that match "

@@ -7,14 +7,13 @@ parent links in Python; the crawler's own ``depth`` column is checked too.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
-from tests.conftest import SHARED, need_shared
+from tests.conftest import SHARED, need_shared, tree_rows
 
 from observatory.api import Observatory
 from observatory.lineage.walk import descendants
@@ -22,15 +21,6 @@ from observatory.lineage.walk import descendants
 TREES = SHARED / "hf-model-tree"
 R1 = "deepseek-ai/DeepSeek-R1"
 RELATIONS = {"finetune", "adapter", "merge", "quantized"}
-
-
-def _raw(path: Path) -> list[dict]:
-    previous = csv.field_size_limit(2**31 - 1)  # whole model cards in one cell
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-    finally:
-        csv.field_size_limit(previous)
 
 
 def _declared(record: dict) -> tuple[list[str], str | None]:
@@ -58,7 +48,7 @@ def _declared(record: dict) -> tuple[list[str], str | None]:
 def r1_raw() -> dict[str, dict]:
     need_shared(TREES)
     rows = {}
-    for row in _raw(TREES / "deepseek-r1_tree_2025-04-16.csv"):
+    for row in tree_rows(TREES / "deepseek-r1_tree_2025-04-16.csv"):
         record = json.loads(row["metadata"])
         bases, relation = _declared(record)
         rows[row["model_id"]] = {"bases": bases, "relation": relation, "depth": int(row["depth"])}
@@ -110,7 +100,7 @@ def test_every_tree_resolves_and_missing_bases_are_outside_roots(trees_home: Pat
     need_shared(TREES)
     raw: dict[str, dict] = {}
     for path in sorted(TREES.glob("*.csv")):
-        for row in _raw(path):
+        for row in tree_rows(path):
             bases, relation = _declared(json.loads(row["metadata"]))
             raw.setdefault(row["model_id"], {"bases": bases, "relation": relation})
     roots = Observatory(trees_home).lineage_graph().roots.to_pandas().set_index("model_id")

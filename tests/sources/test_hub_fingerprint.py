@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from functools import cache
 from typing import Any
 
-from tests.conftest import SHARED, need_shared
+from tests.conftest import SHARED, need_shared, tree_rows
 
 from observatory.schema import HUB_CONFIGS
 from observatory.sources.hub_fingerprint import FACT_FIELDS, config_row, template_hash
@@ -21,12 +20,7 @@ MISTRAL = "mistral-small-24b-base-2501_tree_2025-04-05.csv"
 
 @cache
 def records(name: str) -> dict[str, dict[str, Any]]:
-    previous = csv.field_size_limit(2**31 - 1)  # cells hold whole model cards
-    try:
-        with (TREES / name).open(newline="", encoding="utf-8") as handle:
-            return {row["model_id"]: json.loads(row["metadata"]) for row in csv.DictReader(handle)}
-    finally:
-        csv.field_size_limit(previous)  # other tests rely on the default limit
+    return {row["model_id"]: json.loads(row["metadata"]) for row in tree_rows(TREES / name)}
 
 
 def sha16(text: str) -> str:
