@@ -41,6 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "lineage_infer.json"
 TREES = REPO.parent / "shared" / "data" / "hf-model-tree"
 THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+FINE_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(20))
 
 
 def split(truth: pd.DataFrame, share: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -67,8 +68,12 @@ def run(configs: pd.DataFrame, models: pd.DataFrame, truth: pd.DataFrame, share:
     changes = learn_changes(configs, train)
     learn_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    predictions = infer_bases(configs, bases, targets, changes=changes)
+    lineage = train[["child_id", "root_id"]]
+    predictions = infer_bases(configs, bases, targets, changes=changes, lineage=lineage)
     seconds = time.perf_counter() - start
+    # ablation: the same run without config.json's _name_or_path (fingerprint facts only)
+    config_only = infer_bases(configs.assign(name_or_path=None), bases, targets,
+                              changes=learn_changes(configs.assign(name_or_path=None), train))
     with_facts = test["child_id"].isin(configs["model_id"])
     root_known = test["root_id"].isin(bases["model_id"])
     org = predictions.assign(parent_id=predictions["parent_id"].str.split("/").str[0])
@@ -89,7 +94,73 @@ def run(configs: pd.DataFrame, models: pd.DataFrame, truth: pd.DataFrame, share:
         "same_org": evaluate(org, truth_org, threshold, answer="root_org").to_dict("records"),
         "curve": precision_recall(predictions, test, THRESHOLDS).to_dict("records"),
         "relation_guess": relation_accuracy(predictions, test),
+        "name_agreement": round(changes.name_agree, 4),
+        "test_named": int(test["child_id"].isin(configs.loc[configs["name_or_path"].notna(),
+                                                            "model_id"]).sum()),
+        "operating_points": validated_points(configs, models, train, predictions, test, seed),
+        "config_only": {"root": evaluate(config_only, test, threshold).to_dict("records"),
+                        "curve": precision_recall(config_only, test, THRESHOLDS).to_dict("records")},
+        "ambiguity": ambiguity(configs, bases, test, models),
     }
+
+
+def validated_points(configs: pd.DataFrame, models: pd.DataFrame, train: pd.DataFrame,
+                     predictions: pd.DataFrame, test: pd.DataFrame, seed: int,
+                     precision: float = 0.9) -> dict[str, dict[str, float]]:
+    """Per relation, the threshold chosen WITHOUT the test half, and the test figures there.
+
+    A fifth of the training half is held out in turn (its declarations hidden, the rest known);
+    the threshold is the lowest on ``FINE_THRESHOLDS`` whose precision there is >= ``precision``.
+    """
+    from observatory.lineage.infer import evaluate, infer_bases, learn_changes, precision_recall
+
+    validation, fit = split(train, 0.2, seed + 1)
+    bases = candidates(fit, models, set(train["child_id"]) | set(test["child_id"]))
+    targets = validation[["child_id"]].rename(columns={"child_id": "model_id"}).merge(
+        models[["model_id", "created_at"]], on="model_id")
+    found = infer_bases(configs, bases, targets, changes=learn_changes(configs, fit),
+                        lineage=fit[["child_id", "root_id"]])
+    curve = precision_recall(found, validation, FINE_THRESHOLDS)
+    out = {}
+    for relation, rows in curve.groupby("relation"):
+        ok = rows[rows["precision"] >= precision].sort_values("threshold")
+        if not len(ok):
+            continue
+        chosen = float(ok.iloc[0]["threshold"])
+        at = evaluate(predictions, test, chosen).set_index("relation")
+        if relation in at.index:
+            out[relation] = {"threshold": chosen, "precision": round(float(at.loc[relation, "precision"]), 3),
+                             "recall": round(float(at.loc[relation, "recall"]), 3),
+                             "validation_recall": round(float(ok.iloc[0]["recall"]), 3)}
+    return out
+
+
+def ambiguity(configs: pd.DataFrame, bases: pd.DataFrame, test: pd.DataFrame,
+              models: pd.DataFrame) -> dict[str, Any]:
+    """How many candidate bases created before each held-out model share its root's fingerprint
+    exactly (fingerprint facts only, not the name), and how often the most popular of them is the
+    root: a ceiling for any method that sees configs and popularity alone."""
+    from observatory.lineage.infer import FACTS
+
+    facts = configs.drop_duplicates("model_id").set_index("model_id").reindex(columns=list(FACTS))
+    hashes = pd.util.hash_pandas_object(facts.astype("string"), index=False).to_numpy()
+    key = pd.Series(hashes, index=facts.index)
+    created = models.set_index("model_id")["created_at"]
+    cand = bases.assign(key=bases["model_id"].map(key)).dropna(subset=["key"])
+    rows = test[test["root_id"].isin(cand["model_id"])].assign(
+        key=lambda f: f["root_id"].map(key), at=lambda f: f["child_id"].map(created))
+    pairs = rows[["child_id", "relation", "root_id", "key", "at"]].merge(
+        cand[["model_id", "key", "created_at", "derivatives"]], on="key")
+    pairs = pairs[pairs["created_at"] <= pairs["at"]]
+    size = pairs.groupby("child_id").size()
+    best = pairs.sort_values("derivatives", ascending=False, kind="stable").drop_duplicates("child_id")
+    best_right = (best["model_id"] == best["root_id"]).groupby(best["relation"]).sum()
+    totals = test.groupby("relation").size()
+    per = rows.assign(n=rows["child_id"].map(size)).groupby("relation")["n"]
+    return {rel: {"median_identical": float(per.median().get(rel, np.nan)),
+                  "unique_share": round(float((per.apply(lambda s: (s == 1).mean())).get(rel, np.nan)), 3),
+                  "most_popular_is_root": round(float(best_right.get(rel, 0) / totals[rel]), 3)}
+            for rel in totals.index}
 
 
 def relation_accuracy(predictions: pd.DataFrame, test: pd.DataFrame) -> dict[str, float]:
@@ -173,6 +244,21 @@ def show(name: str, result: dict[str, Any]) -> None:
         cells = [f"{fmt(curve[thr, r]['precision'])}/{fmt(curve[thr, r]['recall'])}" for r in relations]
         print("   " + f"{thr:>4.1f} " + " ".join(f"{c:>13}" for c in cells))
     print(f"   relation guessed right (rank-1): {result['relation_guess']}")
+    print(f"   held-out models whose config.json names a Hub id: {result['test_named']:,}; learned "
+          f"agreement of a resolved name with the declared root: {result['name_agreement']}")
+    print("   threshold per relation chosen on a validation fifth of the TRAINING half (lowest with "
+          "precision >= 0.9 there); test precision/recall at it:")
+    cells = [f"{rel} {p['precision']:.3f}/{p['recall']:.3f} @{p['threshold']:.2f}"
+             for rel, p in sorted(result["operating_points"].items())]
+    print("     " + ("; ".join(cells) or "no threshold reaches 0.9 on validation"))
+    only = {r["relation"]: r for r in result["config_only"]["root"]}
+    print(f"   without _name_or_path (fingerprint facts only), threshold {result['threshold']}: " + "; ".join(
+        f"{rel} {fmt(only[rel]['precision'])}/{fmt(only[rel]['recall'])}" for rel in ("finetune", "quantized")
+        if rel in only))
+    print("   fingerprint ambiguity (candidates created earlier with the root's exact facts):")
+    for rel, a in result["ambiguity"].items():
+        print(f"     {rel:<10} median {a['median_identical']:.0f}, unique {a['unique_share']:.3f}, "
+              f"most popular of them is the root for {a['most_popular_is_root']:.3f} of all held out")
 
 
 def fmt(value: Any) -> str:

@@ -141,6 +141,7 @@ HUB_CONFIGS = pa.schema(
         ("chat_template_hash", pa.string()),  # sha256[:16] of the chat template text
         ("params_total", pa.int64()),
         ("quant_method", pa.string()),  # gguf | awq | gptq | bitsandbytes | mlx | ...
+        ("name_or_path", pa.string()),  # config.json's _name_or_path when it is a Hub id
         ("snapshot_id", pa.string()),
     ]
 )

@@ -93,6 +93,47 @@ def test_arrow_input_and_no_facts() -> None:
     assert out.empty and list(out.columns) == ["child_id", "parent_id", "relation", "score", "candidate_rank"]
 
 
+def test_name_or_path_tells_identical_configs_apart() -> None:
+    configs = pd.DataFrame([config("meta/popular"), config("meta/twin"), config("u/plain"),
+                            config("u/ft", name_or_path="meta/twin"), config("u/via", name_or_path="v/mid")])
+    found = bases(("meta/popular", "2024-01-01", 500), ("meta/twin", "2024-01-01", 1))
+    lineage = pd.DataFrame({"model_id": ["V/Mid"], "root_id": ["meta/twin"]})  # a declared derivative
+    out = infer_bases(configs, found, targets(("u/ft", "2024-06-01"), ("u/plain", "2024-06-01"),
+                                              ("u/via", "2024-06-01")), lineage=lineage)
+    assert best(out, "u/plain").parent_id == "meta/popular"  # without a name, popularity decides
+    named = best(out, "u/ft")
+    assert named.parent_id == "meta/twin" and named.score >= 0.9  # NAME_AGREE without learning
+    assert best(out, "u/via").parent_id == "meta/twin"  # a named derivative points at its root
+    scores = out[out.child_id == "u/ft"].score
+    assert scores.sum() <= 1 + 1e-9
+
+
+def test_name_or_path_that_cannot_be_the_base_is_ignored() -> None:
+    configs = pd.DataFrame([config("meta/8b"), config("meta/3b", hidden_size=3072), config("meta/later"),
+                            config("u/shape", name_or_path="meta/3b"),
+                            config("u/young", name_or_path="meta/later"),
+                            config("meta/self", name_or_path="meta/self"),
+                            config("u/local", name_or_path="out/ckpt")])
+    found = bases(("meta/8b", "2024-01-01", 10), ("meta/3b", "2024-01-01", 10),
+                  ("meta/later", "2024-09-01", 10), ("meta/self", "2024-01-01", 1))
+    out = infer_bases(configs, found, targets(("u/shape", "2024-06-01"), ("u/young", "2024-06-01"),
+                                              ("meta/self", "2024-06-01"), ("u/local", "2024-06-01")))
+    for child in ("u/shape", "u/young", "u/local"):
+        top = best(out, child)
+        assert top.parent_id == "meta/8b" and top.score < 0.9, child
+    assert "meta/self" not in set(out[out.child_id == "meta/self"].parent_id)
+
+
+def test_name_agreement_is_learned_from_declared_edges() -> None:
+    rows = [config(f"u/ok{k}", name_or_path="meta/base") for k in range(8)]
+    rows += [config("u/off1", name_or_path="meta/other"), config("u/off2", name_or_path="u/ok0"),
+             config("u/none"), config("meta/base"), config("meta/other")]
+    declared = pd.DataFrame({"child_id": [f"u/ok{k}" for k in range(8)] + ["u/off1", "u/off2", "u/none"],
+                             "root_id": ["meta/base"] * 8 + ["meta/base", "meta/other", "meta/base"]})
+    # 8 agree, u/off1 names another root, u/off2 names u/ok0 whose root is meta/base (not its own)
+    assert learn_changes(pd.DataFrame(rows), declared).name_agree == pytest.approx((8 + 1) / (10 + 2))
+
+
 def test_evaluate_counts() -> None:
     predictions = pd.DataFrame({"child_id": ["c1", "c2", "c3"], "parent_id": ["r1", "rX", "r3"],
                                 "relation": "finetune", "score": [0.9, 0.8, 0.2], "candidate_rank": 1})

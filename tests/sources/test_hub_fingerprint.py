@@ -10,7 +10,7 @@ from typing import Any
 from tests.conftest import SHARED, need_shared, tree_rows
 
 from observatory.schema import HUB_CONFIGS
-from observatory.sources.hub_fingerprint import FACT_FIELDS, config_row, template_hash
+from observatory.sources.hub_fingerprint import FACT_FIELDS, config_row, hub_id, template_hash
 from observatory.sources.modeltree import parse
 
 TREES = SHARED / "hf-model-tree"
@@ -146,3 +146,14 @@ def test_synthetic_rows_are_config_row_of_the_served_config() -> None:
         assert {k: row[k] for k in FACT_FIELDS} == {k: expected[k] for k in FACT_FIELDS}, record["id"]
         checked += 1
     assert checked > 100
+
+
+def test_name_or_path_only_as_a_hub_id() -> None:
+    assert hub_id("Qwen/Qwen2.5-7B-Instruct") == "Qwen/Qwen2.5-7B-Instruct"
+    assert hub_id(" unsloth/llama-3-8b-bnb-4bit ") == "unsloth/llama-3-8b-bnb-4bit"
+    for local in ("/workspace/outputs/checkpoint-1200", "./merged_model", "~/models/x", "outputs/", "a/b/c",
+                  "C:\\runs\\final", "merged", "", None, 7, "-x/y"):
+        assert hub_id(local) is None, local
+    row = config_row("u/m", {"model_type": "llama", "_name_or_path": "meta-llama/Llama-3.1-8B"})
+    assert row is not None and row["name_or_path"] == "meta-llama/Llama-3.1-8B"
+    assert config_row("u/m", {"model_type": "llama", "_name_or_path": "/tmp/run"})["name_or_path"] is None

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from tests.conftest import AA, LMSYS, OFFICIAL, need_shared
+from tests.conftest import AA, LMSYS, OFFICIAL, SHARED, need_shared
 
 from observatory import METHOD_VERSION, __version__
 from observatory.api import Observatory
@@ -393,3 +394,24 @@ def test_stale_tmp_folders_are_cleaned_when_the_store_opens(isolated_home: Path,
     assert sorted(p.name for p in tmp.iterdir()) == ["almost-stale", "young"]
     assert (tmp / "young" / "raw" / "partial.csv").is_file()
     assert tree(isolated_home / "snapshots") == before
+
+
+def test_snapshot_written_before_a_column_was_added_still_reads(isolated_home: Path, tmp_path: Path) -> None:
+    # hub_configs gained name_or_path; a snapshot from before has no such column in its file
+    tree = SHARED / "hf-model-tree" / "mistral-small-24b-base-2501_tree_2025-04-05.csv"
+    need_shared(tree)
+    path = copy_in(tree, tmp_path / "in")
+    Observatory(isolated_home).import_paths([path])
+    (snapshot,) = snapshot_dirs(isolated_home)
+    file = snapshot / "tables" / "hub_configs.parquet"
+    table = pq.read_table(file)
+    pq.write_table(table.drop_columns(["name_or_path"]), file)
+    (isolated_home / "catalog.duckdb").unlink()
+    counts = catalog.rebuild(Store(isolated_home))
+    assert counts["hub_configs"] == table.num_rows > 0
+    con = duckdb.connect(str(isolated_home / "catalog.duckdb"), read_only=True)
+    try:
+        names = con.execute("SELECT count(name_or_path), count(hidden_size) FROM hub_configs").fetchall()[0]
+    finally:
+        con.close()
+    assert names == (0, pc.count(table["hidden_size"]).as_py())

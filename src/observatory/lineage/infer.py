@@ -16,6 +16,14 @@ posterior share of that base among all bases that could have produced ``t``'s fi
   derivatives, so a unique but unpopular or partial match does not score near 1.
 * only bases not younger than the target are eligible.
 
+* ``_name_or_path`` (the id transformers recorded when the checkpoint was loaded; see
+  ``hub_fingerprint.hub_id``) is the one fact that can tell identical configs apart. When it names
+  a known base, or a model whose declared root is a known base, that base ``r`` gets
+  ``a + (1 - a) * score(r)`` and every other candidate ``(1 - a) * score(b)``: a mixture in which
+  the name is right with probability ``a``, learned from declared edges as the share of declared
+  models whose named model resolves to their declared root. The name counts only if ``r`` is not
+  younger than the target and has its shape.
+
 The score is therefore both the match quality and its ambiguity: ten identical checkpoints of
 equal popularity give each at most 0.1. The relation is ``quantized`` when the target's config
 names a quantization method (GGUF, AWQ, GPTQ, bitsandbytes, MLX), else ``finetune`` (merges and
@@ -38,13 +46,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-METHOD_VERSION = "fingerprint-1"
+METHOD_VERSION = "fingerprint-2"
 PRIOR_FLOOR = 0.5
 NULL_PRIOR = 1.0
 RECENCY_DAYS = 120.0  # most derivatives appear within months of their base
 RECENCY_SHARE = 0.8  # the rest of the prior ignores age (old bases keep being built on)
 SAME_ORG_BOOST = 10.0  # organisations build on their own bases (instruct tunes, AWQ/GGUF releases)
 DEFAULT_THRESHOLD = 0.5
+NAME_AGREE = 0.9  # P(a named model resolves to the true root) when no declared edge says otherwise
 SHAPE = ("hidden_size", "num_layers", "num_heads", "num_kv_heads", "intermediate_size", "num_experts")
 # P(a derivative shows another value | the base's value), per soft fact.
 MISMATCH = {"architecture": 0.1, "max_positions": 0.1, "rope_theta": 0.03, "rope_scaling": 0.15,
@@ -74,7 +83,20 @@ def _frame(table: Any) -> pd.DataFrame:
 def _configs(table: Any) -> pd.DataFrame:
     """Config rows with every fact column (absent ones null), one row per model."""
     frame = _frame(table).drop_duplicates("model_id")
-    return frame.reindex(columns=["model_id", *FACTS])
+    return frame.reindex(columns=["model_id", *FACTS, "name_or_path"])
+
+
+def _root_map(lineage: Any) -> dict[str, str]:
+    """Lower-cased ``model_id -> root_id`` of declared models (``child_id`` is accepted too)."""
+    frame = _frame(lineage) if lineage is not None else pd.DataFrame(columns=["model_id", "root_id"])
+    frame = frame.rename(columns={"child_id": "model_id"})
+    return dict(zip(frame["model_id"].astype(str).str.lower(), frame["root_id"].astype(str), strict=True))
+
+
+def _resolve_names(names: pd.Series, roots: dict[str, str]) -> pd.Series:
+    """The root each ``_name_or_path`` points at: a declared model's root, else the name itself."""
+    lower = names.astype("string").str.lower()
+    return lower.map(lambda n: roots.get(n, n) if isinstance(n, str) else None).astype("string").str.lower()
 
 
 def family_key(model_type: pd.Series) -> pd.Series:
@@ -126,10 +148,11 @@ class Changes:
     """
 
     def __init__(self, rate: dict[str, float] | None = None, to: dict[str, pd.Series] | None = None,
-                 unseen: float = 1.0) -> None:
+                 unseen: float = 1.0, name_agree: float = NAME_AGREE) -> None:
         self.rate = {**MISMATCH, **(rate or {})}
         self.to = to or {}
         self.unseen = unseen
+        self.name_agree = name_agree
 
     def log_change(self, facts: _Facts, name: str) -> np.ndarray:
         """log P(change to value) per value code of ``name`` in ``facts``."""
@@ -157,7 +180,20 @@ def learn_changes(configs: Any, declared: Any, *, smoothing: float = 1.0) -> Cha
         counts = pd.Series(child[changed]).value_counts()
         to[name] = (counts + smoothing) / (k + smoothing * (len(counts) + 1))
         unseen = min(unseen, smoothing / (k + smoothing * (len(counts) + 1)))
-    return Changes(rate, to, unseen)
+    return Changes(rate, to, unseen, _name_agreement(configs, declared, smoothing))
+
+
+def _name_agreement(configs: pd.DataFrame, declared: pd.DataFrame, smoothing: float) -> float:
+    """Share of declared models whose ``_name_or_path`` resolves to their declared root, among
+    those whose name resolves to any root at all (smoothed; ``NAME_AGREE`` without evidence)."""
+    names = configs["name_or_path"].reindex(declared["child_id"])
+    resolved = _resolve_names(names.reset_index(drop=True), _root_map(declared))
+    known = resolved.isin(set(declared["root_id"].astype(str).str.lower())).to_numpy(dtype=bool)
+    if not known.any():
+        return NAME_AGREE
+    roots = declared["root_id"].astype(str).str.lower().to_numpy()
+    agree = resolved.fillna("").to_numpy(dtype=object) == roots
+    return float((int((agree & known).sum()) + smoothing) / (int(known.sum()) + 2 * smoothing))
 
 
 def _log_likelihood(facts: _Facts, t: np.ndarray, b: np.ndarray, changes: Changes) -> np.ndarray:
@@ -302,14 +338,17 @@ class _Scorer:
 def infer_bases(configs: Any, bases: Any, targets: Any, *, top: int = 3,
                 prior_floor: float = PRIOR_FLOOR, null_prior: float = NULL_PRIOR,
                 recency_days: float = RECENCY_DAYS, recency_share: float = RECENCY_SHARE,
-                same_org_boost: float = SAME_ORG_BOOST, changes: Changes | None = None) -> pd.DataFrame:
+                same_org_boost: float = SAME_ORG_BOOST, changes: Changes | None = None,
+                lineage: Any = None) -> pd.DataFrame:
     """Candidate bases of ``targets``: ``child_id, parent_id, relation, score, candidate_rank``.
 
     ``configs``: ``hub_configs`` rows (``model_id`` + fingerprint facts) of targets and bases;
     ``bases``: ``model_id, created_at, derivatives`` (declared derivatives: the popularity prior)
     and optionally ``organisation``; ``targets``: ``model_id, created_at`` [, ``organisation``]
     (default organisation: the id's namespace). ``changes``: what derivatives change, learned
-    from declared edges by :func:`learn_changes` (default: fixed rates). Tables may be pandas or
+    from declared edges by :func:`learn_changes` (default: fixed rates). ``lineage``: ``model_id,
+    root_id`` of declared models, so a ``_name_or_path`` naming a derivative points at its root
+    (default: names count only when they name a base). Tables may be pandas or
     pyarrow. A target without facts, or whose facts match no base, gets no row; a base never
     matches itself.
     """
@@ -319,9 +358,10 @@ def infer_bases(configs: Any, bases: Any, targets: Any, *, top: int = 3,
     if base_rows.empty or target_rows.empty:
         return pd.DataFrame({name: pd.Series(dtype=t) for name, t in
                              zip(OUTPUT, ("string", "string", "string", "float64", "int64"), strict=True)})
+    changes = changes or Changes()
     facts, codes = _fingerprints(pd.concat([base_rows, target_rows], ignore_index=True))
     base_fp, target_fp = codes[:len(base_rows)], codes[len(base_rows):]
-    pairs = _group_pairs(facts, np.unique(target_fp), np.unique(base_fp), changes or Changes())
+    pairs = _group_pairs(facts, np.unique(target_fp), np.unique(base_fp), changes)
     prior = np.nan_to_num(pd.to_numeric(base_rows["derivatives"], errors="coerce").to_numpy(dtype=float)) \
         if "derivatives" in base_rows else np.zeros(len(base_rows))
     prior = prior + prior_floor
@@ -343,11 +383,44 @@ def infer_bases(configs: Any, bases: Any, targets: Any, *, top: int = 3,
     keep = base_index >= 0
     rows, base_index = rows[keep], base_index[keep]
     child = t_row[rows]
-    age = target_created[child] - base_created[base_index]
-    boost = np.where(base_org[base_index] == target_org[child], same_org_boost, 1.0)
-    score = weight[rows] * prior[base_index] * boost * (
-        (1 - recency_share) + recency_share * np.exp(-age / (recency_days * 86400.0))) / z[child]
+
+    def share(t: np.ndarray, b: np.ndarray, log_weight: np.ndarray) -> np.ndarray:
+        """Posterior share of base ``b`` for target ``t`` given the fingerprint alone."""
+        age = target_created[t] - base_created[b]
+        boost = np.where(base_org[b] == target_org[t], same_org_boost, 1.0)
+        return np.exp(log_weight) * prior[b] * boost * (
+            (1 - recency_share) + recency_share * np.exp(-age / (recency_days * 86400.0))) / z[t]
+
+    score = share(child, base_index, ll[rows])
+    named_t, named_b = _named_bases(target_rows, base_rows, target_created, base_created, lineage)
+    if len(named_t):
+        named_ll = _log_likelihood(facts, target_fp[named_t], base_fp[named_b], changes)
+        fits = np.isfinite(named_ll)  # a name pointing at another shape is wrong: ignored
+        named_t, named_b, named_ll = named_t[fits], named_b[fits], named_ll[fits]
+        a = changes.name_agree
+        has_name = np.zeros(len(target_rows), dtype=bool)
+        has_name[named_t] = True
+        score = np.where(has_name[child], (1 - a) * score, score)
+        child = np.concatenate([child, named_t])
+        base_index = np.concatenate([base_index, named_b])
+        score = np.concatenate([score, a + (1 - a) * share(named_t, named_b, named_ll)])
     return _ranked(target_rows, base_rows, child, base_index, score, top)
+
+
+def _named_bases(target_rows: pd.DataFrame, base_rows: pd.DataFrame, target_created: np.ndarray,
+                 base_created: np.ndarray, lineage: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(target row, base row) where the target's ``_name_or_path`` resolves to a base that is not
+    the target itself and not younger than it."""
+    resolved = _resolve_names(target_rows["name_or_path"], _root_map(lineage))
+    position = pd.Series(np.arange(len(base_rows)), index=base_rows["model_id"].astype(str).str.lower())
+    position = position[~position.index.duplicated()]
+    base = resolved.map(position).to_numpy(dtype=float, na_value=np.nan)
+    own = target_rows["model_id"].astype(str).str.lower().to_numpy()
+    t = np.nonzero(~np.isnan(base))[0]
+    b = base[t].astype(np.int64)
+    keep = (base_rows["model_id"].astype(str).str.lower().to_numpy()[b] != own[t]) & (
+        base_created[b] <= target_created[t])
+    return t[keep], b[keep]
 
 
 def _ranked(target_rows: pd.DataFrame, base_rows: pd.DataFrame, child: np.ndarray, base_index: np.ndarray,

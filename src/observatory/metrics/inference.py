@@ -71,7 +71,8 @@ def infer(con: ibis.BaseBackend, graph: LineageGraph, targets: list[str] | None 
     declared = roots.filter(roots.status == "derived").select("model_id", "root_id").to_pandas()
     declared = declared.sort_values(["model_id", "root_id"], ignore_index=True)
     changes = learn_changes(configs, declared.rename(columns={"model_id": "child_id"}))
-    return infer_bases(configs, bases, wanted_frame, top=top, changes=changes)
+    return infer_bases(configs, bases, wanted_frame, top=top, changes=changes,
+                       lineage=declared.rename(columns={"model_id": "child_id"}))
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from observatory.sources.hub_records import EXPERT_KEYS
@@ -32,7 +33,9 @@ DTYPES = ("torch_dtype", "dtype")
 FACT_FIELDS = ("architecture", "model_type", "vocab_size", "hidden_size", "num_layers", "num_heads",
                "num_kv_heads", "intermediate_size", "num_experts", "max_positions", "rope_theta",
                "rope_scaling", "torch_dtype", "bos_token", "eos_token", "bos_token_id", "eos_token_id",
-               "chat_template_hash", "params_total", "quant_method")
+               "chat_template_hash", "params_total", "quant_method", "name_or_path")
+# A Hub id: ``owner/name`` of letters, digits, ``.``, ``_`` and ``-`` (what the Hub allows).
+HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9._-]{1,96}")
 
 
 def _int(value: Any) -> int | None:
@@ -91,6 +94,16 @@ def template_hash(template: Any) -> str | None:
     return hashlib.sha256(template.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def hub_id(value: Any) -> str | None:
+    """config.json's ``_name_or_path`` when it is a Hub id: transformers records the id a
+    checkpoint was loaded from, so a fine-tune saved after ``from_pretrained("org/base")`` names
+    its parent. A local path (``/workspace/out``, ``./merged``, ``C:\\runs``) says nothing."""
+    text = _str(value)
+    if text is None or text.startswith((".", "~")) or text.endswith("/"):
+        return None
+    return text if HUB_ID.fullmatch(text) else None
+
+
 def quant_method(config: dict[str, Any]) -> str | None:
     """The quantization method of a config: its ``quantization_config``; MLX writes only bits."""
     quant = config.get("quantization_config") or config.get("quantization")
@@ -141,6 +154,7 @@ def _config_facts(config: dict[str, Any]) -> dict[str, Any]:
         "bos_token_id": _token_id(_first(layers, "bos_token_id")),
         "eos_token_id": _token_id(_first(layers, "eos_token_id")),
         "quant_method": quant_method(config),
+        "name_or_path": hub_id(config.get("_name_or_path")),
     }
 
 

@@ -70,8 +70,10 @@ def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
             if files and name in VIEWS:
                 _create_view(con, name, schema, manifests)
             elif files:
-                con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
-                            [files]).fetchall()
+                # by name: snapshots written before a column was added read it as null
+                _create(con, name, pa.Table.from_pylist([], schema=schema))
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * "
+                            "FROM read_parquet(?, union_by_name = true)", [files]).fetchall()
             else:
                 _create(con, name, pa.Table.from_pylist([], schema=schema))
             counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]

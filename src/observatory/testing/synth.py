@@ -1225,7 +1225,9 @@ def full_config(u: Universe, i: int) -> dict[str, Any] | None:
     keys = config_keys(u, np.array([i], dtype=np.int64))
     if not keys.has_config[0]:
         return None
-    return copy.deepcopy(_config_from_key(*keys.key(0), u.orgs))  # the cached dict stays intact
+    config = copy.deepcopy(_config_from_key(*keys.key(0), u.orgs))  # the cached dict stays intact
+    name = names_or_paths(u, np.array([i], dtype=np.int64))[0]
+    return config if name is None else {"_name_or_path": name, **config}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1242,6 +1244,13 @@ def full_config(u: Universe, i: int) -> dict[str, Any] | None:
 # rope_scaling, a community chat template (and its eos token); quantizations add their
 # quantization_config (AWQ also float16). GGUF repositories have no config.json (their facts come
 # from the listing's GGUF header); adapters have none either.
+#
+# config.json's ``_name_or_path`` is what transformers records as the id or directory a checkpoint
+# was loaded from before it was saved. The shares below are this generator's assumptions, not
+# measured Hub figures: fine-tunes and merges name their (first) parent's Hub id 40 % of the time and
+# a local directory 25 %; quantizations (re-saved by AutoAWQ, bitsandbytes or mlx-lm) 30 % and 10 %;
+# bases their own id 15 % and a local directory 20 %. One named id in 20 is not the parent but an
+# unrelated earlier model (a config copied from elsewhere).
 
 FAMILY_HOME = {"llama": "meta-llama", "qwen2": "Qwen", "qwen3": "Qwen", "qwen3_moe": "Qwen",
                "qwen2_5_vl": "Qwen", "mistral": "mistralai", "mixtral": "mistralai", "gemma2": "google",
@@ -1278,12 +1287,22 @@ ENCODER_VOCABS = (30000, 31002, 32000, 42000, 50000, 52000, 64000, 119547)
 COMMUNITY_TEMPLATES = (("chatml", "<|im_end|>"), ("alpaca", None), ("vicuna", None), ("llama3", "<|eot_id|>"))
 FT_DTYPES = ("float16", "float32")
 K_CONFIG = 0xC0F1
+K_NAME = 0x7A3E
+# relation -> (P(_name_or_path is the parent's Hub id), P(it is a local directory)), per 256
+NAME_SHARES = {BASE: (38, 51), FINETUNE: (102, 64), MERGE: (102, 64), QUANTIZED: (77, 26)}
+LOCAL_DIRS = ("/workspace/outputs/checkpoint-1200", "./merged_model", "outputs/final",
+              "/root/.cache/huggingface/hub/model", "/data/ckpt/global_step500")
 FAM_SINCE = np.array([f.since_ts for f in FAMILIES], dtype=np.int64)
 FAM_ROPE = np.array([f.rope_theta > 0 for f in FAMILIES])
 FAM_CONFIG = np.array([f.config_json and f.model_type is not None for f in FAMILIES])
 VOCAB_MODES = 3  # 0: as the base, 1: +1 (an added pad token), 2: rounded up to a multiple of 64
 KEY_FIELDS = ("fam", "size", "quant", "org", "gen", "instruct", "templated", "vocab_mode", "dtype_mode",
-              "context_ext", "template_mode")
+              "context_ext", "template_mode", "line")
+# An organisation's release line changes its context length and rope base, as Qwen2.5's lines do
+# (config.json of Qwen2.5-7B: 131072 positions, rope base 1e6; Qwen2.5-Math-7B: 4096 and 1e4;
+# Qwen2.5-7B-Instruct-1M: 1010000 and 1e7; Qwen2.5-Coder-7B: 32768 and 1e6): (context multiplier,
+# rope multiplier) of the general line and three specialised ones, taken by half of the releases.
+LINES = ((1.0, 1.0), (1 / 32, 0.01), (8.0, 10.0), (0.25, 1.0))
 
 
 @dataclass
@@ -1309,6 +1328,12 @@ def config_keys(u: Universe, idx: np.ndarray) -> ConfigKeys:
     instruct = (org >= 0) & np.isin(bits(root.hv, 44, 0xFF) % len(ORG_VARIANTS), list(INSTRUCT_VARIANTS))
     gen = np.where(org >= 0, np.clip((root.created - FAM_SINCE[fam]) // GENERATION_SECONDS, 0, 3), 0)
     templated = instruct | ((org >= 0) & (bits(root.hv, 36, 3) == 0))  # some bases ship a template
+    # 1: the template of the organisation's line (family and generation), shared by its releases;
+    # 2 + the root's index: the release's own (3 releases in 4 carry release-specific text)
+    own_template = bits(root.hv, 32, 3) != 0
+    line_roll = bits(root.hv, 26, 7)  # 0-3: the general line, 4-7: a specialised one
+    line = np.where((org >= 0) & FAM_ROPE[fam] & FAM_LLM[fam] & (line_roll >= 4), 1 + line_roll % 3, 0)
+    templated = np.where(templated, np.where(own_template, 2 + root.idx, 1), 0)
     hc = smix(idx.astype(np.uint64) ^ _U(splitmix64(u.seed ^ K_CONFIG)))
     tuned = (rel == FINETUNE) | (rel == MERGE)
     roll = bits(hc, 0, 0xFF)
@@ -1323,7 +1348,7 @@ def config_keys(u: Universe, idx: np.ndarray) -> ConfigKeys:
     columns = {"fam": fam, "size": lin.size, "quant": quant, "org": org, "gen": gen,
                "instruct": instruct.astype(np.int64), "templated": templated.astype(np.int64),
                "vocab_mode": vocab_mode, "dtype_mode": dtype_mode,
-               "context_ext": context_ext.astype(np.int64), "template_mode": template_mode}
+               "context_ext": context_ext.astype(np.int64), "template_mode": template_mode, "line": line}
     return ConfigKeys(has_config, columns)
 
 
@@ -1345,14 +1370,17 @@ def _org_style(org_name: str | None, family: Family, gen: int) -> tuple[int, flo
     return context, theta, vocab
 
 
-def _chat_template(org_name: str | None, family: Family, gen: int, mode: int) -> str | None:
+def _chat_template(org_name: str | None, family: Family, gen: int, mode: int, templated: int) -> str | None:
     if mode == 5:
         return None
     if mode:
         name = COMMUNITY_TEMPLATES[mode - 1][0]
         return ("{% for message in messages %}{{ '<" + name + ">' + message['role'] + '\\n' + "
                 "message['content'] }}{% endfor %}")
-    return ("{%- for message in messages %}{{- '<|" + f"{org_name}:{family.key}:v{gen}" + "|>' + "
+    # a release's own template embeds its own text, as real ones do (Llama 3.1's knowledge
+    # cutoff date, Qwen2.5's default system prompt, DeepSeek-R1's opening <think>)
+    release = f":r{templated - 2:x}" if templated >= 2 else ""
+    return ("{%- for message in messages %}{{- '<|" + f"{org_name}:{family.key}:v{gen}{release}" + "|>' + "
             "message['role'] + message['content'] + eos_token }}{%- endfor %}")
 
 
@@ -1365,7 +1393,8 @@ def _tokenizer_from_key(fam: int, org: int, gen: int, instruct: int, templated: 
     if instruct:
         eos, eos_id = chat_eos, chat_eos_id
     org_name = orgs[org] if org >= 0 else None
-    template = _chat_template(org_name, family, gen, template_mode) if (templated or template_mode) else None
+    template = (_chat_template(org_name, family, gen, template_mode, templated)
+                if (templated or template_mode) else None)
     if template_mode and template_mode < 5 and COMMUNITY_TEMPLATES[template_mode - 1][1]:
         eos = COMMUNITY_TEMPLATES[template_mode - 1][1] or eos
     if not family.llm:
@@ -1377,10 +1406,11 @@ def _tokenizer_from_key(fam: int, org: int, gen: int, instruct: int, templated: 
 @lru_cache(maxsize=65536)
 def _config_from_key(fam: int, size_code: int, quant: int, org: int, gen: int, instruct: int,
                      templated: int, vocab_mode: int, dtype_mode: int, context_ext: int,
-                     template_mode: int, orgs: tuple[str, ...]) -> dict[str, Any]:
+                     template_mode: int, line: int, orgs: tuple[str, ...]) -> dict[str, Any]:
     family = FAMILIES[fam]
     size = family.sizes[size_code]
     context, theta, vocab_of_org = _org_style(orgs[org] if org >= 0 else None, family, gen)
+    context, theta = max(512, int(context * LINES[line][0])), theta * LINES[line][1]
     vocab = vocab_of_org or size.vocab
     if vocab_mode == 1:
         vocab += 1
@@ -1433,7 +1463,7 @@ def tokenizer_config(u: Universe, i: int) -> dict[str, Any] | None:
     keys = config_keys(u, np.array([i], dtype=np.int64))
     if not keys.has_config[0] or not FAMILIES[int(keys.columns["fam"][0])].llm:
         return None
-    fam, _, _, org, gen, instruct, templated, _, _, _, mode = keys.key(0)
+    fam, _, _, org, gen, instruct, templated, _, _, _, mode, _ = keys.key(0)
     return _tokenizer_from_key(fam, org, gen, instruct, templated, mode, u.orgs)
 
 
@@ -1458,7 +1488,7 @@ def config_table(u: Universe, idx: Sequence[int] | np.ndarray | None = None) -> 
     a GGUF quantization the row of its listing GGUF header; adapters and diffusers/RL repos none.
     Rows are built once per distinct key and copied, so 200,000 models take about a second.
     """
-    from observatory.sources.hub_fingerprint import FACT_FIELDS, config_row
+    from observatory.sources.hub_fingerprint import FACT_FIELDS, config_row, hub_id
 
     idx = np.arange(u.n, dtype=np.int64) if idx is None else np.asarray(idx, dtype=np.int64)
     lin = u.lineage(idx)
@@ -1471,8 +1501,36 @@ def config_table(u: Universe, idx: Sequence[int] | np.ndarray | None = None) -> 
     table = pd.DataFrame([f or {} for f in facts], columns=["model_id", *FACT_FIELDS])
     out = table.iloc[inverse.reshape(-1)].reset_index(drop=True)
     out["model_id"] = u.ids(lin.take(wanted))
+    out["name_or_path"] = [n if n is None else hub_id(n) for n in names_or_paths(u, lin.idx[wanted])]
+    out.loc[gguf[wanted], "name_or_path"] = None  # GGUF repositories have no config.json
     present = out[list(FACT_FIELDS)].notna().any(axis=1)
     return out[present].reset_index(drop=True)
+
+
+def names_or_paths(u: Universe, idx: np.ndarray) -> list[str | None]:
+    """The ``_name_or_path`` of each model's config.json (see NAME_SHARES), None: not written."""
+    idx = np.asarray(idx, dtype=np.int64)
+    lin = u.lineage(idx)
+    h = smix(idx.astype(np.uint64) ^ _U(splitmix64(u.seed ^ K_NAME)))
+    roll, stray = bits(h, 0, 0xFF), bits(h, 8, 0xFF) < 13
+    hub_share = np.zeros(len(idx), dtype=np.int64)
+    local_share = np.zeros(len(idx), dtype=np.int64)
+    for rel, (hub, local) in NAME_SHARES.items():
+        hub_share[lin.rel == rel], local_share[lin.rel == rel] = hub, local
+    named = roll < hub_share
+    local = ~named & (roll < hub_share + local_share)
+    first = lin.parents[:, 0]
+    derived = (lin.rel != BASE) & (first >= 0)
+    named &= (lin.rel == BASE) | derived  # a missing parent's id: not written
+    source = np.where(derived, first, idx)
+    source = np.where(named & stray, u.anchor_index(np.maximum(idx // BLOCK - 1, 0)), source)
+    out: list[str | None] = [None] * len(idx)
+    rows = np.nonzero(named)[0]
+    for row, name in zip(rows.tolist(), u.ids(u.lineage(source[rows])), strict=True):
+        out[row] = name
+    for row in np.nonzero(local)[0].tolist():
+        out[row] = LOCAL_DIRS[int(h[row] >> _U(20)) % len(LOCAL_DIRS)]
+    return out
 
 
 def config_rows(u: Universe, idx: Sequence[int] | np.ndarray | None = None) -> list[dict[str, Any]]:
@@ -1485,12 +1543,13 @@ def _facts_of_key(key: tuple[int, ...], orgs: tuple[str, ...],
                   config_row: Callable[..., dict[str, Any] | None]) -> dict[str, Any] | None:
     *config_key, total, is_gguf = key
     fam, size = config_key[0], config_key[1]
-    fam, _, _, org, gen, instruct, templated, _, _, _, mode = config_key
+    fam, _, _, org, gen, instruct, templated, _, _, _, mode, _ = config_key
     tokenizer = (_tokenizer_from_key(fam, org, gen, instruct, templated, mode, orgs)
                  if FAMILIES[fam].llm else None)
-    if is_gguf:
-        return config_row("", None, gguf=full_gguf_header(fam, size, tokenizer))
     config = _config_from_key(*config_key, orgs)
+    if is_gguf:  # converted from the checkpoint: its context length, not the family's default
+        header = full_gguf_header(fam, size, tokenizer)
+        return config_row("", None, gguf={**header, "context_length": config["max_position_embeddings"]})
     return config_row("", config, tokenizer_config=tokenizer, safetensors_total=total if total >= 0 else None)
 
 
