@@ -90,13 +90,14 @@ def _root_map(lineage: Any) -> dict[str, str]:
     """Lower-cased ``model_id -> root_id`` of declared models (``child_id`` is accepted too)."""
     frame = _frame(lineage) if lineage is not None else pd.DataFrame(columns=["model_id", "root_id"])
     frame = frame.rename(columns={"child_id": "model_id"})
-    return dict(zip(frame["model_id"].astype(str).str.lower(), frame["root_id"].astype(str), strict=True))
+    return dict(zip(frame["model_id"].astype(str).str.lower(), frame["root_id"].astype(str).str.lower(),
+                    strict=True))
 
 
 def _resolve_names(names: pd.Series, roots: dict[str, str]) -> pd.Series:
     """The root each ``_name_or_path`` points at: a declared model's root, else the name itself."""
     lower = names.astype("string").str.lower()
-    return lower.map(lambda n: roots.get(n, n) if isinstance(n, str) else None).astype("string").str.lower()
+    return lower.map(lambda n: roots.get(n, n) if isinstance(n, str) else None).astype("string")
 
 
 def family_key(model_type: pd.Series) -> pd.Series:
@@ -188,10 +189,10 @@ def _name_agreement(configs: pd.DataFrame, declared: pd.DataFrame, smoothing: fl
     those whose name resolves to any root at all (smoothed; ``NAME_AGREE`` without evidence)."""
     names = configs["name_or_path"].reindex(declared["child_id"])
     resolved = _resolve_names(names.reset_index(drop=True), _root_map(declared))
-    known = resolved.isin(set(declared["root_id"].astype(str).str.lower())).to_numpy(dtype=bool)
+    roots = declared["root_id"].astype(str).str.lower().to_numpy()
+    known = resolved.isin(set(roots)).to_numpy(dtype=bool)
     if not known.any():
         return NAME_AGREE
-    roots = declared["root_id"].astype(str).str.lower().to_numpy()
     agree = resolved.fillna("").to_numpy(dtype=object) == roots
     return float((int((agree & known).sum()) + smoothing) / (int(known.sum()) + 2 * smoothing))
 
@@ -412,13 +413,14 @@ def _named_bases(target_rows: pd.DataFrame, base_rows: pd.DataFrame, target_crea
     """(target row, base row) where the target's ``_name_or_path`` resolves to a base that is not
     the target itself and not younger than it."""
     resolved = _resolve_names(target_rows["name_or_path"], _root_map(lineage))
-    position = pd.Series(np.arange(len(base_rows)), index=base_rows["model_id"].astype(str).str.lower())
+    base_ids = base_rows["model_id"].astype(str).str.lower()
+    position = pd.Series(np.arange(len(base_rows)), index=base_ids)
     position = position[~position.index.duplicated()]
     base = resolved.map(position).to_numpy(dtype=float, na_value=np.nan)
     own = target_rows["model_id"].astype(str).str.lower().to_numpy()
     t = np.nonzero(~np.isnan(base))[0]
     b = base[t].astype(np.int64)
-    keep = (base_rows["model_id"].astype(str).str.lower().to_numpy()[b] != own[t]) & (
+    keep = (base_ids.to_numpy()[b] != own[t]) & (
         base_created[b] <= target_created[t])
     return t[keep], b[keep]
 

@@ -1226,7 +1226,7 @@ def full_config(u: Universe, i: int) -> dict[str, Any] | None:
     if not keys.has_config[0]:
         return None
     config = copy.deepcopy(_config_from_key(*keys.key(0), u.orgs))  # the cached dict stays intact
-    name = names_or_paths(u, np.array([i], dtype=np.int64))[0]
+    name = names_or_paths(u, u.lineage(np.array([i], dtype=np.int64)))[0]
     return config if name is None else {"_name_or_path": name, **config}
 
 
@@ -1501,16 +1501,15 @@ def config_table(u: Universe, idx: Sequence[int] | np.ndarray | None = None) -> 
     table = pd.DataFrame([f or {} for f in facts], columns=["model_id", *FACT_FIELDS])
     out = table.iloc[inverse.reshape(-1)].reset_index(drop=True)
     out["model_id"] = u.ids(lin.take(wanted))
-    out["name_or_path"] = [n if n is None else hub_id(n) for n in names_or_paths(u, lin.idx[wanted])]
+    out["name_or_path"] = [n if n is None else hub_id(n) for n in names_or_paths(u, lin.take(wanted))]
     out.loc[gguf[wanted], "name_or_path"] = None  # GGUF repositories have no config.json
     present = out[list(FACT_FIELDS)].notna().any(axis=1)
     return out[present].reset_index(drop=True)
 
 
-def names_or_paths(u: Universe, idx: np.ndarray) -> list[str | None]:
+def names_or_paths(u: Universe, lin: Lin) -> list[str | None]:
     """The ``_name_or_path`` of each model's config.json (see NAME_SHARES), None: not written."""
-    idx = np.asarray(idx, dtype=np.int64)
-    lin = u.lineage(idx)
+    idx = lin.idx
     h = smix(idx.astype(np.uint64) ^ _U(splitmix64(u.seed ^ K_NAME)))
     roll, stray = bits(h, 0, 0xFF), bits(h, 8, 0xFF) < 13
     hub_share = np.zeros(len(idx), dtype=np.int64)
