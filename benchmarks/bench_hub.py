@@ -43,9 +43,10 @@ CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from observatory.api import Observatory
-from observatory.hub_collect import HubOptions, collect_hub
+from observatory.jobs.hub_collect import HubOptions, collect_hub
 start = time.perf_counter()
-result, run = collect_hub(Observatory(Path(sys.argv[1])),
+obs = Observatory(Path(sys.argv[1]))
+result, run = collect_hub(obs.catalog, obs.registry,
                           HubOptions(endpoint=sys.argv[2], page_size=int(sys.argv[3])), lambda s: None)
 print(json.dumps({"seconds": time.perf_counter() - start, "models": result.counts["hub_models"],
                   "pages": run.state["pages"], "waited": run.state.get("retries"),

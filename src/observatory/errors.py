@@ -1,6 +1,7 @@
 """One error hierarchy. Each error says what was wrong, where, and what to do.
 
-The CLI maps these to one-line messages (see ``cli.py``); nothing else should print tracebacks.
+The CLI maps these to one-line messages (the table in ``cli/app.py``); nothing else should print
+tracebacks. ``transient`` errors may succeed when the same command runs again (the CLI says so).
 """
 
 from __future__ import annotations
@@ -32,10 +33,6 @@ class UnknownFormatError(InputError):
     """No importer recognises the file."""
 
 
-class DuplicateImportError(ObservatoryError):
-    """The same content is already in the store (not fatal: the import is a no-op)."""
-
-
 class StoreError(ObservatoryError):
     """The data home is unusable (permissions, a corrupt manifest, ...)."""
 
@@ -60,3 +57,20 @@ class SourceUnreachableError(ObservatoryError):
 
 class ConfigError(ObservatoryError):
     """Missing or invalid configuration, e.g. an API key not set in the environment."""
+
+
+class OutputError(ObservatoryError):
+    """A result could not be written where the user asked (a chart, an exported file)."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+
+
+class SourcesFailed(ObservatoryError):
+    """Some live sources failed while others may have been updated; each keeps its own error,
+    so the user sees why each failed ("could not reach ...", "needs a key ...")."""
+
+    def __init__(self, failures: list[tuple[str, ObservatoryError]]) -> None:
+        super().__init__("; ".join(f"{source}: {error}" for source, error in failures))
+        self.failures = failures

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from observatory.errors import RegistryError
-from observatory.registry import load_registry
 from observatory.registry.attribute import attribute_arena, attribute_index
+from observatory.registry.loader import load_registry
 
 
 def frame(**columns: list) -> pd.DataFrame:

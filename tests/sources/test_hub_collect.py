@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from observatory.api import Observatory
-from observatory.hub_collect import HubOptions, collect_hub
+from observatory.jobs.hub_collect import HubOptions, collect_hub
 from observatory.sources.hub_records import Issues
 from observatory.testing import FakeHub, FakeHubConfig, Faults, synthetic_model
 
@@ -34,7 +34,8 @@ def clean_hub() -> Iterator[FakeHub]:
 def collect(home: Path, url: str, **options: object) -> tuple[Observatory, object, object]:
     obs = Observatory(home)
     settings = {"page_size": 100, "timeout": 5.0, **options}
-    result, run = collect_hub(obs, HubOptions(endpoint=url, **settings), lambda state: None)
+    result, run = collect_hub(obs.catalog, obs.registry, HubOptions(endpoint=url, **settings),
+                              lambda state: None)
     return obs, result, run
 
 
@@ -75,7 +76,8 @@ def test_orgs_scope(clean_hub: FakeHub, tmp_path: Path) -> None:
     records = [synthetic_model(SEED, i, N) for i in range(N)]
     namespaces = ["Qwen", "meta-llama", "deepseek-ai"]
     obs = Observatory(tmp_path / "orgs")
-    collect_hub(obs, HubOptions(scope="orgs", endpoint=clean_hub.base_url, page_size=100),
+    collect_hub(obs.catalog, obs.registry,
+                HubOptions(scope="orgs", endpoint=clean_hub.base_url, page_size=100),
                 lambda state: None, namespaces=namespaces)
     got = set(obs.connection().table("hub_models").to_pandas()["model_id"])
     assert got == {r["id"] for r in records if r["id"].split("/")[0] in namespaces}
@@ -161,7 +163,7 @@ def test_token_is_sent_but_never_stored(clean_hub: FakeHub, tmp_path: Path,
 def test_malformed_and_odd_records_are_counted_not_fatal() -> None:
     from datetime import date
 
-    from observatory.hub_collect import _rows
+    from observatory.jobs.hub_collect import _rows
     from observatory.store.hub_runs import HubRun
 
     run = HubRun(Path("/nonexistent"), {"snapshot_date": "2025-01-01", "malformed": {},

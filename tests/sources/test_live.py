@@ -185,7 +185,7 @@ def test_unreachable_endpoint_is_one_clear_line(capsys, monkeypatch, isolated_ho
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1
-    assert lines[0].startswith("error: arena: could not reach " + url)
+    assert lines[0].startswith("unreachable: arena: could not reach " + url)
     assert "Traceback" not in result.err
     assert snapshot_dirs(isolated_home) == []
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from observatory import METHOD_VERSION
 from observatory.errors import EmptyResultError
-from observatory.metrics.licences import PERIODS, latest_rows
+from observatory.metrics.common import PERIODS, latest_rows
 
 
 def architecture_trend(entries: ir.Table, period: str = "year",

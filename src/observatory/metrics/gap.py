@@ -12,7 +12,7 @@ import pandas as pd
 
 from observatory import METHOD_VERSION
 from observatory.errors import EmptyResultError
-from observatory.metrics.leaders import BOARD_KEYS
+from observatory.metrics.common import BOARD_KEYS
 
 DATE_KEYS = [*BOARD_KEYS, "snapshot_date"]
 

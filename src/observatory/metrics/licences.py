@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from observatory import METHOD_VERSION
 from observatory.errors import EmptyResultError
-
-PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
-
-
-def latest_rows(entries: ir.Table) -> ir.Table:
-    """Each source's latest snapshot (a constant filter, so older snapshot files are skipped)."""
-    latest = entries.group_by("source").agg(latest=entries.snapshot_date.max()).to_pandas()
-    if latest.empty:
-        return entries.filter(ibis.literal(False))
-    keep = [(entries.source == row.source) & (entries.snapshot_date == row.latest)
-            for row in latest.itertuples()]
-    condition = keep[0]
-    for clause in keep[1:]:
-        condition = condition | clause
-    return entries.filter(condition)
+from observatory.metrics.common import PERIODS, latest_rows
 
 
 def licence_mix(entries: ir.Table, by: str = "org", period: str = "quarter",

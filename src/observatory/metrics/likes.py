@@ -57,3 +57,11 @@ def likes_then_and_now(entries: ir.Table, when: date | None, earlier: date,
     merged["rank"] = merged["likes"].rank(ascending=False, method="min")
     return merged.sort_values(["likes", "earlier_likes"], ascending=False,
                               na_position="last").reset_index(drop=True)
+
+
+def likes(entries: ir.Table, when: date | None = None, earlier: date | None = None,
+          pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
+    """The most-liked table at ``when``; with ``earlier``, that date's table beside it."""
+    if earlier is None:
+        return most_liked(entries, when, pipeline_tag)
+    return likes_then_and_now(entries, when, earlier, pipeline_tag)

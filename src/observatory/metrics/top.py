@@ -10,7 +10,7 @@ import pandas as pd
 
 from observatory import METHOD_VERSION
 from observatory.errors import EmptyResultError
-from observatory.metrics.leaders import BOARD_KEYS, as_of, open_only
+from observatory.metrics.common import BOARD_KEYS, as_of, open_only
 
 
 def top(table: ir.Table, n: int = 10, when: date | None = None,

@@ -7,7 +7,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from observatory.errors import InputError
+from observatory.errors import InputError, OutputError
 
 SUFFIXES = (".png", ".svg", ".html", ".json")
 SOURCE_NOTE = "Sources: LMArena / Artificial Analysis via the Open Weights Observatory"
@@ -75,16 +75,24 @@ def top_chart(top: pd.DataFrame, title: str) -> alt.Chart:
                                       width=600, height=alt.Step(22))
 
 
-def save(chart: alt.TopLevelMixin, out: Path) -> Path:
-    """Write PNG/SVG/HTML/JSON; HTML carries Vega inline so it opens offline."""
+def check_suffix(out: Path) -> str:
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(out, f"unsupported chart type '{suffix}'; use {', '.join(SUFFIXES)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".html":
-        chart.save(str(out), format="html", inline=True)
-    elif suffix == ".png":
-        chart.save(str(out), format="png", scale_factor=2)
-    else:
-        chart.save(str(out), format=suffix.lstrip("."))
+    return suffix
+
+
+def save(chart: alt.TopLevelMixin, out: Path) -> Path:
+    """Write PNG/SVG/HTML/JSON; HTML carries Vega inline so it opens offline."""
+    suffix = check_suffix(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".html":
+            chart.save(str(out), format="html", inline=True)
+        elif suffix == ".png":
+            chart.save(str(out), format="png", scale_factor=2)
+        else:
+            chart.save(str(out), format=suffix.lstrip("."))
+    except OSError as exc:
+        raise OutputError(out, f"cannot write the chart ({exc.strerror or exc})") from exc
     return out

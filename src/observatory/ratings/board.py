@@ -193,3 +193,19 @@ def rate(votes: pa.Table, opts: RateOptions, progress: Progress | None = None) -
         notes[category] = category_notes
     coefficients = pd.concat(coefficient_frames, ignore_index=True)
     return Rated(pd.concat(frames, ignore_index=True), coefficients, notes)
+
+
+def open_only(boards: pd.DataFrame) -> pd.DataFrame:
+    """An attributed board (``open_weights`` column) cut to its open-weight models, ranked
+    among themselves (rank by upper bound, worst rank)."""
+    frames = []
+    for _, group in boards[boards["open_weights"].fillna(False).astype(bool)].groupby(
+            ["category", "style_control"], sort=False):
+        low, high = group["ci_low"].to_numpy(), group["ci_high"].to_numpy()
+        frames.append(group.assign(rank=rank_by_upper_bound(low, high),
+                                   rank_worst=worst_rank(low, high)))
+    if not frames:
+        raise EmptyResultError("no open-weight model on the board (see `observatory registry "
+                               "unknowns` for models the registry cannot attribute)")
+    return pd.concat(frames).sort_values(["category", "style_control", "rank", "rating"],
+                                         ascending=[True, True, True, False])

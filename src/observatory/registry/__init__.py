@@ -1,5 +1,3 @@
-"""Curated facts: organisations, countries, licences and model aliases, plus a user override."""
-
-from observatory.registry.loader import Registry, load_registry
-
-__all__ = ["Registry", "load_registry"]
+"""Curated facts (organisations, countries, licences, model aliases) with a user override, and
+the attribution of board and Hub rows from them. ``loader`` reads the files; the package itself
+imports nothing, so a light module (``selection``) loads without pandas."""

@@ -1,32 +1,33 @@
-"""The Hugging Face Hub model listing, page by page, through huggingface_hub's HTTP stack.
+"""The Hugging Face Hub model listing, page by page, and the per-model files enrichment reads.
 
 ``HfApi.list_models`` hides the pagination cursor, and a resumable snapshot needs it, so this
-module walks ``/api/models`` itself with huggingface_hub's session (httpx2), headers (token from
-``HF_TOKEN``, never logged) and error/rate-limit parsing, following the ``Link: rel="next"``
-header exactly as ``huggingface_hub.utils._pagination`` does.
+module walks ``/api/models`` itself with huggingface_hub's session (httpx2) and headers (token
+from ``HF_TOKEN``, never logged), following the ``Link: rel="next"`` header exactly as
+``huggingface_hub.utils._pagination`` does. Requests go through the one retry policy of
+``sources.http``.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
 import orjson
-from huggingface_hub.utils import build_hf_headers, get_session, parse_ratelimit_headers
+from huggingface_hub.utils import build_hf_headers, get_session
 
 from observatory.errors import InputError, SourceUnreachableError
+from observatory.sources.http import RetryPolicy, UnreadableBody, fetch
 
 EXPAND = ("author", "cardData", "createdAt", "downloads", "downloadsAllTime", "gated",
           "lastModified", "library_name", "likes", "pipeline_tag", "safetensors", "tags")
 LLM_PIPELINES = ("text-generation", "image-text-to-text")
-RETRY_STATUSES = {429, 500, 502, 503, 504}
-MAX_ATTEMPTS = 8
-MAX_WAIT = 120.0
 FORMAT_NAME = "hub-api"
+LIBRARY = "open-weights-observatory"
+RECENT_PAGES = 64  # first ids remembered to notice a page served twice
 
 
 @dataclass(frozen=True)
@@ -61,120 +62,96 @@ class Page:
     url: str
 
 
-@dataclass
-class Pacer:
-    """Waits between requests: honours RateLimit (remaining/reset) and Retry-After headers."""
-
-    sleep: Callable[[float], None] = time.sleep
-    waited: float = 0.0
-    retries: dict[str, int] = field(default_factory=dict)
-
-    def wait(self, seconds: float) -> None:
-        seconds = max(0.0, min(seconds, MAX_WAIT))
-        if seconds:
-            self.waited += seconds
-            self.sleep(seconds)
-
-    def after(self, response: httpx2.Response) -> None:
-        """Before the next request: if the quota is used up, wait for the window to reset."""
-        info = parse_ratelimit_headers(response.headers)
-        if info is not None and info.remaining <= 0:
-            self.wait(info.reset_in_seconds)
-
-    def note(self, reason: str) -> None:
-        self.retries[reason] = self.retries.get(reason, 0) + 1
+def first_id(items: list[Any]) -> str | None:
+    return next((item.get("id") for item in items if isinstance(item, dict)), None)
 
 
-def _retry_wait(response: httpx2.Response | None, attempt: int) -> float:
-    if response is not None:
-        header = response.headers.get("Retry-After")
-        if header and header.strip().isdigit():
-            return float(header)
-        info = parse_ratelimit_headers(response.headers)
-        if info is not None and info.remaining <= 0:
-            return float(info.reset_in_seconds)
-    return min(0.5 * 2**attempt, 30.0)
+def _page(response: httpx2.Response) -> Page:
+    try:
+        items = orjson.loads(response.content)  # pages are large: the fast parser
+    except orjson.JSONDecodeError:
+        raise UnreadableBody("truncated page") from None
+    if not isinstance(items, list):
+        raise InputError(str(response.url), "expected a JSON list of models")
+    return Page(items, response.links.get("next", {}).get("url"), str(response.url))
 
 
-def fetch_page(url: str, pacer: Pacer, timeout: float = 60.0,
+def fetch_page(url: str, policy: RetryPolicy, timeout: float = 60.0,
                token: str | bool | None = None) -> Page:
-    """GET one page, retrying 429/5xx, timeouts, dropped connections and unreadable bodies."""
-    session = get_session()
-    headers = build_hf_headers(token=token, library_name="open-weights-observatory")
-    last = "no attempt"
-    for attempt in range(MAX_ATTEMPTS):
-        response = None
-        try:
-            response = session.get(url, headers=headers, timeout=timeout)
-        except (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError) as exc:
-            last = type(exc).__name__
-            pacer.note(last)
-            if isinstance(exc, httpx2.ConnectError) and attempt >= 2:
-                break
-        else:
-            if response.status_code == 200:
-                try:
-                    items = orjson.loads(response.content)  # pages are large: the fast parser
-                except orjson.JSONDecodeError:
-                    last = "unreadable JSON body"
-                    pacer.note("truncated page")
-                else:
-                    if not isinstance(items, list):
-                        raise InputError(url, "expected a JSON list of models")
-                    pacer.after(response)
-                    next_url = response.links.get("next", {}).get("url")
-                    return Page(items, next_url, url)
-            else:
-                last = f"HTTP {response.status_code}"
-                pacer.note(last)
-                if response.status_code not in RETRY_STATUSES:
-                    break
-        pacer.wait(_retry_wait(response, attempt))
-    raise SourceUnreachableError(url, last)
+    """One page of the listing (a truncated body is fetched again)."""
+    headers = build_hf_headers(token=token, library_name=LIBRARY)
+    page = fetch(get_session(), url, policy, headers=headers, read=_page, timeout=timeout)
+    assert page is not None  # no status is treated as absent here
+    return page
 
 
-def walk(start_url: str, pacer: Pacer, timeout: float = 60.0) -> Iterator[Page]:
+def walk(start_url: str, policy: RetryPolicy, timeout: float = 60.0) -> Iterator[Page]:
     """Every page from ``start_url`` on, following ``Link: rel="next"``."""
     url: str | None = start_url
     while url is not None:
-        page = fetch_page(url, pacer, timeout)
+        page = fetch_page(url, policy, timeout)
         yield page
         url = page.next_url
 
 
-def model_info(endpoint: str, model_id: str, pacer: Pacer, timeout: float = 60.0) -> dict:
+class Prefetch:
+    """Fetches the next page in a background thread while the current one is parsed (the
+    socket wait releases the GIL). Only one request is ever in flight."""
+
+    def __init__(self, policy: RetryPolicy, timeout: float) -> None:
+        self.policy, self.timeout = policy, timeout
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-prefetch")
+        self.pending: tuple[str, Future[Page]] | None = None
+
+    def ahead(self, url: str | None) -> None:
+        if url is not None:
+            self.pending = (url, self.pool.submit(fetch_page, url, self.policy, self.timeout))
+
+    def get(self, url: str) -> Page:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            if pending[0] == url:
+                return pending[1].result()
+            pending[1].exception()  # wait for the stray request, ignore its answer
+        return fetch_page(url, self.policy, self.timeout)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def fresh_page(url: str, recent_first_ids: list[str], prefetch: Prefetch) -> Page:
+    """A page, fetched again while it repeats a page already received (a proxy or server fault
+    that would otherwise skip a page silently)."""
+    policy = prefetch.policy
+    for attempt in range(policy.attempts):
+        page = prefetch.get(url) if attempt == 0 else fetch_page(url, policy, prefetch.timeout)
+        first = first_id(page.items)
+        if first is None or first not in recent_first_ids:
+            return page
+        policy.note("repeated page")
+    raise SourceUnreachableError(url, "the server keeps answering with the previous page")
+
+
+def _json_object(response: httpx2.Response) -> dict:
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        raise UnreadableBody("unreadable JSON body") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _get_json(url: str, policy: RetryPolicy, timeout: float) -> dict:
+    """A JSON object; {} when the Hub has no such file or refuses it (gated models)."""
+    headers = build_hf_headers(library_name=LIBRARY)
+    found = fetch(get_session(), url, policy, headers=headers, read=_json_object,
+                  absent=frozenset({401, 403, 404}), timeout=timeout, follow_redirects=True)
+    return found or {}
+
+
+def model_info(endpoint: str, model_id: str, policy: RetryPolicy, timeout: float = 60.0) -> dict:
     url = f"{endpoint}/api/models/{model_id}?expand=config&expand=safetensors&expand=gguf"
-    return _get_json(url, pacer, timeout)
+    return _get_json(url, policy, timeout)
 
 
-def config_json(endpoint: str, model_id: str, pacer: Pacer, timeout: float = 60.0) -> dict:
-    return _get_json(f"{endpoint}/{model_id}/resolve/main/config.json", pacer, timeout)
-
-
-def _get_json(url: str, pacer: Pacer, timeout: float) -> dict:
-    session = get_session()
-    headers = build_hf_headers(library_name="open-weights-observatory")
-    last = "no attempt"
-    for attempt in range(MAX_ATTEMPTS):
-        response = None
-        try:
-            response = session.get(url, headers=headers, timeout=timeout, follow_redirects=True)
-        except (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError) as exc:
-            last = type(exc).__name__
-        else:
-            if response.status_code == 200:
-                try:
-                    data = json.loads(response.content)
-                except ValueError:
-                    last = "unreadable JSON body"
-                else:
-                    pacer.after(response)
-                    return data if isinstance(data, dict) else {}
-            elif response.status_code in (401, 403, 404):
-                return {}
-            else:
-                last = f"HTTP {response.status_code}"
-                if response.status_code not in RETRY_STATUSES:
-                    break
-        pacer.wait(_retry_wait(response, attempt))
-    raise SourceUnreachableError(url, last)
+def config_json(endpoint: str, model_id: str, policy: RetryPolicy, timeout: float = 60.0) -> dict:
+    return _get_json(f"{endpoint}/{model_id}/resolve/main/config.json", policy, timeout)

@@ -13,9 +13,10 @@ import contextlib
 import hashlib
 import os
 import uuid
+from collections.abc import Callable, Hashable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import ibis
@@ -27,6 +28,7 @@ from observatory.store.snapshots import Store
 
 # Big tables are views over their Parquet files rather than copies in the catalog.
 VIEWS = {"hub_models", "votes"}
+T = TypeVar("T")
 SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
                        ("snapshot_date", pa.date32()), ("imported_at", pa.string())])
 
@@ -131,3 +133,32 @@ def connect(store: Store) -> ibis.BaseBackend:
         con.disconnect()
     rebuild(store)
     return _open(store)
+
+
+class Catalog:
+    """The store's catalog as one Ibis connection, opened (and checked against the snapshots)
+    on first use and reopened after writes. Results tied to the connection (a lineage graph's
+    temporary tables) are kept with ``memo`` and dropped with it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._connection: ibis.BaseBackend | None = None
+        self._memo: dict[Hashable, Any] = {}
+
+    def connection(self) -> ibis.BaseBackend:
+        if self._connection is None:
+            self._connection = connect(self.store)
+        return self._connection
+
+    def refresh(self) -> dict[str, int]:
+        """Rebuild the catalog after snapshots were written; the next query reconnects."""
+        if self._connection is not None:
+            self._connection.disconnect()
+            self._connection = None
+        self._memo.clear()
+        return rebuild(self.store)
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from observatory.errors import InputError, StoreError
+from observatory.errors import InputError, OutputError
 
 WINNERS = pa.array(["model_a", "model_b", "tie", "tie (bothbad)"])
 SUFFIXES = (".parquet", ".csv", ".jsonl")
@@ -41,5 +41,5 @@ def write_votes(votes: pa.Table, path: Path) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise StoreError(f"cannot write {path}: {exc.strerror}") from exc
+        raise OutputError(path, f"cannot write ({exc.strerror})") from exc
     return path

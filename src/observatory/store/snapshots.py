@@ -32,6 +32,7 @@ from observatory.errors import StoreError
 from observatory.sources.base import Parsed
 
 STALE_TMP_SECONDS = 3600
+LISTING = ("snapshot_id", "format", "snapshot_date", "counts", "imported_at", "origin")
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ class Store:
             manifest["_dir"] = str(path.parent)
             found.append(manifest)
         return found
+
+    def listing(self) -> list[dict[str, Any]]:
+        """One row per snapshot: id, format, date, counts, when imported, origin."""
+        return [{key: m.get(key) for key in LISTING} for m in self.manifests()]
 
     def known_hashes(self) -> dict[str, dict[str, Any]]:
         return {m["content_hash"]: m for m in self.manifests()}

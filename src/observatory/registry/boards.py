@@ -1,4 +1,4 @@
-"""The attributed rating table every board metric starts from.
+"""Board rows attributed: the table every board metric (Q1-Q4, Q12, Q13) starts from.
 
 Arena boards and the Artificial Analysis index share one shape, so leaders, gap and top work on
 either: ``board="aa"`` reads ``index_scores`` (category = index name) within ONE index version.
@@ -8,15 +8,14 @@ When several publications cover the same board and date, the one with the most d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from observatory.errors import EmptyResultError
+from observatory.errors import EmptyResultError, InputError
 from observatory.registry.attribute import attribute_arena, attribute_index
 from observatory.registry.loader import Registry
+from observatory.registry.selection import AA_BOARD, Selection
 
 SOURCE_PRIORITY = {
     "lmarena-csv": 0,  # has votes and published intervals
@@ -29,33 +28,12 @@ SOURCE_PRIORITY = {
 # Boards the Observatory computed itself from votes: read only when asked for by source, so they
 # never stand in for a published board on the same date.
 COMPUTED_SOURCES = ("observatory-bt",)
-AA_BOARD = "aa"
 COLUMNS = ["source", "board", "category", "style_control", "snapshot_date", "model_key",
            "model_name", "rating", "ci_low", "ci_high", "votes", "org_id", "org_name",
            "country", "open_weights", "licence_class", "hf_id", "snapshot_id", "index_version",
            "is_estimated"]
 ATTRIBUTED = ["org_id", "org_name", "country", "open_weights", "licence_class", "hf_id"]
 SEP = "\x1f"
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which board rows a metric reads. ``category=None`` means every category."""
-
-    board: str = "text"
-    category: str | None = "full"
-    style_control: bool = False
-    index_version: str | None = None  # Artificial Analysis only; None = the latest version
-    source: str | None = None  # one board source only (e.g. observatory-bt); None = published
-
-    @property
-    def is_index(self) -> bool:
-        return self.board == AA_BOARD
-
-    def index_name(self) -> str | None:
-        if self.category in (None, "all"):
-            return None
-        return "intelligence" if self.category == "full" else self.category
 
 
 def _one_publication(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:
@@ -121,10 +99,7 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
         .to_pandas()
     )
     if distinct.empty:
-        raise EmptyResultError(f"no entries for board '{sel.board}', category "
-                               f"'{sel.category}', style control {sel.style_control}"
-                               + (f", source '{sel.source}'" if sel.source else "") + "; "
-                               "import data with `observatory import PATH`")
+        _no_entries(con, sel)
     attributed = attribute_arena(distinct, registry, published_labels(con))
     lookup = ibis.memtable(attributed[["_akey", "display_name", *ATTRIBUTED]].astype(
         {"open_weights": "boolean", "display_name": "string"}))
@@ -134,6 +109,27 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
                        joined.display_name.fill_null(joined.model_name), joined.model_name)
     return joined.mutate(model_name=name, index_version=ibis.null("string"),
                          is_estimated=ibis.null("boolean")).select(COLUMNS)
+
+
+def _no_entries(con: ibis.BaseBackend, sel: Selection) -> None:
+    """Say why a board selection is empty: an unknown board or category (naming the known
+    ones), or a store without board data."""
+    known = con.table("board_entries").select("board", "category").distinct().to_pandas()
+    if known.empty:
+        raise EmptyResultError("no board data in the store; import data with "
+                               "`observatory import PATH`")
+    boards = sorted(set(known["board"]) | {AA_BOARD})
+    if sel.board not in boards:
+        raise InputError("--board", f"unknown board {sel.board!r}; boards in the store: "
+                                    f"{', '.join(boards)}")
+    categories = sorted(known.loc[known["board"] == sel.board, "category"])
+    if sel.category not in (None, "all", *categories):
+        raise InputError("--category", f"no category {sel.category!r} on the {sel.board} board; "
+                                       f"categories: {', '.join(categories)}")
+    raise EmptyResultError(f"no entries for board '{sel.board}', category "
+                           f"'{sel.category}', style control {sel.style_control}"
+                           + (f", source '{sel.source}'" if sel.source else "") + "; "
+                           "import data with `observatory import PATH`")
 
 
 def latest_index_version(con: ibis.BaseBackend) -> str:
@@ -181,3 +177,14 @@ def entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> ir.Tab
     if sel.is_index:
         return index_entries(con, registry, sel)
     return arena_entries(con, registry, sel)
+
+
+def attribute_computed(con: ibis.BaseBackend, registry: Registry,
+                       board: pd.DataFrame) -> pd.DataFrame:
+    """A board computed from votes with each model's organisation, country and open-weights
+    status, using the labels published boards carry for the same keys."""
+    distinct = board[["model_key", "model_name", "org_label", "licence_label", "url"]]
+    attributed = attribute_arena(distinct.drop_duplicates("model_key"), registry,
+                                 published_labels(con))
+    columns = ["model_key", "org_id", "country", "open_weights", "licence_class"]
+    return board.merge(attributed[columns], on="model_key", how="left")

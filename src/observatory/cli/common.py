@@ -1,25 +1,34 @@
-"""What every CLI module shares: consoles, output options, date parsing, report printing."""
+"""What every command module shares: consoles, option types, the date and window parsers,
+the import report printer, and the one way a command opens the library.
+
+Nothing here loads Ibis, pandas or the network stack: ``observatory --help`` imports every
+command module, and starts fast only if they stay light.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from observatory.api import ImportReport, Selection
 from observatory.errors import InputError
+from observatory.registry.selection import Selection
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from observatory.api import Observatory
+    from observatory.jobs.imports import ImportReport
 
 SKIPPED_SHOWN = 5
-CHANGE_COLUMNS = ["last_date_before", "first_date_after", "from_country", "from_model",
-                  "to_country", "to_model", "margin", "solid_at_change", "solid_from"]
 # Piped output gets wide lines rather than 80 columns of wrapped cells.
 out = Console(width=None if Console().is_terminal else 200)
 err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 200)
-
 
 
 class Fmt(StrEnum):
@@ -28,21 +37,43 @@ class Fmt(StrEnum):
     json = "json"
 
 
-class Source(StrEnum):
-    arena = "arena"
-    aa = "aa"
-    hub = "hub"
-
-
-class Scope(StrEnum):
-    full = "full"
-    llm = "llm"
-    orgs = "orgs"
-
-
 class By(StrEnum):
     country = "country"
     org = "org"
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(option, f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date
+    end: date
+
+    def __str__(self) -> str:
+        return f"{self.start} to {self.end}"
+
+
+def parse_window(text: str) -> Window:
+    """``START:END`` (ISO dates, START before END): the one parser of ``--window``."""
+    start_text, _, end_text = text.partition(":")
+    start = parse_date(start_text or None, "--window")
+    end = parse_date(end_text or None, "--window")
+    if start is None or end is None or start >= end:
+        raise InputError("--window", f"expected START:END with START before END, got {text!r}")
+    return Window(start, end)
+
+
+def needs_window(window: Window | None) -> Window:
+    if window is None:
+        raise InputError("--window", "give the window as START:END, e.g. 2024-08-01:2025-08-01")
+    return window
 
 
 FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output: table, csv or json.")]
@@ -60,15 +91,9 @@ BoardSourceOpt = Annotated[str | None, typer.Option(
     "with `observatory rate` (default: the published boards).")]
 VersionOpt = Annotated[str | None, typer.Option(
     "--index-version", help="AA index version (default: the latest); never mixed.")]
-
-
-def parse_date(value: str | None, option: str = "--as-of") -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(option, f"not a date (YYYY-MM-DD): {value!r}") from None
+WindowOpt = Annotated[Window | None, typer.Option(
+    parser=parse_window, metavar="START:END",
+    help="START:END, e.g. 2024-08-01:2025-08-01.")]
 
 
 def selection(board: str, category: str, style_control: bool,
@@ -77,13 +102,12 @@ def selection(board: str, category: str, style_control: bool,
                      style_control=style_control, index_version=index_version, source=source)
 
 
-def describe(sel: Selection) -> str:
-    if sel.is_index:
-        version = sel.index_version or "latest version"
-        return f"Artificial Analysis {sel.index_name() or 'every'} index ({version})"
-    style = ", style control" if sel.style_control else ""
-    source = f", source {sel.source}" if sel.source else ""
-    return f"{sel.board} board, category {sel.category or 'all'}{style}{source}"
+def observatory() -> Observatory:
+    """The library on the data home. Imported here, on first use, so that ``--help`` and
+    commands that never read the store do not load Ibis and pandas."""
+    from observatory.api import Observatory
+
+    return Observatory()
 
 
 def print_report(report: ImportReport) -> None:
@@ -103,3 +127,15 @@ def print_report(report: ImportReport) -> None:
         more = len(report.skipped) - SKIPPED_SHOWN
         err.print(f"skipped {len(report.skipped)} file(s) that are not leaderboard data: {names}"
                   + (f" and {more} more" if more > 0 else ""), soft_wrap=True)
+
+
+def render(frame: pd.DataFrame | list[dict[str, Any]], fmt: Fmt, title: str | None = None,
+           columns: list[str] | None = None) -> None:
+    """Print a result (a frame, or records) to stdout as a table, CSV or JSON. Imported on
+    first use: a command has loaded pandas by the time it has a result."""
+    import pandas as pd
+
+    from observatory.publish.tables import render as render_frame
+
+    table = frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)
+    render_frame(table, fmt.value, out, title, columns)

@@ -1,51 +1,53 @@
-"""Votes in and computed boards out of the store: the I/O around the pure ``ratings`` package
-(like ``hub_collect``, it joins stages: sources -> ratings -> store)."""
+"""The rating job's I/O around the pure ``ratings`` package: votes in from a file or a stored
+snapshot, computed boards out as snapshots (sources -> ratings -> store)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from observatory import METHOD_VERSION
 from observatory.errors import EmptyResultError, InputError
+from observatory.jobs.imports import write
 from observatory.ratings.board import SOURCE, Rated, RateOptions
 from observatory.schema import BOARD_ENTRIES
 from observatory.sources.base import Parsed
 from observatory.sources.detect import parse_file
-
-if TYPE_CHECKING:
-    from observatory.api import Observatory
+from observatory.store import ImportResult
+from observatory.store.catalog import Catalog
 
 VOTE_FORMATS = ("votes-arena", "votes-clean-battle", "votes-csv")
 
 
-def load_votes(obs: Observatory, spec: str | Path, store: bool) -> tuple[pa.Table, str]:
+def load_votes(catalog: Catalog, spec: str | Path, store: bool) -> tuple[pa.Table, str]:
+    """Votes from a file (imported into the store unless ``store`` is false) or from a stored
+    vote snapshot (its id or a prefix of it); returns the table and the snapshot id."""
     path = Path(spec)
     if path.is_file():
-        stored = obs.store.known_hashes().get(hashlib.sha256(path.read_bytes()).hexdigest())
+        known = catalog.store.known_hashes()
+        stored = known.get(hashlib.sha256(path.read_bytes()).hexdigest())
         if stored is not None and stored["format"] in VOTE_FORMATS:  # imported before: reuse
-            return _stored_votes(obs, stored["snapshot_id"]), stored["snapshot_id"]
+            return _stored_votes(catalog, stored["snapshot_id"]), stored["snapshot_id"]
         parsed = parse_file(path)
         if "votes" not in parsed.arrow:
             raise InputError(path, f"not a vote file (read as {parsed.format})")
         if store:
-            obs.write([parsed])
+            write(catalog, [parsed])
         return parsed.arrow["votes"], parsed.snapshot_id
-    snapshot_id = _stored_snapshot(obs, str(spec))
-    return _stored_votes(obs, snapshot_id), snapshot_id
+    snapshot_id = _stored_snapshot(catalog, str(spec))
+    return _stored_votes(catalog, snapshot_id), snapshot_id
 
 
-def _stored_votes(obs: Observatory, snapshot_id: str) -> pa.Table:
-    votes = obs.connection().table("votes")
+def _stored_votes(catalog: Catalog, snapshot_id: str) -> pa.Table:
+    votes = catalog.connection().table("votes")
     return votes.filter(votes.snapshot_id == snapshot_id).to_pyarrow()
 
 
-def _stored_snapshot(obs: Observatory, spec: str) -> str:
-    found = [m["snapshot_id"] for m in obs.store.manifests()
+def _stored_snapshot(catalog: Catalog, spec: str) -> str:
+    found = [m["snapshot_id"] for m in catalog.store.manifests()
              if m["format"] in VOTE_FORMATS and m["snapshot_id"].startswith(spec)]
     if not found:
         raise InputError(spec, "neither a vote file nor a stored vote snapshot id "
@@ -78,3 +80,9 @@ def board_snapshot(rated: Rated, options: RateOptions, votes_snapshot: str) -> P
     parsed.notes = {"method": method, "categories": rated.notes,
                     "coefficients": document["coefficients"]}
     return parsed
+
+
+def store_board(catalog: Catalog, rated: Rated, options: RateOptions,
+                votes_snapshot: str) -> ImportResult:
+    """Write a computed board as one snapshot (whole or not at all), like an imported one."""
+    return write(catalog, [board_snapshot(rated, options, votes_snapshot)]).results[0]

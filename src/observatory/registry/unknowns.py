@@ -5,8 +5,8 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
-from observatory.metrics.entries import published_labels, stated_index_facts
 from observatory.registry.attribute import attribute_arena, attribute_index
+from observatory.registry.boards import published_labels, stated_index_facts
 from observatory.registry.loader import Registry
 
 COLUMNS = ["table", "source", "model_key", "model_name", "label", "missing", "rows",

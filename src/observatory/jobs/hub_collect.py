@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from observatory.api import Observatory
-from observatory.errors import SourceUnreachableError
+from observatory.registry.loader import Registry
 from observatory.sources import hub
+from observatory.sources.http import RetryPolicy
+from observatory.sources.hub_config import enrichment_row, fingerprint_row
 from observatory.sources.hub_records import Issues, MalformedRecord, to_row
+from observatory.store.catalog import Catalog
 from observatory.store.hub_runs import HubRun
-from observatory.store.snapshots import ImportResult
+from observatory.store.snapshots import ImportResult, Store
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 ENRICH_BATCH = 100
@@ -69,61 +70,16 @@ def _rows(items: list[Any], run: HubRun, issues: Issues,
     return rows
 
 
-RECENT_PAGES = 64
-
-
-def _first_id(items: list[Any]) -> str | None:
-    return next((item.get("id") for item in items if isinstance(item, dict)), None)
-
-
-class _Prefetch:
-    """Fetches the next page in a background thread while the current one is parsed (the
-    socket wait releases the GIL). Only one request is ever in flight."""
-
-    def __init__(self, pacer: hub.Pacer, timeout: float) -> None:
-        self.pacer, self.timeout = pacer, timeout
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-prefetch")
-        self.pending: tuple[str, Future[hub.Page]] | None = None
-
-    def ahead(self, url: str | None) -> None:
-        if url is not None:
-            self.pending = (url, self.pool.submit(hub.fetch_page, url, self.pacer, self.timeout))
-
-    def get(self, url: str) -> hub.Page:
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            if pending[0] == url:
-                return pending[1].result()
-            pending[1].exception()  # wait for the stray request, ignore its answer
-        return hub.fetch_page(url, self.pacer, self.timeout)
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _fresh_page(url: str, run: HubRun, pacer: hub.Pacer, options: HubOptions,
-                prefetch: _Prefetch) -> hub.Page:
-    """A page, refetched while it is a page already received served again (a proxy or server
-    fault that would otherwise skip a page silently)."""
-    for attempt in range(hub.MAX_ATTEMPTS):
-        page = prefetch.get(url) if attempt == 0 else hub.fetch_page(url, pacer, options.timeout)
-        first = _first_id(page.items)
-        if first is None or first not in run.state.get("recent_first_ids", []):
-            return page
-        pacer.note("repeated page")
-    raise SourceUnreachableError(url, "the server keeps answering with the previous page")
-
-
-def _list(run: HubRun, options: HubOptions, namespaces: list[str], pacer: hub.Pacer,
+def _list(run: HubRun, options: HubOptions, namespaces: list[str], policy: RetryPolicy,
           progress: Progress) -> None:
     sort = "downloads" if options.min_downloads else ("likes" if options.min_likes else None)
     todo = hub.listings(options.scope, namespaces, options.page_size, sort)
     issues = Issues(dict(run.state["issues"]["counts"]), dict(run.state["issues"]["examples"]))
     endpoint = options.resolved_endpoint()
-    prefetch = _Prefetch(pacer, options.timeout)
+    prefetch = hub.Prefetch(policy, options.timeout)
     try:
         while run.state["listing"] < len(todo):
-            _one_page(run, todo, endpoint, issues, options, pacer, prefetch, sort)
+            _one_page(run, todo, endpoint, issues, options, prefetch, sort)
             progress(run.state)
     finally:
         prefetch.close()
@@ -132,12 +88,11 @@ def _list(run: HubRun, options: HubOptions, namespaces: list[str], pacer: hub.Pa
 
 
 def _one_page(run: HubRun, todo: list[hub.Listing], endpoint: str, issues: Issues,
-              options: HubOptions, pacer: hub.Pacer, prefetch: _Prefetch,
-              sort: str | None) -> None:
+              options: HubOptions, prefetch: hub.Prefetch, sort: str | None) -> None:
     """Fetch, parse and write the next page, then checkpoint."""
     listing = run.state["listing"]
     url = run.state["next_url"] or todo[listing].url(endpoint)
-    page = _fresh_page(url, run, pacer, options, prefetch)
+    page = hub.fresh_page(url, run.state.get("recent_first_ids", []), prefetch)
     prefetch.ahead(page.next_url)
     rows = _rows(page.items, run, issues, options)
     run.write_page(rows, listing, run.state["pages"])
@@ -149,17 +104,16 @@ def _one_page(run: HubRun, todo: list[hub.Listing], endpoint: str, issues: Issue
     if page.next_url is None or below:
         run.state["listing"] += 1
         run.state["next_url"] = None
-    if _first_id(page.items) is not None:
-        recent = [*run.state.get("recent_first_ids", []), _first_id(page.items)]
-        run.state["recent_first_ids"] = recent[-RECENT_PAGES:]
+    first = hub.first_id(page.items)
+    if first is not None:
+        recent = [*run.state.get("recent_first_ids", []), first]
+        run.state["recent_first_ids"] = recent[-hub.RECENT_PAGES:]
     run.state["issues"] = issues.as_dict()
-    run.state["retries"] = pacer.retries
+    run.state["retries"] = prefetch.policy.retries
     run.save()
 
 
-def _enrich(run: HubRun, options: HubOptions, pacer: hub.Pacer, progress: Progress) -> None:
-    from observatory.sources.hub_config import enrichment_row, fingerprint_row
-
+def _enrich(run: HubRun, options: HubOptions, policy: RetryPolicy, progress: Progress) -> None:
     targets = run.top_models(options.enrich)
     endpoint = options.resolved_endpoint()
     done = run.state["enriched"]
@@ -167,8 +121,8 @@ def _enrich(run: HubRun, options: HubOptions, pacer: hub.Pacer, progress: Progre
         batch = targets[done:done + ENRICH_BATCH]
         rows, configs = [], []
         for model_id in batch:
-            info = hub.model_info(endpoint, model_id, pacer, options.timeout)
-            config = hub.config_json(endpoint, model_id, pacer, options.timeout)
+            info = hub.model_info(endpoint, model_id, policy, options.timeout)
+            config = hub.config_json(endpoint, model_id, policy, options.timeout)
             rows.append(enrichment_row(model_id, info, config))
             facts = fingerprint_row(model_id, info, config)
             if facts is not None:
@@ -180,32 +134,36 @@ def _enrich(run: HubRun, options: HubOptions, pacer: hub.Pacer, progress: Progre
         progress(run.state)
 
 
-def expected_models(obs: Observatory, options: HubOptions) -> int | None:
+def registry_namespaces(registry: Registry) -> list[str]:
+    """The Hub namespaces the registry names (the ``orgs`` scope lists each)."""
+    aliases = registry.aliases
+    return list(aliases.loc[aliases["kind"] == "hf", "alias"])
+
+
+def expected_models(store: Store, registry: Registry, options: HubOptions) -> int | None:
     """For the ETA: the model count of the latest earlier snapshot of the same query."""
-    aliases = obs.registry.aliases
-    query = options.query(list(aliases.loc[aliases["kind"] == "hf", "alias"]))
-    earlier = [m for m in obs.store.manifests()
+    query = options.query(registry_namespaces(registry))
+    earlier = [m for m in store.manifests()
                if m.get("format") == hub.FORMAT_NAME and m.get("query") == query]
     if not earlier:
         return None
     return max(earlier, key=lambda m: m["snapshot_date"])["counts"].get("hub_models")
 
 
-def collect_hub(obs: Observatory, options: HubOptions, progress: Progress,
+def collect_hub(catalog: Catalog, registry: Registry, options: HubOptions, progress: Progress,
                 namespaces: list[str] | None = None) -> tuple[ImportResult, HubRun]:
     """Collect (or resume) one Hub snapshot and store it."""
     if namespaces is None:
-        aliases = obs.registry.aliases
-        namespaces = list(aliases.loc[aliases["kind"] == "hf", "alias"])
+        namespaces = registry_namespaces(registry)
     today = datetime.now(UTC).date()
-    run = HubRun.open(obs.store, options.query(namespaces), today)
+    run = HubRun.open(catalog.store, options.query(namespaces), today)
     run.state["resumed"] = run.resumed
-    pacer = hub.Pacer()
+    policy = RetryPolicy()
     if not run.state["listing_done"]:
-        _list(run, options, namespaces, pacer, progress)
+        _list(run, options, namespaces, policy, progress)
     if options.enrich:
-        _enrich(run, options, pacer, progress)
-    result = run.finalize(obs.store)
+        _enrich(run, options, policy, progress)
+    result = run.finalize(catalog.store)
     if not result.duplicate:
-        obs.refresh()
+        catalog.refresh()
     return result, run

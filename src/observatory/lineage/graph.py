@@ -17,16 +17,17 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from observatory.errors import EmptyResultError
 from observatory.lineage.edges import declared_edges, graph_edges
 from observatory.lineage.roots import resolve_roots
-from observatory.metrics.hub_entries import family_expr, namespace_table
+from observatory.registry.hub import FULL_CRAWL, root_attributes
 from observatory.registry.loader import Registry
 
-FULL_CRAWL = "hub-api"
 MODEL_COLUMNS = ("model_id", "author", "created_at", "downloads_30d", "downloads_all_time", "likes",
                  "library_name", "pipeline_tag", "tags", "base_models", "base_relation", "params_total",
                  "extra", "source", "snapshot_date", "snapshot_id")
 DEFAULT_MIN_SCORE = 0.5
+INFERRED_FORMAT = "inferred-edges"  # the derived snapshots infer-bases stores
 
 
 @dataclass
@@ -73,7 +74,7 @@ def latest_inference(con: ibis.BaseBackend, as_of: date | None = None) -> str | 
     """The id of the newest stored inferred-edges snapshot (on or before ``as_of``): one
     snapshot, never a mix of two runs of the same date."""
     snapshots = con.table("snapshots")
-    chosen = snapshots.filter(snapshots.format == "inferred-edges")
+    chosen = snapshots.filter(snapshots.format == INFERRED_FORMAT)
     if as_of is not None:
         chosen = chosen.filter(chosen.snapshot_date <= as_of)
     newest = chosen.order_by([ibis.desc("snapshot_date"), ibis.desc("imported_at")]).limit(1)
@@ -98,33 +99,6 @@ def inferred_edges(con: ibis.BaseBackend, models: ir.Table, as_of: date | None =
                          parent_present=joined.parent_present.fill_null(False))
 
 
-def _namespaces(registry: Registry) -> ir.Table:
-    """Hub namespace -> organisation and country, keyed in lower case (the Hub ignores case)."""
-    frame = namespace_table(registry)[["namespace", "org_id", "org_name", "country"]]
-    frame = frame.assign(ns_key=frame["namespace"].str.lower()).drop_duplicates("ns_key")
-    return ibis.memtable(frame.drop(columns=["namespace"]))
-
-
-def root_attributes(roots: ir.Table, registry: Registry) -> ir.Table:
-    """Add ``root_namespace, root_org_id, root_org, root_country, root_family``."""
-    namespaces = _namespaces(registry)
-    with_ns = roots.mutate(root_namespace=roots.root_id.split("/")[0])
-    joined = with_ns.left_join(namespaces, with_ns.root_namespace.lower() == namespaces.ns_key)
-    joined = joined.drop("ns_key").rename(root_org_id="org_id", root_org="org_name",
-                                          root_country="country")
-    distinct = joined.select("root_id").distinct()
-    families = distinct.mutate(root_family=family_expr(registry, distinct.root_id,
-                                                       ibis.null("string")))
-    return joined.left_join(families, "root_id").drop("root_id_right")
-
-
-def uploader_attributes(table: ir.Table, registry: Registry, id_column: str = "model_id") -> ir.Table:
-    """Add ``namespace, org_id, org_name, country`` of the model's own namespace."""
-    namespaces = _namespaces(registry)
-    with_ns = table.mutate(namespace=table[id_column].split("/")[0])
-    return with_ns.left_join(namespaces, with_ns.namespace.lower() == namespaces.ns_key).drop("ns_key")
-
-
 def _materialize(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:
     """A temporary table on the connection. Unlike ``.cache()`` it has no finalizer, so a graph
     can outlive a closed connection without errors; it goes when the connection closes."""
@@ -143,3 +117,25 @@ def build_graph(con: ibis.BaseBackend, registry: Registry, as_of: date | None = 
     edges = _materialize(con, edges)
     roots = _materialize(con, root_attributes(resolve_roots(models, edges), registry))
     return LineageGraph(models, edges, roots, inferred)
+
+
+def canonical_id(graph: LineageGraph, model_id: str) -> str:
+    """The id as the snapshot spells it (the Hub compares ids case-insensitively)."""
+    models = graph.models
+    found = models.filter(models.model_id.lower() == model_id.lower()).select("model_id").to_pandas()
+    if not found.empty:
+        return str(found["model_id"].iloc[0])
+    parents = graph.edges.filter(graph.edges.parent_id.lower() == model_id.lower())
+    as_parent = parents.select("parent_id").limit(1).to_pandas()
+    if not as_parent.empty:
+        return str(as_parent["parent_id"].iloc[0])
+    raise EmptyResultError(f"model {model_id!r} is not in the Hub snapshots (nor declared as a base); "
+                           "import a Hub snapshot or a model-tree file that contains it")
+
+
+def model_details(graph: LineageGraph, ids: list[str]) -> pd.DataFrame:
+    """Dates, downloads, tags and sizes of the given models of the graph."""
+    wanted = ibis.memtable(pd.DataFrame({"model_id": ids}, dtype="string"))
+    models = graph.models.semi_join(wanted, "model_id")
+    return models.select("model_id", "created_at", "downloads_30d", "downloads_all_time", "likes",
+                         "tags", "library_name", "params_total", "extra").to_pandas()

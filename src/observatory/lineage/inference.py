@@ -1,5 +1,5 @@
-"""Q14 at scale: the inputs of fingerprint inference from a lineage graph, and its output as
-``hub_edges`` rows.
+"""Fingerprint inference on a lineage graph (Q14 at scale): its inputs from the graph and the
+store, its output as ``hub_edges`` rows, and the candidates stored by an earlier run.
 
 Candidate bases are the graph's root models (present in the snapshot), with the number of
 models declared to descend from them as their popularity prior. Targets are the models that
@@ -17,10 +17,8 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from observatory.lineage.graph import LineageGraph, latest_inference
 from observatory.lineage.infer import edges_table, infer_bases, learn_changes
-from observatory.metrics.lineage_graph import LineageGraph, latest_inference, root_attributes
-from observatory.metrics.model_lineage import canonical_id
-from observatory.registry.loader import Registry
 from observatory.schema import HUB_CONFIGS
 
 FACT_COLUMNS = [f.name for f in HUB_CONFIGS if f.name not in ("source", "snapshot_date", "snapshot_id")]
@@ -86,42 +84,20 @@ def edge_table(predictions: pd.DataFrame, snapshot_date: date) -> pa.Table:
     return edges_table(frame, snapshot_date).drop_columns(["snapshot_id"])
 
 
-def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: Registry) -> pd.DataFrame:
-    """Add the organisation, country and family of each candidate's root."""
-    if frame.empty:
-        return frame
-    ids = ibis.memtable(pd.DataFrame({"model_id": frame["parent_id"].astype(str),
-                                      "root_id": frame["parent_id"].astype(str)}))
-    roots = graph.roots.select("model_id", "root_id")
-    known = roots.semi_join(ids, "model_id").to_pandas()
-    pairs = frame[["parent_id"]].drop_duplicates().merge(
-        known.rename(columns={"model_id": "parent_id"}), on="parent_id", how="left")
-    pairs["root_id"] = pairs["root_id"].fillna(pairs["parent_id"])
-    attributed = root_attributes(ibis.memtable(pairs), registry).to_pandas()
-    columns = ["parent_id", "root_id", "root_org", "root_country", "root_family"]
-    return frame.merge(attributed[columns].drop_duplicates(["parent_id", "root_id"]), on="parent_id",
-                       how="left")
+def stored_candidates(con: ibis.BaseBackend, model_id: str,
+                      as_of: date | None = None) -> tuple[pd.DataFrame, str | None]:
+    """The inferred candidates of one model in the newest stored inference, and its id."""
+    snapshot = latest_inference(con, as_of)
+    stored = con.table("hub_edges")
+    stored = stored.filter((stored.snapshot_id == (snapshot or "")) & (stored.child_id == model_id)
+                           & (stored.kind == "inferred"))
+    return stored.to_pandas(), snapshot
 
 
-def whose_base(con: ibis.BaseBackend, graph: LineageGraph, registry: Registry,
-               model_id: str, as_of: date | None = None) -> pd.DataFrame:
-    """The declared bases of a model; if it declares none, its stored inferred candidates; if
-    none are stored, candidates computed now. ``evidence`` says which."""
-    model_id = canonical_id(graph, model_id)
-    edges = graph.edges
-    declared = edges.filter((edges.child_id == model_id) & (edges.kind == "declared")).to_pandas()
-    if not declared.empty:
-        frame = declared.assign(score=None, candidate_rank=None, evidence="declared")
-    else:
-        stored = con.table("hub_edges")
-        snapshot = latest_inference(con, as_of)
-        stored = stored.filter((stored.snapshot_id == (snapshot or "")) & (stored.child_id == model_id)
-                               & (stored.kind == "inferred")).to_pandas()
-        if not stored.empty:
-            day = pd.Timestamp(stored["snapshot_date"].iloc[0]).date()
-            frame = stored.assign(evidence=f"inferred (stored {day}, snapshot {snapshot})")
-        else:
-            frame = infer(con, graph, [model_id]).assign(evidence="inferred (computed now)")
-    columns = ["model_id", "evidence", "parent_id", "relation", "score", "candidate_rank"]
-    frame = frame.assign(model_id=model_id).sort_values("candidate_rank", na_position="first")
-    return _attribute(frame[columns].reset_index(drop=True), graph, registry)
+def score_summary(predictions: pd.DataFrame,
+                  thresholds: tuple[float, ...] = (0.0, 0.5, 0.8, 0.9)) -> tuple[pd.DataFrame, int]:
+    """How many models' best candidate scores at least each threshold; and how many models."""
+    best = predictions[predictions["candidate_rank"] == 1]
+    summary = pd.DataFrame({"score_at_least": list(thresholds),
+                            "models": [int((best["score"] >= t).sum()) for t in thresholds]})
+    return summary, int(best["child_id"].nunique())

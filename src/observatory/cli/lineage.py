@@ -4,32 +4,16 @@ runnable, infer-bases."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.tree import Tree
 
-from observatory.api import Observatory
-from observatory.cli_common import Fmt, FormatOpt, out, parse_date
-from observatory.errors import InputError
-from observatory.lineage.edges import RELATIONS
-from observatory.publish.tables import render
+from observatory.cli.common import Fmt, FormatOpt, observatory, out, parse_date, render
 
-COMMANDS: list = []
+app = typer.Typer()
 TREE_CHILDREN = 15  # children shown per node in the terminal; --format json has them all
-
-
-def lineage_command(function: Any) -> Any:
-    COMMANDS.append(function)
-    return function
-
-
-def register(app: typer.Typer) -> None:
-    for function in COMMANDS:
-        app.command(name=function.__name__.replace("_", "-"))(function)
 
 
 class DerivBy(StrEnum):
@@ -45,6 +29,14 @@ class DeriverBy(StrEnum):
     org = "org"
 
 
+class Relation(StrEnum):  # lineage.edges.RELATIONS
+    finetune = "finetune"
+    adapter = "adapter"
+    merge = "merge"
+    quantized = "quantized"
+    unknown = "unknown"
+
+
 SnapshotOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Use the Hub snapshots on or before this date (YYYY-MM-DD); default: all.")]
 InferredOpt = Annotated[bool, typer.Option(
@@ -53,7 +45,7 @@ InferredOpt = Annotated[bool, typer.Option(
          "base; the default uses declared bases only.")]
 
 
-@lineage_command
+@app.command()
 def derivatives(
     monthly: Annotated[bool, typer.Option("--monthly", help="Per month (the only period for "
                                           "now; kept for clarity in scripts).")] = True,
@@ -63,26 +55,23 @@ def derivatives(
     inferred: InferredOpt = False,
     since: Annotated[str | None, typer.Option(help="First month (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Last month (YYYY-MM-DD).")] = None,
-    relation: Annotated[list[str] | None, typer.Option(
+    relation: Annotated[list[Relation] | None, typer.Option(
         help="Only these relations (finetune, adapter, merge, quantized, unknown); repeatable.")] = None,
     as_of: SnapshotOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Q8: new derivative models per month and the share built on each country's (or family's,
     organisation's) bases, with a 95 % interval. A merge of two roots counts half to each."""
-    unknown = sorted(set(relation or []) - set(RELATIONS))
-    if unknown:
-        raise InputError("--relation", f"unknown relation {', '.join(unknown)}; expected one of "
-                         f"{', '.join(RELATIONS)}")
-    frame = Observatory().derivatives(by.value, inferred, parse_date(since, "--since"),
+    frame = observatory().derivatives(by.value, inferred, parse_date(since, "--since"),
                                       parse_date(until, "--until"),
-                                      tuple(relation) if relation else None, parse_date(as_of))
-    render(frame, fmt.value, out, f"New derivatives per month by {by.value} "
+                                      tuple(r.value for r in relation) if relation else None,
+                                      parse_date(as_of))
+    render(frame, fmt, f"New derivatives per month by {by.value} "
            f"({frame['lineage'].iloc[0]} lineage)",
            ["month", "group", "derivatives", "share", "ci_low", "ci_high", "month_total"])
 
 
-@lineage_command
+@app.command()
 def burst(
     model: Annotated[str, typer.Argument(help="Base model id, e.g. deepseek-ai/DeepSeek-R1.")],
     days: Annotated[int, typer.Option(min=1, help="Window after the model's creation.")] = 30,
@@ -91,13 +80,14 @@ def burst(
 ) -> None:
     """Q9: derivatives (at any depth) created within N days of a model's release, and their
     downloads, by relation."""
-    summary, _ = Observatory().burst(model, days, inferred)
-    if fmt != Fmt.table:
-        if fmt == Fmt.json:
-            out.file.write(json.dumps(summary, indent=2, default=str) + "\n")
-        else:
-            render(pd.DataFrame(summary["by_relation"]), fmt.value, out)
+    summary, _ = observatory().burst(model, days, inferred)
+    if fmt == Fmt.json:
+        out.file.write(json.dumps(summary, indent=2, default=str) + "\n")
         return
+    if fmt == Fmt.csv:
+        render(summary["by_relation"], fmt)
+        return
+
     def count(value: int | None) -> str:
         return "unknown" if value is None else f"{value:,}"
 
@@ -105,7 +95,7 @@ def burst(
               f"derivatives within {days} days ({summary['all_derivatives']:,} in all, "
               f"{summary['undated']:,} undated); their downloads: {count(summary['downloads_30d'])} "
               f"in the snapshot's last 30 days, {count(summary['downloads_all_time'])} all-time")
-    render(pd.DataFrame(summary["by_relation"]), "table", out, "By relation")
+    render(summary["by_relation"], Fmt.table, "By relation")
 
 
 def _tree_node(tree: Tree, node: dict[str, Any]) -> None:
@@ -129,14 +119,14 @@ def _label(node: dict[str, Any]) -> str:
     return "  ".join(parts)
 
 
-@lineage_command
+@app.command()
 def lineage(
     model: Annotated[str, typer.Argument(help="Model id.")],
     inferred: InferredOpt = False,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """The tree above (ancestors, roots) and below (every derivative) a model."""
-    result = Observatory().lineage_tree(model, inferred)
+    result = observatory().lineage_tree(model, inferred)
     if fmt != Fmt.table:
         out.file.write(json.dumps(result, indent=2, default=str) + "\n")
         return
@@ -152,7 +142,7 @@ def lineage(
     out.print(f"{result['descendants']:,} derivatives ({result['lineage']} lineage)")
 
 
-@lineage_command
+@app.command()
 def derivers(
     family: Annotated[str, typer.Argument(help="Root family, e.g. Qwen, Llama, DeepSeek.")],
     by: Annotated[DeriverBy, typer.Option(help="country or org of the deriver.")] = DeriverBy.country,
@@ -161,44 +151,25 @@ def derivers(
 ) -> None:
     """Q15: who builds on a family — derivatives whose root base is in FAMILY, by the country or
     organisation of the namespace that published them."""
-    frame = Observatory().derivers(family, f"uploader-{by.value}", inferred)
-    render(frame, fmt.value, out, f"Who builds on {family} (by {by.value}, "
+    frame = observatory().derivers(family, f"uploader-{by.value}", inferred)
+    render(frame, fmt, f"Who builds on {family} (by {by.value}, "
            f"{frame['lineage'].iloc[0]} lineage)",
            ["group", "derivatives", "share", "ci_low", "ci_high", "downloads_30d"])
 
 
-@lineage_command
+@app.command()
 def runnable(
     model: Annotated[str, typer.Argument(help="Model id.")],
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Quantized builds of a model (GGUF, AWQ, GPTQ, EXL2, MLX, bitsandbytes) and their sizes."""
-    frame = Observatory().runnable(model)
-    render(frame, fmt.value, out, f"Runnable builds of {model}",
+    frame = observatory().runnable(model)
+    render(frame, fmt, f"Runnable builds of {model}",
            ["model_id", "format", "bits", "params_b", "storage_gb", "downloads_30d", "relation"])
 
 
 
-
-
-CHARTS = {"derivatives", "tree"}
-
-
-def lineage_chart(obs: Observatory, kind: str, model: str | None, by: str,
-                  as_of: date | None = None) -> object:
-    from observatory.publish import lineage_charts
-
-    if kind == "derivatives":
-        return lineage_charts.derivatives_chart(obs.derivatives(by, as_of=as_of),
-                                                f"New derivative models per month by {by}")
-    if as_of is not None:
-        raise InputError("--as-of", "the tree chart uses the latest Hub snapshots; drop --as-of")
-    if not model:
-        raise InputError("--model", "the tree chart needs --model MODEL_ID")
-    return lineage_charts.tree_chart(obs.lineage_tree(model), f"Derivatives of {model}")
-
-
-@lineage_command
+@app.command("whose-base")
 def whose_base(
     model: Annotated[str, typer.Argument(help="Model id.")],
     fmt: FormatOpt = Fmt.table,
@@ -206,17 +177,17 @@ def whose_base(
     """Q14: the base a model declares; if it declares none, the bases its configuration and
     tokenizer fingerprint most likely come from, with scores (stored by 'observatory
     infer-bases', else computed now)."""
-    frame = Observatory().whose_base(model)
+    frame = observatory().whose_base(model)
     if frame.empty:
         out.print(f"{model}: declares no base, and its fingerprint (if known) matches no known base "
                   "model; 'observatory update --source hub --enrich N' collects config facts")
         return
-    render(frame, fmt.value, out, f"Whose base is {model}? ({frame['evidence'].iloc[0]})",
+    render(frame, fmt, f"Whose base is {model}? ({frame['evidence'].iloc[0]})",
            ["parent_id", "relation", "score", "candidate_rank", "root_org", "root_country",
             "root_family"])
 
 
-@lineage_command
+@app.command("infer-bases")
 def infer_bases(
     top: Annotated[int, typer.Option(min=1, max=10, help="Candidates kept per model.")] = 3,
     fmt: FormatOpt = Fmt.table,
@@ -224,17 +195,15 @@ def infer_bases(
     """Infer candidate bases for every model that declares none (config/tokenizer fingerprints
     against the known base models) and store them as 'inferred' edges, kept apart from declared
     ones: metrics use them only with --inferred."""
-    result, predictions = Observatory().infer_bases(top)
+    result, predictions = observatory().infer_bases(top)
     if result is None:
         out.print("no candidates: no model without a declared base has fingerprint facts that match "
                   "a known base (import model trees or enrich a Hub snapshot first)")
         return
-    best = predictions[predictions["candidate_rank"] == 1]
-    summary = pd.DataFrame({
-        "score_at_least": [0.0, 0.5, 0.8, 0.9],
-        "models": [int((best["score"] >= s).sum()) for s in (0.0, 0.5, 0.8, 0.9)],
-    })
+    from observatory.lineage.inference import score_summary
+
+    summary, models = score_summary(predictions)
     verb = "already stored" if result.duplicate else "stored"
     out.print(f"{verb}: inferred-edges snapshot {result.snapshot_id} ({result.snapshot_date}), "
-              f"{len(predictions):,} candidate edges for {best['child_id'].nunique():,} models")
-    render(summary, fmt.value, out, "Best candidate's score")
+              f"{len(predictions):,} candidate edges for {models:,} models")
+    render(summary, fmt, "Best candidate's score")

@@ -1,8 +1,10 @@
-"""Hub model rows with their organisation, country, family and licence class attached.
+"""Hub model rows with their organisation, country, family and licence class attached, and
+the snapshots each Hub question reads.
 
 Everything stays an Ibis expression so the adoption metrics run on any backend at full-Hub
 scale: the namespace -> organisation map and the licence map are small joined tables, and the
-family rules become one CASE expression over regular expressions.
+family rules become one CASE expression over regular expressions. The same namespace map
+attributes a lineage root (by the root's id) and a derivative's uploader.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from observatory.registry.attribute import UNKNOWN_COUNTRY
 from observatory.registry.loader import Registry
 
 GGUF_TAGS = ("gguf",)
+FULL_CRAWL = "hub-api"
 
 
 def namespace_table(registry: Registry) -> pd.DataFrame:
@@ -96,3 +99,74 @@ def with_family(entries: ir.Table, registry: Registry) -> ir.Table:
     families = distinct.mutate(family=family_expr(registry, distinct.model_id,
                                                   distinct.first_base)).select("model_id", "family")
     return entries.left_join(families, "model_id").drop("model_id_right")
+
+
+def family_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = None,
+                   dates: list[date] | None = None) -> ir.Table:
+    return with_family(hub_entries(con, registry, source, dates), registry)
+
+
+def entries_on_or_before(con: ibis.BaseBackend, registry: Registry, days: list[date | None],
+                         source: str | None = None, family: bool = False) -> ir.Table:
+    """Entries of the latest snapshot on or before each day (None: the latest); ``family``
+    adds the family column."""
+    available = hub_dates(con, source)
+    chosen = [d for d in (latest_on_or_before(available, day) for day in days) if d is not None]
+    entries = hub_entries(con, registry, source, chosen)
+    return with_family(entries, registry) if family else entries
+
+
+def liked_entries(con: ibis.BaseBackend, registry: Registry,
+                  days: list[date | None]) -> ir.Table:
+    """Entries of the latest snapshot that has likes on or before each day."""
+    models = con.table("hub_models")
+    with_likes = models.filter(models.likes.notnull()).select("snapshot_date").distinct()
+    available = sorted(pd.Timestamp(d).date() for d in with_likes.to_pandas()["snapshot_date"])
+    chosen = [latest_on_or_before(available, day) for day in days]
+    return hub_entries(con, registry, dates=[d for d in chosen if d is not None])
+
+
+def latest_entries(con: ibis.BaseBackend, registry: Registry) -> ir.Table:
+    """Entries of each Hub source's latest snapshot (dates read from the raw table, no joins)."""
+    models = con.table("hub_models")
+    latest = models.group_by("source").agg(day=models.snapshot_date.max()).to_pandas()
+    return hub_entries(con, registry, dates=sorted({pd.Timestamp(d).date() for d in latest["day"]}))
+
+
+def crawl_rows(con: ibis.BaseBackend) -> ir.Table:
+    """The raw ``hub_models`` rows of full Hub crawls (downloads by namespace need no joins)."""
+    models = con.table("hub_models")
+    return models.filter(models.source == FULL_CRAWL)
+
+
+def namespace_lookup(registry: Registry) -> ir.Table:
+    """``namespace, org_id, org_name, country`` as a table to join raw rows with."""
+    return ibis.memtable(namespace_table(registry))
+
+
+def namespaces(registry: Registry) -> ir.Table:
+    """Hub namespace -> organisation and country, keyed in lower case (the Hub ignores case)."""
+    frame = namespace_table(registry)[["namespace", "org_id", "org_name", "country"]]
+    frame = frame.assign(ns_key=frame["namespace"].str.lower()).drop_duplicates("ns_key")
+    return ibis.memtable(frame.drop(columns=["namespace"]))
+
+
+def root_attributes(roots: ir.Table, registry: Registry) -> ir.Table:
+    """Add ``root_namespace, root_org_id, root_org, root_country, root_family`` to rows with a
+    ``root_id`` (its id names the organisation even when the root is not in the snapshot)."""
+    lookup = namespaces(registry)
+    with_ns = roots.mutate(root_namespace=roots.root_id.split("/")[0])
+    joined = with_ns.left_join(lookup, with_ns.root_namespace.lower() == lookup.ns_key)
+    joined = joined.drop("ns_key").rename(root_org_id="org_id", root_org="org_name",
+                                          root_country="country")
+    distinct = joined.select("root_id").distinct()
+    families = distinct.mutate(root_family=family_expr(registry, distinct.root_id,
+                                                       ibis.null("string")))
+    return joined.left_join(families, "root_id").drop("root_id_right")
+
+
+def uploader_attributes(table: ir.Table, registry: Registry, id_column: str = "model_id") -> ir.Table:
+    """Add ``namespace, org_id, org_name, country`` of the model's own namespace."""
+    lookup = namespaces(registry)
+    with_ns = table.mutate(namespace=table[id_column].split("/")[0])
+    return with_ns.left_join(lookup, with_ns.namespace.lower() == lookup.ns_key).drop("ns_key")

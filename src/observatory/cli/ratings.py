@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from observatory.api import Observatory
-from observatory.cli_common import Fmt, FormatOpt, err, out, parse_date
-from observatory.errors import EmptyResultError, InputError
-from observatory.publish.tables import render
-from observatory.ratings.board import RateOptions
-from observatory.ratings.bt import Scale
-from observatory.ratings.rank import rank_by_upper_bound, worst_rank
-from observatory.sources.base import Parsed
+from observatory.cli.common import Fmt, FormatOpt, err, observatory, out, parse_date, render
+from observatory.errors import InputError
+
+if TYPE_CHECKING:
+    from observatory.ratings.bt import Scale
+    from observatory.sources.base import Parsed
 
 BOARD_COLUMNS = ["rank", "rank_worst", "model_name", "rating", "ci_low", "ci_high", "votes",
                  "org_id", "country", "open_weights"]
@@ -29,9 +25,7 @@ class Interval(StrEnum):
     sandwich = "sandwich"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("rate")(rate)
-    app.command("simulate-votes")(simulate_votes)
+app = typer.Typer()
 
 
 def print_exclusions(parsed: list[Parsed]) -> None:
@@ -46,35 +40,20 @@ def print_exclusions(parsed: list[Parsed]) -> None:
 
 
 def parse_anchor(value: str | None) -> Scale:
+    from observatory.ratings.bt import Scale
+
     if value is None:
         return Scale()
     model, sep, rating = value.rpartition("=")
     try:
-        return Scale(anchor_model=model.strip(), anchor_rating=float(rating)) if sep and model \
-            else _bad_anchor(value)
+        if sep and model:
+            return Scale(anchor_model=model.strip(), anchor_rating=float(rating))
     except ValueError:
-        return _bad_anchor(value)
-
-
-def _bad_anchor(value: str) -> Scale:
+        pass
     raise InputError("--anchor", f"expected MODEL=RATING (e.g. gpt-4-0613=1160), got {value!r}")
 
 
-def open_only(board: pd.DataFrame) -> pd.DataFrame:
-    """Open-weight models only, ranked among themselves (rank by upper bound)."""
-    frames = []
-    for _, group in board[board["open_weights"].fillna(False).astype(bool)].groupby(
-            ["category", "style_control"], sort=False):
-        low, high = group["ci_low"].to_numpy(), group["ci_high"].to_numpy()
-        frames.append(group.assign(rank=rank_by_upper_bound(low, high),
-                                   rank_worst=worst_rank(low, high)))
-    if not frames:
-        raise EmptyResultError("no open-weight model on the board (see `observatory registry "
-                               "unknowns` for models the registry cannot attribute)")
-    return pd.concat(frames).sort_values(["category", "style_control", "rank", "rating"],
-                                         ascending=[True, True, True, False])
-
-
+@app.command()
 def rate(
     votes: Annotated[str, typer.Argument(
         help="A vote file (.parquet/.jsonl arena release, clean-battle .json, or .csv with "
@@ -115,7 +94,9 @@ def rate(
     allows. The board is stored like an imported one (source observatory-bt), so `observatory
     leaders --source observatory-bt` and the charts read it; the manifest records the method.
     """
-    obs = Observatory()
+    from observatory.ratings.board import RateOptions, open_only
+
+    obs = observatory()
     options = RateOptions(categories=tuple(category or ["full"]), rounds=bootstrap, seed=seed,
                           scale=parse_anchor(anchor), min_votes=min_votes,
                           style_control=style_control, interval=interval.value, board=board,
@@ -133,9 +114,9 @@ def rate(
     for (name, styled), group in boards.groupby(["category", "style_control"], sort=False):
         title = f"{name} board{' (style control)' if styled else ''} from {table.num_rows:,} votes " \
                 f"(snapshot {snapshot_id})"
-        render(group, fmt.value, out, title, BOARD_COLUMNS)
+        render(group, fmt, title, BOARD_COLUMNS)
     if style_control and not rated.coefficients.empty:
-        render(rated.coefficients, fmt.value, out, "Style coefficients (logit per standard "
+        render(rated.coefficients, fmt, "Style coefficients (logit per standard "
                "deviation of the normalised difference)", None)
     if no_store:
         return
@@ -145,6 +126,7 @@ def rate(
               "`observatory leaders --source observatory-bt`", soft_wrap=True)
 
 
+@app.command("simulate-votes")
 def simulate_votes(
     from_board: Annotated[Path, typer.Option(
         "--from-board", help="A board file the Observatory imports (arena-catalog JSON, "
@@ -160,22 +142,8 @@ def simulate_votes(
 ) -> None:
     """Draw synthetic votes from a published board (Bradley–Terry with ties; top models meet
     more often), for tests, benchmarks and checking that `rate` recovers a board."""
-    from observatory.ratings.simulate import Simulation, simulate_votes
-    from observatory.sources.detect import parse_file
-    from observatory.store.exports import write_votes
+    from observatory.jobs.simulate_votes import votes_from_board
 
-    parsed = parse_file(from_board)
-    entries = parsed.arrow.get("board_entries")
-    if entries is None:
-        raise InputError(from_board, f"not a board with ratings (read as {parsed.format})")
-    frame = entries.to_pandas()
-    frame = frame[(frame["category"] == category) & ~frame["style_control"].astype(bool)]
-    frame = frame.dropna(subset=["rating"]).drop_duplicates("model_key")
-    if len(frame) < 2:
-        raise InputError(from_board, f"fewer than 2 rated models in category '{category}'")
-    sim = Simulation(n_votes=n_votes, seed=seed, tie_rate=tie_rate, skew=skew,
-                     end=parsed.snapshot_date)
-    votes = simulate_votes(frame["model_key"].tolist(), frame["rating"].to_numpy(np.float64), sim)
-    write_votes(votes, out_path)
-    out.print(f"wrote {votes.num_rows:,} votes among {len(frame)} models (category {category} of "
+    votes, models = votes_from_board(from_board, out_path, n_votes, seed, category, tie_rate, skew)
+    out.print(f"wrote {votes.num_rows:,} votes among {models} models (category {category} of "
               f"{from_board.name}, seed {seed}) to {out_path}", soft_wrap=True)

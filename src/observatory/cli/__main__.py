@@ -1,0 +1,3 @@
+from observatory.cli.app import main
+
+main()

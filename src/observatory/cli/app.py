@@ -1,0 +1,99 @@
+"""The ``observatory`` command: the app, its command groups, and the one table that turns an
+error into the line the user sees. Commands parse, call the library and print."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from observatory import __version__
+from observatory.cli import boards, charts, hub, jobs, lineage, ratings
+from observatory.cli.common import err, out
+from observatory.cli.store import registry_app, store_app
+from observatory.errors import (
+    ConfigError,
+    EmptyResultError,
+    InputError,
+    ObservatoryError,
+    OutputError,
+    RegistryError,
+    SourcesFailed,
+    SourceUnreachableError,
+    StoreError,
+)
+
+app = typer.Typer(
+    help="Open Weights Observatory: who leads open-weight AI, measured from public data.\n\n"
+    "Data lives in $OBSERVATORY_HOME (default: the platform's user data dir).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+for group in (jobs, boards, hub, lineage, ratings, charts):
+    app.add_typer(group.app)
+app.add_typer(registry_app, name="registry")
+app.add_typer(store_app, name="store")
+
+# Exception type -> prefix of the one line the user sees (the first match wins).
+ERROR_PREFIXES: dict[type[ObservatoryError], str] = {
+    InputError: "bad input",
+    SourceUnreachableError: "unreachable",
+    ConfigError: "configuration",
+    StoreError: "store",
+    RegistryError: "registry",
+    EmptyResultError: "no data",
+    OutputError: "cannot write",
+}
+TRANSIENT_HINT = " (this may pass: run the same command again)"
+
+
+def error_lines(exc: ObservatoryError) -> list[str]:
+    """One line per failure, each with its own prefix."""
+    if isinstance(exc, SourcesFailed):
+        return [f"{_prefix(error)}: {source}: {error}{_hint(error)}"
+                for source, error in exc.failures]
+    return [f"{_prefix(exc)}: {exc}{_hint(exc)}"]
+
+
+def _prefix(exc: ObservatoryError) -> str:
+    return next((p for t, p in ERROR_PREFIXES.items() if isinstance(exc, t)), "error")
+
+
+def _hint(exc: ObservatoryError) -> str:
+    return TRANSIENT_HINT if exc.transient else ""
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"observatory {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version,
+                                                is_eager=True, help="Show the version.")] = False,
+          ) -> None:
+    pass
+
+
+def main() -> None:
+    try:
+        code = app(standalone_mode=False)
+    except ObservatoryError as exc:
+        for line in error_lines(exc):
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except typer.TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help (typer's own test)
+            out.print(exc.format_message(), markup=False, highlight=False)
+            sys.exit(0)
+        # a usage error: one line, and where to read more
+        message = exc.format_message().replace("Value error, ", "")
+        err.print(f"usage: {message} (see --help)", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

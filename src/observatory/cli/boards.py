@@ -1,0 +1,141 @@
+"""Board commands: leaders (Q1, Q12, Q13), lead-changes (Q2), gap (Q3), top (Q4)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from observatory.cli.common import (
+    AsOfOpt,
+    BoardOpt,
+    BoardSourceOpt,
+    By,
+    CategoryOpt,
+    Fmt,
+    FormatOpt,
+    StyleOpt,
+    VersionOpt,
+    observatory,
+    parse_date,
+    render,
+    selection,
+)
+
+app = typer.Typer()
+
+GROUP_COLUMN = {By.country: "country", By.org: "org_id"}
+
+
+def change_columns(by: By) -> list[str]:
+    group = GROUP_COLUMN[by]
+    return ["last_date_before", "first_date_after", f"from_{group}", "from_model", f"to_{group}",
+            "to_model", "margin", "solid_at_change", "solid_from"]
+
+
+@app.command()
+def leaders(
+    by: Annotated[By, typer.Option(help="Group by country or org(anisation).")] = By.country,
+    as_of: AsOfOpt = None,
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    timeline: Annotated[bool, typer.Option(
+        "--timeline", help="The country (or organisation, with --by org) of the best open model "
+        "on every date, and when the lead changed hands (with whether the change is "
+        "statistically solid).")] = False,
+    index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Best open-weight model of each country (or organisation), with its 95% interval.
+
+    'tied_with_next' is yes when this model's interval overlaps the next row's.
+    """
+    obs = observatory()
+    sel = selection(board, category, style_control, index_version, source)
+    group = GROUP_COLUMN[by]
+    if timeline:
+        frame = obs.timeline(sel, by.value)
+        changes = obs.lead_changes(sel, by.value) if fmt == Fmt.table else None
+        who = "Country" if by == By.country else "Organisation"
+        render(frame, fmt, f"{who} of the best open model — {sel.describe()}",
+               ["snapshot_date", group, *(["country"] if by == By.org else []), "model_name",
+                "rating", "ci_low", "ci_high", f"runner_up_{group}", "runner_up_model", "margin",
+                "solid"])
+        if changes is not None:
+            render(changes, Fmt.table, "Lead changes", change_columns(by))
+        return
+    frame = obs.leaders(by=by.value, as_of=parse_date(as_of), sel=sel)
+    render(frame, fmt, f"Best open model by {by.value} — {sel.describe()}",
+           ["snapshot_date", "position", group, *(["country"] if by == By.org else []),
+            "model_name", "rating", "ci_low", "ci_high", "votes", "licence_class",
+            "tied_with_next"])
+
+
+@app.command("lead-changes")
+def lead_changes(
+    by: Annotated[By, typer.Option(help="The lead of a country or an org(anisation).")]
+    = By.country,
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """When the country (or organisation) of the best open model changed, and whether the
+    change was statistically solid."""
+    sel = selection(board, category, style_control, index_version, source)
+    render(observatory().lead_changes(sel, by.value), fmt, f"Lead changes — {sel.describe()}",
+           change_columns(by))
+
+
+@app.command()
+def gap(
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Best open against best closed model on every date, with the gap's 95% interval."""
+    sel = selection(board, category, style_control, index_version, source)
+    render(observatory().gap(sel), fmt, f"Open vs closed — {sel.describe()}",
+           ["snapshot_date", "open_model", "open_rating", "closed_model", "closed_rating",
+            "gap", "gap_low", "gap_high"])
+
+
+class TopBy(StrEnum):
+    country = "country"
+
+
+@app.command()
+def top(
+    n: Annotated[int, typer.Option("--n", min=1, help="How many models.")] = 10,
+    open_only: Annotated[bool, typer.Option("--open/--all",
+                                            help="Open-weight models only (default).")] = True,
+    by: Annotated[TopBy | None, typer.Option(
+        help="'country': how many of the top N each country holds.")] = None,
+    as_of: AsOfOpt = None,
+    board: BoardOpt = "text",
+    category: CategoryOpt = "full",
+    style_control: StyleOpt = False,
+    index_version: VersionOpt = None,
+    source: BoardSourceOpt = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """The top-N models on a board with their organisations and countries."""
+    obs = observatory()
+    sel = selection(board, category, style_control, index_version, source)
+    kind = "open" if open_only else "all"
+    if by == TopBy.country:
+        render(obs.top_by_country(n, parse_date(as_of), open_only, sel), fmt,
+               f"Top {n} ({kind}) by country — {sel.describe()}",
+               ["snapshot_date", "country", "count", "share", "best_position", "models"])
+        return
+    render(obs.top(n, parse_date(as_of), open_only, sel), fmt, f"Top {n} ({kind}) — {sel.describe()}",
+           ["snapshot_date", "position", "model_name", "org_name", "country", "rating",
+            "ci_low", "ci_high", "votes", "licence_class"])

@@ -1,0 +1,135 @@
+"""Hub commands: adoption views (Q5-Q7, Q10, Q11) and the fake Hub."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from observatory.cli.common import (
+    AsOfOpt,
+    Fmt,
+    FormatOpt,
+    WindowOpt,
+    needs_window,
+    observatory,
+    parse_date,
+    render,
+)
+
+app = typer.Typer()
+
+
+class Group(StrEnum):
+    family = "family"
+    org = "org"
+    country = "country"
+
+
+class OrgOrCountry(StrEnum):
+    org = "org"
+    country = "country"
+
+
+class Period(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command()
+def likes(
+    as_of: AsOfOpt = None,
+    earlier: Annotated[str | None, typer.Option(
+        help="Show the table at this earlier date beside it (YYYY-MM-DD).")] = None,
+    pipeline_tag: Annotated[str, typer.Option(
+        help="Hub pipeline tag ('any' for all).")] = "text-generation",
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q5: the most-liked model of each organisation on the Hub at a date (and earlier)."""
+    frame = observatory().likes(parse_date(as_of), parse_date(earlier, "--earlier"),
+                                None if pipeline_tag == "any" else pipeline_tag)
+    render(frame, fmt, "Most-liked model per organisation",
+           ["org_id", "country", "model_id", "likes", "snapshot_date", "earlier_model_id",
+            "earlier_likes", "earlier_date"])
+
+
+@app.command()
+def downloads(
+    by: Annotated[Group, typer.Option(help="family, org or country.")] = Group.family,
+    crossings: Annotated[bool, typer.Option(
+        "--crossings", help="Only the dates one group passed another.")] = False,
+    artefacts: Annotated[bool, typer.Option(
+        "--artefacts", help="Counts flagged per date: all-time downloads that decreased, "
+        "30-day counts that dropped to zero, GGUF repositories.")] = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q6: cumulative (all-time) and 30-day downloads per group over the Hub snapshots.
+
+    Downloader country is not public: by country means downloads OF models made BY
+    developers in each country.
+    """
+    obs = observatory()
+    if artefacts:
+        render(obs.download_artefacts(), fmt, "Download artefacts (flagged, not hidden)")
+    elif crossings:
+        render(obs.download_crossings(by.value), fmt, f"Crossings by {by.value}")
+    else:
+        render(obs.downloads(by.value), fmt, f"Downloads by {by.value}")
+
+
+@app.command()
+def share(
+    window: WindowOpt = None,
+    by: Annotated[Group, typer.Option(help="country, org or family.")] = Group.country,
+    first_year: Annotated[bool, typer.Option(
+        "--first-year", help="EOI-style: count only downloads within a year of each model's "
+        "creation.")] = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q7: share of Hub downloads by developer country over a window, with concentration (HHI).
+
+    Downloader country is not public: this is the share of downloads OF models made BY
+    developers from each country, from all-time counts in the snapshots at both ends.
+    """
+    window = needs_window(window)
+    frame = observatory().share(window.start, window.end, by.value, first_year)
+    render(frame, fmt, f"Download share by {by.value}, {window}")
+
+
+@app.command()
+def licences(
+    by: Annotated[OrgOrCountry, typer.Option(help="org or country.")] = OrgOrCountry.org,
+    period: Annotated[Period, typer.Option(help="month, quarter or year.")] = Period.quarter,
+    org: Annotated[str | None, typer.Option(help="Only this organisation (org_id).")] = None,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q10: licence class mix (permissive / open-with-restrictions / non-commercial) of the models
+    each organisation created per period."""
+    frame = observatory().licences(by.value, period.value, org)
+    render(frame, fmt, f"Licence classes by {by.value} and {period.value}")
+
+
+@app.command()
+def architecture(
+    period: Annotated[Period, typer.Option(help="month, quarter or year.")] = Period.year,
+    by: Annotated[OrgOrCountry, typer.Option(help="country or org.")] = OrgOrCountry.country,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Q11: mixture-of-experts share and total vs active parameters by country over time."""
+    frame = observatory().architecture(period.value, by.value)
+    render(frame, fmt, f"Architecture by {by.value} and {period.value}")
+
+
+# Options pass straight through to the fake Hub's own parser (its --help too).
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+             add_help_option=False)
+def fakehub(ctx: typer.Context) -> None:
+    """Serve a fake Hugging Face Hub with synthetic models on 127.0.0.1 (tests, demos, benchmarks).
+
+    Options: --models N --seed S --port P --page-size K and fault flags (see --help).
+    """
+    from observatory.testing.fakehub import main
+
+    raise typer.Exit(main(ctx.args))

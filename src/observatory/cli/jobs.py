@@ -1,0 +1,185 @@
+"""Commands that move data into the store: import (files), update (live sources, the Hub) and
+run (the main job: update, then show who leads)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from observatory.cli.common import Fmt, err, observatory, out, parse_date, print_report, render
+from observatory.cli.ratings import print_exclusions
+from observatory.errors import EmptyResultError, ObservatoryError, SourcesFailed
+from observatory.registry.selection import Selection
+
+if TYPE_CHECKING:
+    from observatory.api import Observatory
+    from observatory.jobs.hub_collect import HubOptions
+    from observatory.jobs.update import Outcome
+
+app = typer.Typer()
+
+
+class Source(StrEnum):
+    arena = "arena"
+    aa = "aa"
+    hub = "hub"
+
+
+class Scope(StrEnum):
+    full = "full"
+    llm = "llm"
+    orgs = "orgs"
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="Skip detection: lmarena-csv, arena-catalog, arena-scatterplot, "
+        "hf-space-table, hf-space-elo-max, aa-llms-json, aa-compact-csv, aa-api-json.")] = None,
+    snapshot_date: Annotated[str | None, typer.Option(
+        "--date", help="Snapshot date when the file name does not carry one.")] = None,
+) -> None:
+    """Import leaderboard files (format detected from name and content) as snapshots.
+
+    Every file is read and checked before anything is written: one bad file leaves the store
+    unchanged. Importing content already in the store is a no-op that says so.
+    """
+    obs = observatory()
+    with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("", total=None)
+
+        def advance(path: Path) -> None:
+            progress.update(task, advance=1, description=path.name)
+
+        parsed, report = obs.parse_paths(paths, fmt, parse_date(snapshot_date, "--date"), advance)
+        progress.update(task, description="writing snapshots")
+        obs.write(parsed, report)
+    print_report(report)
+    print_exclusions(parsed)
+
+
+def _print_outcome(outcome: Outcome) -> None:
+    if outcome.report is not None:
+        print_report(outcome.report)
+    elif outcome.skipped is not None:
+        err.print(f"skipped {outcome.source}: {outcome.skipped}", soft_wrap=True)
+
+
+def _update(obs: Observatory, sources: list[str], timeout: float) -> list[tuple[str, ObservatoryError]]:
+    """Update each source in turn, printing its outcome; returns the failures."""
+    from observatory.config import Endpoints
+    from observatory.jobs.update import update_source
+
+    endpoints = Endpoints.from_env()
+    failures = []
+    for source in sources:
+        outcome = update_source(obs.catalog, source, endpoints, timeout)
+        _print_outcome(outcome)
+        if outcome.error is not None:
+            failures.append((source, outcome.error))
+    return failures
+
+
+def collect_with_progress(obs: Observatory, options: HubOptions) -> None:
+    from observatory.jobs.hub_collect import collect_hub, expected_models
+
+    total = expected_models(obs.store, obs.registry, options)
+    columns = [TextColumn("[bold]hub"), BarColumn(), TextColumn("{task.completed:,} models"),
+               TextColumn("{task.fields[rate]:,.0f}/s"), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=total, rate=0.0)
+
+        def advance(state: dict[str, Any]) -> None:
+            speed = bar.tasks[0].speed or 0.0
+            bar.update(task, completed=state["models"] + state.get("enriched", 0), rate=speed)
+
+        result, run = collect_hub(obs.catalog, obs.registry, options, advance)
+    state = run.state
+    verb = "already in the store" if result.duplicate else "imported"
+    out.print(f"{verb}: hub snapshot {result.snapshot_id} ({result.snapshot_date}): "
+              f"{result.counts['hub_models']:,} models from {state['pages']:,} pages"
+              + (" (resumed)" if state.get("resumed") else ""))
+    malformed = sum(state["malformed"].values())
+    issues = sum(state["issues"]["counts"].values())
+    if malformed or issues:
+        err.print(f"{malformed:,} malformed record(s) skipped, {issues:,} field issue(s) nulled; "
+                  "details in the snapshot's manifest.json")
+
+
+@app.command()
+def update(
+    source: Annotated[list[Source] | None, typer.Option(
+        "--source", help="arena (LMArena's published boards), aa (Artificial Analysis; needs "
+        "AA_API_KEY) and/or hub (Hugging Face Hub model metadata). Default: arena and aa.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+    scope: Annotated[Scope, typer.Option(
+        help="Hub: full (every model), llm (text-generation and image-text-to-text) or orgs "
+        "(the registry's organisations).")] = Scope.full,
+    min_downloads: Annotated[int | None, typer.Option(
+        help="Hub: keep models with at least this many downloads (last 30 days).")] = None,
+    min_likes: Annotated[int | None, typer.Option(help="Hub: keep models with this many likes.")]
+    = None,
+    enrich: Annotated[int, typer.Option(
+        help="Hub: read config.json and safetensors of the N most-downloaded models "
+        "(parameters, experts, architecture).")] = 0,
+    page_size: Annotated[int, typer.Option(min=1, max=1000, help="Hub: models per page.")] = 1000,
+    endpoint: Annotated[str | None, typer.Option(
+        help="Hub base URL (default: $OBSERVATORY_HUB_URL, $HF_ENDPOINT or huggingface.co).")]
+    = None,
+) -> None:
+    """Fetch the current published boards (and Hub metadata) as today's snapshots.
+
+    Base URLs: OBSERVATORY_ARENA_URL, OBSERVATORY_AA_URL and OBSERVATORY_HUB_URL override the
+    public endpoints. The Hub collection checkpoints after every page: if it is interrupted, run
+    the same command again to resume. HF_TOKEN is used when set and never written anywhere.
+    """
+    obs = observatory()
+    chosen = [s.value for s in (source or [Source.arena, Source.aa])]
+    failures = _update(obs, [s for s in chosen if s != Source.hub], timeout)
+    if Source.hub in chosen:
+        from observatory.jobs.hub_collect import HubOptions
+
+        options = HubOptions(scope=scope.value, min_downloads=min_downloads, min_likes=min_likes,
+                             enrich=enrich, page_size=page_size, timeout=timeout,
+                             endpoint=endpoint or "")
+        try:
+            collect_with_progress(obs, options)
+        except ObservatoryError as exc:
+            failures.append((Source.hub.value, exc))
+    if failures:
+        raise SourcesFailed(failures)
+
+
+@app.command()
+def run(
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+) -> None:
+    """The main job: update every source, then show who leads (country of the best open model)."""
+    obs = observatory()
+    failures = _update(obs, [s.value for s in Source], timeout)
+    try:
+        sel = Selection()
+        render(obs.leaders(by="country", sel=sel), Fmt.table,
+               f"Best open model by country — {sel.describe()}",
+               ["snapshot_date", "position", "country", "model_name", "rating", "ci_low",
+                "ci_high", "votes", "tied_with_next"])
+    except EmptyResultError:
+        err.print("the store has no board data yet; import the shipped history with "
+                  "`observatory import ../shared/data`")
+    if failures:
+        raise SourcesFailed(failures)

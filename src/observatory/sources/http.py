@@ -1,0 +1,151 @@
+"""The one HTTP layer: every request the Observatory makes goes through ``fetch``, under one retry
+policy, whether it reads a live board, a page of the Hub listing or a model's config.
+
+What is retried: 429 and 5xx answers, timeouts, dropped connections and bodies that ``read``
+finds unreadable (a truncated download). How long to wait: what the server says (``Retry-After``
+in seconds or as a date, an exhausted ``RateLimit`` quota, ``RateLimit-Reset``), else exponential
+backoff. A refused connection is given up quickly: it rarely heals within a run.
+
+httpx2 is huggingface_hub's HTTP library: the Hub walk uses that library's shared session and
+headers (``HF_TOKEN``, never logged), other hosts a plain client of the same library.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+import httpx2
+from huggingface_hub.utils import parse_ratelimit_headers
+
+from observatory import __version__
+from observatory.errors import SourceUnreachableError
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TRANSIENT = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+CONNECT_ATTEMPTS = 3
+USER_AGENT = f"open-weights-observatory/{__version__}"
+
+T = TypeVar("T")
+
+
+class UnreadableBody(Exception):
+    """Raised by a ``read`` callback when a body is truncated or garbled: fetch it again."""
+
+
+def server_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds the server asks us to wait, if it says: ``Retry-After`` (seconds or an HTTP
+    date), an exhausted ``RateLimit`` quota, or ``RateLimit-Reset`` / ``X-RateLimit-Reset``."""
+    retry_after = (headers.get("Retry-After") or "").strip()
+    if retry_after:
+        if retry_after.isdigit():
+            return float(retry_after)
+        try:
+            when = parsedate_to_datetime(retry_after)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    quota = parse_ratelimit_headers(headers)
+    if quota is not None and quota.remaining <= 0:
+        return float(quota.reset_in_seconds)
+    for name in ("RateLimit-Reset", "X-RateLimit-Reset"):
+        value = (headers.get(name) or "").strip()
+        if value.replace(".", "", 1).isdigit():
+            return float(value)
+    return None
+
+
+@dataclass
+class RetryPolicy:
+    """How many attempts, how long to wait, and what happened (retries by reason, seconds
+    waited) for one run; shared by every request of that run."""
+
+    attempts: int = 8
+    max_wait: float = 120.0
+    backoff: float = 0.5
+    backoff_cap: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+    waited: float = 0.0
+    retries: dict[str, int] = field(default_factory=dict)
+
+    def wait(self, seconds: float) -> None:
+        seconds = max(0.0, min(seconds, self.max_wait))
+        if seconds:
+            self.waited += seconds
+            self.sleep(seconds)
+
+    def note(self, reason: str) -> None:
+        self.retries[reason] = self.retries.get(reason, 0) + 1
+
+    def retry_wait(self, response: httpx2.Response | None, attempt: int) -> float:
+        told = server_wait(response.headers) if response is not None else None
+        return told if told is not None else min(self.backoff * 2**attempt, self.backoff_cap)
+
+    def pace(self, response: httpx2.Response) -> None:
+        """After a success: if the quota is used up, wait for its window to reset."""
+        quota = parse_ratelimit_headers(response.headers)
+        if quota is not None and quota.remaining <= 0:
+            self.wait(quota.reset_in_seconds)
+
+
+def client(timeout: float, follow_redirects: bool = True) -> httpx2.Client:
+    """A client for hosts other than the Hub."""
+    return httpx2.Client(timeout=timeout, follow_redirects=follow_redirects,
+                         headers={"User-Agent": USER_AGENT})
+
+
+def _response(response: httpx2.Response) -> httpx2.Response:
+    return response
+
+
+def fetch(http: httpx2.Client, url: str, policy: RetryPolicy, *,
+          headers: Mapping[str, str] | None = None,
+          read: Callable[[httpx2.Response], T] = _response,  # type: ignore[assignment]
+          absent: frozenset[int] = frozenset(), hints: Mapping[int, str] | None = None,
+          timeout: float | None = None, follow_redirects: bool | None = None) -> T | None:
+    """GET ``url`` and return ``read(response)``; None for a status in ``absent`` (a file a
+    model does not have). Raises ``SourceUnreachableError`` naming the URL and the last reason;
+    ``hints`` add a word of advice to a status (e.g. 401: check the key)."""
+    last = "no attempt made"
+    options = {name: value for name, value in (("timeout", timeout),
+                                              ("follow_redirects", follow_redirects))
+               if value is not None}
+    for attempt in range(policy.attempts):
+        response = None
+        try:
+            response = http.get(url, headers=dict(headers or {}), **options)
+        except TRANSIENT as exc:
+            last = "timed out" if isinstance(exc, httpx2.TimeoutException) else \
+                (str(exc) or type(exc).__name__)
+            policy.note(type(exc).__name__)
+            if isinstance(exc, httpx2.ConnectError) and attempt + 1 >= CONNECT_ATTEMPTS:
+                break
+        except httpx2.HTTPError as exc:  # too many redirects, a bad URL: retrying will not help
+            last = str(exc) or type(exc).__name__
+            break
+        else:
+            status = response.status_code
+            if status in absent:
+                return None
+            if status < 300:
+                try:
+                    value = read(response)
+                except UnreadableBody as exc:
+                    last = str(exc) or "unreadable body"
+                    policy.note(last)
+                else:
+                    policy.pace(response)
+                    return value
+            else:
+                last = f"HTTP {status}" + (hints or {}).get(status, "")
+                policy.note(f"HTTP {status}")
+                if status not in RETRY_STATUSES:
+                    break
+        if attempt + 1 < policy.attempts:
+            policy.wait(policy.retry_wait(response, attempt))
+    raise SourceUnreachableError(url, last)
