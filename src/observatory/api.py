@@ -6,8 +6,8 @@
     obs.leaders(by="country", as_of=date(2025, 7, 18))
 
 ``Observatory`` only composes: jobs move data into the store, ``registry`` attributes rows,
-``metrics`` answer the questions. Jobs that need the network or scipy are imported when first
-used, so that reading the store starts fast.
+``metrics`` answer the questions. The jobs (their importers, the network stack, scipy) are
+imported when first used, so a command that only reads the store starts fast.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import pyarrow as pa
 
 from observatory.config import data_home
 from observatory.errors import ObservatoryError
-from observatory.jobs import imports
-from observatory.jobs.imports import ImportReport
 from observatory.lineage import tree as tree_mod
 from observatory.lineage.graph import DEFAULT_MIN_SCORE, LineageGraph, build_graph
 from observatory.metrics import (
@@ -47,13 +45,14 @@ from observatory.metrics import (
 from observatory.registry import boards, hub, unknowns
 from observatory.registry.loader import Registry, load_registry
 from observatory.registry.selection import Selection
-from observatory.sources.base import Parsed
 from observatory.store import ImportResult, Store
 from observatory.store.catalog import Catalog
 from observatory.store.snapshots import LISTING
 
 if TYPE_CHECKING:
+    from observatory.jobs.imports import ImportReport, Progress
     from observatory.ratings.board import Rated, RateOptions
+    from observatory.sources.base import Parsed
 
 
 class Observatory:
@@ -75,16 +74,22 @@ class Observatory:
     # --- import -------------------------------------------------------------------------
     def parse_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
                     snapshot_date: date | None = None,
-                    progress: imports.Progress | None = None) -> tuple[list[Parsed], ImportReport]:
+                    progress: Progress | None = None) -> tuple[list[Parsed], ImportReport]:
+        from observatory.jobs import imports
+
         return imports.read_paths(paths, fmt, snapshot_date, progress)
 
     def write(self, parsed: list[Parsed], report: ImportReport | None = None,
               query: dict | None = None) -> ImportReport:
+        from observatory.jobs import imports
+
         return imports.write(self.catalog, parsed, report, query)
 
     def import_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
                      snapshot_date: date | None = None,
-                     progress: imports.Progress | None = None) -> ImportReport:
+                     progress: Progress | None = None) -> ImportReport:
+        from observatory.jobs import imports
+
         return imports.import_paths(self.catalog, paths, fmt, snapshot_date, progress)
 
     # --- ratings from votes (Q16) --------------------------------------------------------
@@ -218,4 +223,4 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-__all__ = ["ImportReport", "Observatory", "ObservatoryError", "Selection", "to_arrow"]
+__all__ = ["Observatory", "ObservatoryError", "Selection", "to_arrow"]

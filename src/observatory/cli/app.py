@@ -30,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: rich's help renderer takes longer to load than the app
 )
 for group in (jobs, boards, hub, lineage, ratings, charts):
     app.add_typer(group.app)

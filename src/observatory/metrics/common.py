@@ -16,11 +16,12 @@ Z95 = 1.959963984540054
 
 
 def as_of(table: ir.Table, when: date | None) -> ir.Table:
-    """Each board's latest snapshot on or before ``when`` (or the latest overall)."""
+    """Each board's latest snapshot on or before ``when`` (or the latest overall): the latest
+    dates are found by aggregation and joined back (no window over every row)."""
     if when is not None:
         table = table.filter(table.snapshot_date <= when)
-    latest = table.snapshot_date.max().over(group_by=[table[k] for k in BOARD_KEYS])
-    return table.filter(table.snapshot_date == latest)
+    latest = table.group_by(BOARD_KEYS).agg(snapshot_date=table.snapshot_date.max())
+    return table.semi_join(latest, [*BOARD_KEYS, "snapshot_date"])
 
 
 def open_only(table: ir.Table) -> ir.Table:

@@ -37,17 +37,19 @@ SEP = "\x1f"
 
 
 def _one_publication(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:
-    """Per board date keep one snapshot: the most detailed source, then the latest import."""
-    cases = [(table.source == name, rank) for name, rank in SOURCE_PRIORITY.items()]
+    """Per board date keep one snapshot: the most detailed source, then the latest import.
+    The choice is made on the few distinct (board date, snapshot) pairs, then joined back, so
+    no window runs over every row."""
+    keys = ["board", "category", "style_control", "snapshot_date"]
+    pubs = table.select(*keys, "snapshot_id", "source").distinct()
+    cases = [(pubs.source == name, rank) for name, rank in SOURCE_PRIORITY.items()]
     snapshots = con.table("snapshots").select("snapshot_id", "imported_at")
-    table = table.mutate(_priority=ibis.cases(*cases, else_=9))
-    ranked = table.left_join(snapshots, table.snapshot_id == snapshots.snapshot_id).drop(
-        "snapshot_id_right")
-    chosen = ranked.snapshot_id.first().over(
-        group_by=[ranked.board, ranked.category, ranked.style_control, ranked.snapshot_date],
-        order_by=[ranked._priority, ibis.desc(ranked.imported_at), ibis.desc(ranked.snapshot_id)],
-    )
-    return ranked.filter(ranked.snapshot_id == chosen).drop("_priority", "imported_at")
+    pubs = pubs.mutate(_priority=ibis.cases(*cases, else_=9)).left_join(
+        snapshots, "snapshot_id").drop("snapshot_id_right")
+    rank = ibis.row_number().over(group_by=[pubs[k] for k in keys], order_by=[
+        pubs._priority, ibis.desc(pubs.imported_at), ibis.desc(pubs.snapshot_id)])
+    chosen = pubs.mutate(_rank=rank).filter(lambda t: t._rank == 0).select(*keys, "snapshot_id")
+    return table.semi_join(chosen, [*keys, "snapshot_id"])
 
 
 def _key(table: ir.Table, *columns: str) -> ir.Value:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -85,33 +86,43 @@ def _bad(row: pd.Series, column: str, message: str) -> RegistryError:
     return RegistryError(f"{row['_file']}, row {row['_row']}, field '{column}': {message}")
 
 
+def _check(frame: pd.DataFrame, bad: pd.Series, column: str,
+           message: Callable[[str], str]) -> None:
+    """Raise for the first row flagged ``bad`` (vectorised: the registry loads on every command)."""
+    if bad.any():
+        row = frame[bad].iloc[0]
+        raise _bad(row, column, message(row[column]))
+
+
+def _pattern_error(pattern: str) -> str | None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return str(exc)
+    return None
+
+
 def _validate(reg: Registry) -> None:
     orgs = reg.organisations
-    for _, row in orgs.iterrows():
-        if len(row["country"]) != 2 or not row["country"].isupper():
-            raise _bad(row, "country", f"not an ISO alpha-2 code: {row['country']!r}")
-        if row["kind"] not in KINDS:
-            raise _bad(row, "kind", f"{row['kind']!r} is not one of {sorted(KINDS)}")
+    country = orgs["country"]
+    _check(orgs, (country.str.len() != 2) | ~country.str.isupper(), "country",
+           lambda v: f"not an ISO alpha-2 code: {v!r}")
+    _check(orgs, ~orgs["kind"].isin(KINDS), "kind", lambda v: f"{v!r} is not one of {sorted(KINDS)}")
     known = set(orgs["org_id"])
     for frame in (reg.aliases, reg.model_facts, reg.families):
-        for _, row in frame.iterrows():
-            if row["org_id"] and row["org_id"] not in known:
-                raise _bad(row, "org_id", f"unknown organisation {row['org_id']!r}")
-    for _, row in reg.families.iterrows():
-        try:
-            re.compile(row["pattern"])
-        except re.error as exc:
-            raise _bad(row, "pattern", f"not a regular expression ({exc})") from exc
-    for _, row in reg.aliases.iterrows():
-        if row["kind"] not in ALIAS_KINDS:
-            raise _bad(row, "kind", f"{row['kind']!r} is not one of {sorted(ALIAS_KINDS)}")
+        _check(frame, (frame["org_id"] != "") & ~frame["org_id"].isin(known), "org_id",
+               lambda v: f"unknown organisation {v!r}")
+    errors = reg.families["pattern"].map(_pattern_error)
+    _check(reg.families, errors.notna(), "pattern",
+           lambda v: f"not a regular expression ({_pattern_error(v)})")
+    _check(reg.aliases, ~reg.aliases["kind"].isin(ALIAS_KINDS), "kind",
+           lambda v: f"{v!r} is not one of {sorted(ALIAS_KINDS)}")
     for frame in (reg.licences, reg.model_facts):
-        for _, row in frame.iterrows():
-            if row["licence_class"] and row["licence_class"] not in LICENCE_CLASSES:
-                raise _bad(row, "licence_class", f"{row['licence_class']!r} is not one of "
-                                                 f"{sorted(LICENCE_CLASSES)}")
-            if row["open_weights"] and row["open_weights"] not in YES_NO:
-                raise _bad(row, "open_weights", "expected yes, no or unknown")
+        klass, open_weights = frame["licence_class"], frame["open_weights"]
+        _check(frame, (klass != "") & ~klass.isin(LICENCE_CLASSES), "licence_class",
+               lambda v: f"{v!r} is not one of {sorted(LICENCE_CLASSES)}")
+        _check(frame, (open_weights != "") & ~open_weights.isin(YES_NO), "open_weights",
+               lambda v: "expected yes, no or unknown")
 
 
 def load_registry(user_dir: Path | None = None) -> Registry:

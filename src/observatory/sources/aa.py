@@ -48,7 +48,12 @@ def index_version(snapshot_date: date) -> str:
 
 
 def sniff_page(data: Any) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("models"), list) and "meta" in data
+    """``{meta, models}`` whose models are AA's (creator, evaluations): other publications
+    share the outer shape (the daily Arena boards carry ``{meta, models}`` too)."""
+    if not (isinstance(data, dict) and isinstance(data.get("models"), list) and "meta" in data):
+        return False
+    first = next((m for m in data["models"] if isinstance(m, dict)), None)
+    return first is None or "evaluations" in first or "creator" in first
 
 
 def sniff_api(data: Any) -> bool:

@@ -33,10 +33,10 @@ SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
                        ("snapshot_date", pa.date32()), ("imported_at", pa.string())])
 
 
-def fingerprint(manifests: list[dict[str, Any]]) -> str:
-    # Paths matter too: views point at files, so a moved data home needs a rebuild.
-    ids = sorted(f"{m['snapshot_id']} {m['_dir']}" for m in manifests)
-    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
+def fingerprint(folders: list[Path]) -> str:
+    """Of the complete snapshot folders (their names end in the snapshot id). Paths matter
+    too: views point at files, so a moved data home needs a rebuild."""
+    return hashlib.sha256("\n".join(sorted(map(str, folders))).encode()).hexdigest()
 
 
 def _create(con: duckdb.DuckDBPyConnection, name: str, source: pa.Table) -> None:
@@ -85,7 +85,8 @@ def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
         for row in rows:
             row["snapshot_date"] = date.fromisoformat(row["snapshot_date"])
         _create(con, "snapshots", pa.Table.from_pylist(rows, schema=SNAPSHOTS))
-        _create(con, "catalog_info", pa.table({"fingerprint": [fingerprint(manifests)]}))
+        folders = [Path(m["_dir"]) for m in manifests]
+        _create(con, "catalog_info", pa.table({"fingerprint": [fingerprint(folders)]}))
     finally:
         con.close()
     return counts
@@ -110,10 +111,11 @@ def rebuild(store: Store) -> dict[str, int]:
 
 
 def _stored_fingerprint(con: ibis.BaseBackend) -> str | None:
-    try:
-        return str(con.table("catalog_info").to_pandas()["fingerprint"].iloc[0])
+    try:  # plain SQL: compiling an Ibis query costs more than this whole check
+        rows = con.con.execute("SELECT fingerprint FROM catalog_info").fetchall()
     except Exception:  # an old or damaged catalog: rebuild it
         return None
+    return str(rows[0][0]) if rows else None
 
 
 def _open(store: Store) -> ibis.BaseBackend:
@@ -125,7 +127,7 @@ def _open(store: Store) -> ibis.BaseBackend:
 
 def connect(store: Store) -> ibis.BaseBackend:
     """An Ibis connection on a catalog that matches the snapshots on disk."""
-    current = fingerprint(store.manifests())
+    current = fingerprint(store.snapshot_folders())
     if store.catalog_path.exists():
         con = _open(store)
         if _stored_fingerprint(con) == current:

@@ -72,6 +72,10 @@ class Store:
             except OSError:
                 continue
 
+    def snapshot_folders(self) -> list[Path]:
+        """The complete snapshots' folders (a manifest marks a folder complete); no file read."""
+        return sorted(path.parent for path in self.snapshots_dir.glob("*/*/manifest.json"))
+
     def manifests(self) -> list[dict[str, Any]]:
         found = []
         for path in sorted(self.snapshots_dir.glob("*/*/manifest.json")):
