@@ -415,3 +415,13 @@ def test_snapshot_written_before_a_column_was_added_still_reads(isolated_home: P
     finally:
         con.close()
     assert names == (0, pc.count(table["hidden_size"]).as_py())
+
+
+def test_an_existing_snapshot_folder_is_a_duplicate(obs: Observatory) -> None:
+    """Two imports of the same file racing: the loser finds the folder and reports a duplicate."""
+    need_shared(OFFICIAL / "arena-catalog" / "text")
+    path = OFFICIAL / "arena-catalog" / "text" / "leaderboard-text_2025-05-20.json"
+    first = obs.store.write(parse_file(path))
+    second = obs.store.write(parse_file(path), known={})  # as if it had not seen the first
+    assert (first.duplicate, second.duplicate) == (False, True)
+    assert second.snapshot_id == first.snapshot_id

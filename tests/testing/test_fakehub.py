@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
-import httpx
+import httpx2 as httpx
 import numpy as np
 import pytest
 from tests.conftest import SHARED, need_shared
