@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.conftest import AA, LMARENA_2025, LMSYS, OFFICIAL
-
 from observatory.api import Observatory
+from tests.conftest import AA, LMARENA_2025, LMSYS, OFFICIAL
 
 
 def leaderboard_files() -> list:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.conftest import SHARED, need_shared, tree_rows
 
 from observatory.api import Observatory
 from observatory.lineage.walk import descendants
+from tests.conftest import SHARED, need_shared, tree_rows
 
 TREES = SHARED / "hf-model-tree"
 R1 = "deepseek-ai/DeepSeek-R1"

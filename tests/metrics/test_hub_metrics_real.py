@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.conftest import SHARED, need_shared
 
 from observatory.api import Observatory
+from tests.conftest import SHARED, need_shared
 
 OPEN_LLM = SHARED / "fboulnois-llm-leaderboard-csv" / "open_llm_leaderboard_v2"
 FLAT = OPEN_LLM / "huggingface_v2_2025-03-21.csv"

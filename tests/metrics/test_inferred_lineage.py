@@ -13,12 +13,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from tests.cli_runner import run_cli
 
 from observatory.api import Observatory
 from observatory.schema import HUB_CONFIGS, HUB_MODELS
 from observatory.sources.hub_records import Issues, to_row
 from observatory.testing.synth import BASE, config_table, universe
+from tests.cli_runner import run_cli
 
 SEED, N = 11, 6000
 DAY = date(2026, 10, 31)

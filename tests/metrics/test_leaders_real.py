@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.conftest import AA, LMSYS, OFFICIAL, SHARED, need_shared
 
 from observatory.api import Observatory, Selection
+from tests.conftest import AA, LMSYS, OFFICIAL, SHARED, need_shared
 
 CLOSED = {"Proprietary", "Propretary"}
 # Labels that say nothing about the weights (e.g. the unreleased Llama-4-Maverick-Experimental

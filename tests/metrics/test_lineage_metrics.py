@@ -11,11 +11,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from tests.cli_runner import run_cli
 
 from observatory.api import Observatory
 from observatory.errors import EmptyResultError
 from observatory.schema import HUB_MODELS
+from tests.cli_runner import run_cli
 
 # model -> (created, bases, relation, downloads_30d, tags). Qwen and DeepSeek are CN, Meta and
 # Nvidia US; the user* and bartowski namespaces are community accounts (country unknown).

@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.conftest import AA, OFFICIAL, need_shared
 
 from observatory.api import Observatory, Selection
+from tests.conftest import AA, OFFICIAL, need_shared
 
 PAGE = AA / "raw_llms_snapshots" / "llms_2026-05-10.json"
 TEXT = OFFICIAL / "arena-catalog" / "text"

@@ -7,11 +7,10 @@ import json
 from functools import cache
 from typing import Any
 
-from tests.conftest import SHARED, need_shared, tree_rows
-
 from observatory.schema import HUB_CONFIGS
 from observatory.sources.hub_fingerprint import FACT_FIELDS, config_row, hub_id, template_hash
 from observatory.sources.modeltree import parse
+from tests.conftest import SHARED, need_shared, tree_rows
 
 TREES = SHARED / "hf-model-tree"
 EXAONE = "exaone-deep-32b_tree_2025-04-07.csv"

@@ -18,12 +18,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from tests.cli_runner import run_cli
-from tests.conftest import SHARED, need_shared
 
 from observatory.api import Observatory
 from observatory.errors import InputError, UnknownFormatError
 from observatory.sources.detect import parse_file
+from tests.cli_runner import run_cli
+from tests.conftest import SHARED, need_shared
 
 OPENLLM = SHARED / "fboulnois-llm-leaderboard-csv" / "open_llm_leaderboard_v2"
 TREES = SHARED / "hf-model-tree"

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import SHARED, need_shared
 
 from observatory.sources.hub_records import Issues, MalformedRecord, to_row
+from tests.conftest import SHARED, need_shared
 
 TREES = SHARED / "hf-model-tree"
 DEEPSEEK = TREES / "deepseek-r1_tree_2025-04-16.csv"

@@ -10,10 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from tests.cli_runner import run_cli
-from tests.conftest import OFFICIAL, need_shared
 
 from observatory.api import Observatory, Selection
+from tests.cli_runner import run_cli
+from tests.conftest import OFFICIAL, need_shared
 
 TEXT_BOARD = OFFICIAL / "arena-catalog" / "text" / "leaderboard-text_2025-05-24.json"
 API_KEY = "test-key-not-a-secret"

@@ -3,11 +3,10 @@ with the snapshots on disk."""
 
 from __future__ import annotations
 
-from tests.conftest import OFFICIAL, need_shared
-
 from observatory.api import Observatory
 from observatory.sources.detect import parse_file
 from observatory.store import Store
+from tests.conftest import OFFICIAL, need_shared
 
 TEXT = OFFICIAL / "arena-catalog" / "text"
 

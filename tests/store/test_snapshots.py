@@ -21,7 +21,6 @@ import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from tests.conftest import AA, LMSYS, OFFICIAL, SHARED, need_shared
 
 from observatory import METHOD_VERSION, __version__
 from observatory.api import Observatory
@@ -30,6 +29,7 @@ from observatory.schema import TABLES
 from observatory.sources.detect import parse_file
 from observatory.store import Store, catalog
 from observatory.store import snapshots as snapshots_mod
+from tests.conftest import AA, LMSYS, OFFICIAL, SHARED, need_shared
 
 LMSYS_CSV = LMSYS / "lmsys_2025-07-18.csv"
 IMAGE_JSON = OFFICIAL / "arena-catalog" / "leaderboard-image_2025-12-11.json"

@@ -13,7 +13,6 @@ from datetime import datetime
 import httpx2 as httpx
 import numpy as np
 import pytest
-from tests.conftest import SHARED, need_shared
 
 from observatory.testing import (
     FakeHub,
@@ -26,6 +25,7 @@ from observatory.testing import (
     synthetic_model,
 )
 from observatory.testing.synth import RECORD_FIELDS, universe
+from tests.conftest import SHARED, need_shared
 
 N = 6000
 SEED = 11
