@@ -1,15 +1,16 @@
 # make run   : create .venv, install, run the main job (update live sources, show who leads)
 # make test  : install dev dependencies, lint, run the whole test suite
-# make bench : import + leaders timing, the Hub collector and adoption metrics at scale, lineage
-#              (roots and monthly shares at 3M models, fingerprint precision/recall), ratings from
-#              3M votes against arena-rank (make bench-ratings), the import of 3M votes (bench-votes)
+# make bench : command start-up (make bench-cli), import + leaders timing, the Hub collector and
+#              adoption metrics at scale, lineage (roots and monthly shares at 3M models,
+#              fingerprint precision/recall), ratings from 3M votes against arena-rank
+#              (make bench-ratings), the import of 3M votes (bench-votes)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-hub bench-lineage bench-ratings bench-votes clean
+.PHONY: run test lint bench bench-cli bench-hub bench-lineage bench-ratings bench-votes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +32,16 @@ test: $(STAMP)
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_import_leaders.py
 	$(BIN)/python benchmarks/bench_hub.py
 	$(BIN)/python benchmarks/bench_lineage.py
 	$(BIN)/python benchmarks/bench_lineage_infer.py
 	$(BIN)/python benchmarks/bench_ratings.py
 	$(BIN)/python benchmarks/bench_votes_import.py
+
+bench-cli: $(STAMP)
+	$(BIN)/python benchmarks/bench_cli.py
 
 bench-lineage: $(STAMP)
 	$(BIN)/python benchmarks/bench_lineage.py

@@ -138,9 +138,6 @@ class Observatory:
         return top.top_by_country(self.top(n, as_of, open_weights_only, sel))
 
     # --- Hub adoption (Q5-Q7, Q10, Q11) --------------------------------------------------
-    def hub_entries(self, source: str | None = None, dates: list[date] | None = None) -> ibis.Table:
-        return hub.hub_entries(self.connection(), self.registry, source, dates)
-
     def likes(self, as_of: date | None = None, earlier: date | None = None,
               pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
         entries = hub.liked_entries(self.connection(), self.registry, [as_of, earlier])

@@ -12,12 +12,9 @@ import pytest
 from observatory.lineage.infer import evaluate, infer_bases, learn_changes
 from observatory.schema import HUB_EDGES
 from observatory.testing.synth import BASE, RELATION_NAMES, config_table, universe
+from tests.lineage.helpers import LLAMA_FACTS
 
-LLAMA = {"architecture": "LlamaForCausalLM", "model_type": "llama", "vocab_size": 128256, "hidden_size": 4096,
-         "num_layers": 32, "num_heads": 32, "num_kv_heads": 8, "intermediate_size": 14336,
-         "max_positions": 131072, "rope_theta": 500000.0, "torch_dtype": "bfloat16",
-         "bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>", "chat_template_hash": "aaaa",
-         "params_total": 8_030_261_248}
+LLAMA = LLAMA_FACTS
 
 
 def config(model_id: str, **changes: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Declared edges and root resolution on hand-built graphs: merges, cycles, self-loops, missing
+"""Root resolution (``lineage.roots``) on hand-built graphs: merges, cycles, self-loops, missing
 parents, odd spellings, and a random forest checked against a plain recursive walk."""
 
 from __future__ import annotations
@@ -7,58 +7,22 @@ from functools import cache
 
 import ibis
 import pandas as pd
-import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from observatory.lineage.edges import declared_edges, edge_counts, graph_edges
+from observatory.lineage.edges import declared_edges, graph_edges
 from observatory.lineage.roots import resolve_roots
-
-
-def _models(rows: list[tuple[str, list[str], str | None]]) -> ibis.Table:
-    table = pa.table({"model_id": [r[0] for r in rows], "base_models": [r[1] for r in rows],
-                      "base_relation": [r[2] for r in rows]},
-                     schema=pa.schema([("model_id", pa.string()), ("base_models", pa.list_(pa.string())),
-                                       ("base_relation", pa.string())]))
-    return ibis.duckdb.connect().create_table("models", table)
+from tests.lineage.helpers import GRAPH, declaring_models
 
 
 def _roots(rows: list[tuple[str, list[str], str | None]], max_depth: int = 64) -> pd.DataFrame:
-    models = _models(rows)
+    models = declaring_models(rows)
     frame = resolve_roots(models, graph_edges(declared_edges(models)), max_depth).to_pandas()
     return frame.sort_values(["model_id", "root_id"]).reset_index(drop=True)
 
 
 def _root_map(frame: pd.DataFrame) -> dict[str, set[str]]:
     return {m: set(g["root_id"]) for m, g in frame.groupby("model_id")}
-
-
-GRAPH = [
-    ("org/base", [], None),
-    ("org/other-base", [], None),
-    ("u/ft", ["org/base"], "finetune"),
-    ("u/ft-gguf", ["https://huggingface.co/U/FT"], "quantized"),  # URL, other case
-    ("u/merge", ["u/ft", "org/other-base"], "merge"),
-    ("u/diamond", ["u/ft", "org/base"], "merge"),  # two paths to one root
-    ("u/orphan", ["gone/deleted-model"], "finetune"),
-    ("u/self", ["u/self"], "finetune"),
-    ("u/cyc-a", ["u/cyc-b"], "finetune"),
-    ("u/cyc-b", ["u/cyc-a"], "finetune"),
-    ("u/below-cycle", ["u/cyc-a"], "adapter"),
-]
-
-
-def test_edges_are_normalised_and_counted() -> None:
-    edges = declared_edges(_models(GRAPH)).to_pandas()
-    gguf = edges[edges["child_id"] == "u/ft-gguf"].iloc[0]
-    assert gguf["parent_id"] == "u/ft" and bool(gguf["parent_present"])
-    orphan = edges[edges["child_id"] == "u/orphan"].iloc[0]
-    assert orphan["parent_id"] == "gone/deleted-model" and not orphan["parent_present"]
-    counts = edge_counts(declared_edges(_models(GRAPH)))
-    assert counts["self_loops"] == 1
-    assert counts["missing_parents"] == 1
-    assert counts["edges"] == 11  # every declared base, the self-loop included
-    assert counts["relation_merge"] == 4
 
 
 def test_roots_merges_cycles_and_missing_parents() -> None:
@@ -150,7 +114,7 @@ def test_roots_run_on_another_backend() -> None:
     roots as DuckDB."""
     rows = [*GRAPH, ("u/deep", ["u/ft-gguf"], "finetune")]
     expected = _roots(rows)
-    duck = _models(rows)
+    duck = declaring_models(rows)
     edges = graph_edges(declared_edges(duck)).to_pandas()[["child_id", "parent_id", "parent_present"]]
     sqlite = ibis.sqlite.connect()
     models = sqlite.create_table("models", pd.DataFrame({"model_id": [r[0] for r in rows]}))

@@ -1,4 +1,5 @@
-"""The Bradley–Terry fit against closed forms and an independent per-vote optimiser."""
+"""The Bradley–Terry fit against closed forms, an independent per-vote optimiser and the reference
+implementation (arena-rank 0.1.1: same ratings and sandwich intervals on a small vote set)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ import pytest
 from scipy.optimize import minimize
 
 from observatory.errors import InputError
-from observatory.ratings import bt
-from observatory.ratings.pairs import min_votes, pair_counts
-from tests.ratings.helpers import votes_from_counts
+from observatory.ratings import bt, intervals
+from observatory.ratings.pairs import pair_counts
+from tests.ratings.helpers import (
+    reference_dataset,
+    reference_module,
+    reference_votes,
+    votes_from_counts,
+)
 
 ELO = 400 / math.log(10)
 
@@ -67,24 +73,29 @@ def test_disconnected_models_are_an_error() -> None:
         bt.fit(pair_counts(votes))
 
 
-def test_self_play_and_unknown_outcomes_are_refused() -> None:
-    with pytest.raises(InputError, match="plays itself"):
-        pair_counts(pa.table({"model_a": ["a"], "model_b": ["a"], "outcome": ["a"]}))
-    with pytest.raises(InputError, match="unknown outcome 'draw'"):
-        pair_counts(pa.table({"model_a": ["a"], "model_b": ["b"], "outcome": ["draw"]}))
-    with pytest.raises(InputError, match="no votes"):
-        pair_counts(pa.table({"model_a": pa.array([], pa.string()),
-                              "model_b": pa.array([], pa.string()),
-                              "outcome": pa.array([], pa.string())}))
-
-
-def test_min_votes_drops_rarely_seen_models() -> None:
-    votes = votes_from_counts({("a", "b"): (10, 10, 0), ("a", "c"): (1, 1, 0)})
-    pairs = min_votes(pair_counts(votes), 5)
-    assert pairs.models == ["a", "b"]
-    assert pairs.votes_per_model().tolist() == [20, 20]
-
-
 def test_unknown_anchor_model_is_an_error() -> None:
     with pytest.raises(InputError, match="not on the board"):
         bt.Scale(anchor_model="zz", anchor_rating=1.0).offset(["a"], np.zeros(1))
+
+
+@pytest.fixture(scope="module")
+def reference() -> tuple:
+    """(arena-rank's Bradley–Terry module, simulated votes, the votes as its PairDataset)."""
+    module = reference_module()
+    votes = reference_votes()
+    return module, votes, reference_dataset(votes)
+
+
+def test_ratings_and_sandwich_intervals_agree(reference) -> None:
+    bradley_terry, votes, dataset = reference
+    result = bradley_terry.BradleyTerry(len(dataset.competitors)).compute_ratings_and_cis(
+        dataset, ci_method="sandwich")
+    pairs = pair_counts(votes)
+    assert pairs.models == list(result["competitors"])
+    theta = bt.fit(pairs).theta
+    scale = bt.Scale()
+    ours = theta * scale.alpha + 1000
+    assert np.max(np.abs(ours - np.asarray(result["ratings"]))) < 0.5
+    low, high = intervals.normal_bounds(theta, intervals.sandwich(pairs, theta))
+    assert np.max(np.abs(low * scale.alpha + 1000 - np.asarray(result["rating_lower"]))) < 1
+    assert np.max(np.abs(high * scale.alpha + 1000 - np.asarray(result["rating_upper"]))) < 1

@@ -1,16 +1,33 @@
-"""Bootstrap resampling, sandwich errors and rank by upper bound, against closed forms."""
+"""Bootstrap resampling and sandwich errors against closed forms; bootstrap bounds against the
+reference implementation (arena-rank 0.1.1) on its own resamples; and bootstrap intervals of
+votes simulated from a real published board covering the true ratings."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
+from scipy.stats import spearmanr
 
 from observatory.ratings import bt, intervals
 from observatory.ratings.pairs import pair_counts
 from observatory.ratings.rank import rank_by_upper_bound, worst_rank
-from tests.ratings.helpers import votes_from_counts
+from observatory.ratings.simulate import Simulation, elo_to_theta, simulate_votes
+from tests.conftest import OFFICIAL, need_shared
+from tests.ratings.helpers import (
+    ROUNDS,
+    SEED,
+    SerialPool,
+    reference_dataset,
+    reference_module,
+    reference_resamples,
+    reference_votes,
+    votes_from_counts,
+)
+
+BOARD = OFFICIAL / "arena-catalog" / "text" / "leaderboard-text_2025-05-24.json"
 
 
 def test_resampling_keeps_the_total_and_the_means() -> None:
@@ -36,8 +53,6 @@ def test_sandwich_for_two_models_is_the_binomial_formula() -> None:
 
 
 def test_bootstrap_spread_matches_the_sandwich_on_simulated_votes() -> None:
-    from observatory.ratings.simulate import Simulation, simulate_votes
-
     models = [f"m{i:02d}" for i in range(12)]
     votes = simulate_votes(models, np.linspace(1000, 1200, 12), Simulation(60_000, seed=2))
     pairs = pair_counts(votes)
@@ -59,10 +74,39 @@ def test_bootstrap_refits_given_resamples_exactly() -> None:
     assert refit == pytest.approx(bt.fit(scaled).theta, abs=1e-5)  # 0.002 rating points
 
 
-def test_rank_by_upper_bound() -> None:
-    low = np.array([10.0, 8.0, 2.0, 1.0, -5.0])
-    high = np.array([14.0, 12.0, 9.0, 3.0, 0.5])
-    # Model 3 (upper 3): models 0, 1 (lows 10, 8) are surely better, model 2 (low 2) is not.
-    assert rank_by_upper_bound(low, high).tolist() == [1, 1, 2, 3, 5]
-    # Model 2 (lower 2): models 0, 1, 3 (uppers 14, 12, 3) may be better -> rank 4 at worst.
-    assert worst_rank(low, high).tolist() == [2, 3, 4, 4, 5]
+def test_bootstrap_bounds_agree_on_the_same_resamples(monkeypatch) -> None:
+    bradley_terry = reference_module()
+    votes = reference_votes()
+    dataset = reference_dataset(votes)
+    monkeypatch.setattr(bradley_terry.mp, "Pool", SerialPool)
+    reference = bradley_terry.BradleyTerry(len(dataset.competitors)).compute_ratings_and_cis(
+        dataset, ci_method="bootstrap", num_bootstrap=ROUNDS, seed=SEED)
+    pairs = pair_counts(votes)
+    theta = bt.fit(pairs).theta
+    samples = intervals.bootstrap(pairs, theta, ROUNDS, seed=0,
+                                  counts=reference_resamples(dataset, pairs))
+    low, high = intervals.percentile_bounds(samples)
+    alpha = bt.Scale().alpha
+    assert np.max(np.abs(low * alpha + 1000 - np.asarray(reference["rating_lower"]))) < 1
+    assert np.max(np.abs(high * alpha + 1000 - np.asarray(reference["rating_upper"]))) < 1
+
+
+def test_bootstrap_intervals_cover_the_true_ratings() -> None:
+    """Votes simulated from a real published board are rated back: coverage and rank agreement."""
+    need_shared(BOARD)
+    board = json.loads(BOARD.read_text())["full"]
+    # 60 models spread over the board (every 4th by rating), 200,000 votes, 200 rounds.
+    chosen = sorted(board, key=lambda m: -board[m]["rating"])[::4][:60]
+    truth = np.array([board[m]["rating"] for m in chosen])
+    votes = simulate_votes(chosen, truth, Simulation(200_000, seed=3))
+    pairs = pair_counts(votes)
+    order = [chosen.index(m) for m in pairs.models]
+    true_theta = elo_to_theta(truth[order])
+    theta = bt.fit(pairs).theta
+    low, high = intervals.percentile_bounds(intervals.bootstrap(pairs, theta, 200, seed=5))
+    coverage = np.mean((low <= true_theta) & (true_theta <= high))
+    assert 0.85 <= coverage <= 1.0, coverage
+    assert spearmanr(theta, true_theta).statistic > 0.99
+    true_rank = 1 + np.argsort(np.argsort(-true_theta))
+    inside = (rank_by_upper_bound(low, high) <= true_rank) & (true_rank <= worst_rank(low, high))
+    assert inside.mean() >= 0.9

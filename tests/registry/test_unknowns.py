@@ -11,9 +11,11 @@ def test_unattributed_models_are_all_listed(full: Observatory) -> None:
     unknowns = full.unknowns()
     listed = set(unknowns["model_key"])
     con = full.connection()
-    boards = con.table("board_entries").select("board", "category", "style_control").distinct()
+    # Every category of a board at once (the one-publication rule keeps categories apart, so
+    # this reads the same rows as one selection per category, in a few queries instead of 80).
+    boards = con.table("board_entries").select("board", "style_control").distinct()
     for row in boards.to_pandas().itertuples():
-        sel = Selection(board=row.board, category=row.category, style_control=row.style_control)
+        sel = Selection(board=row.board, category=None, style_control=row.style_control)
         frame = full.entries(sel).to_pandas()
         missing = frame[frame["country"].isna() | frame["open_weights"].isna()]
         assert set(missing["model_key"]) <= listed, (row, set(missing["model_key"]) - listed)

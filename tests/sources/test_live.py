@@ -1,225 +1,131 @@
-"""``observatory update`` against loopback servers: the real HTTP code, recorded payloads."""
+"""The live fetchers (``sources.live``) on an ``httpx2.MockTransport``: which arena boards are
+required, and how the Artificial Analysis key is sent (and never sent on to another host).
+``tests/jobs/test_update`` runs them end to end against loopback servers."""
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from collections.abc import Callable
 
+import httpx2
 import pytest
 
-from observatory.api import Observatory, Selection
-from tests.cli_runner import run_cli
-from tests.conftest import OFFICIAL, need_shared
+from observatory.config import Endpoints
+from observatory.errors import ConfigError, SourceUnreachableError
+from observatory.sources import live
+from observatory.sources.http import RetryPolicy
 
-TEXT_BOARD = OFFICIAL / "arena-catalog" / "text" / "leaderboard-text_2025-05-24.json"
-API_KEY = "test-key-not-a-secret"
-# Synthetic AA API v2 payload in the documented shape ({status, prompt_options, data}); the first
-# record is the sample from the API documentation, the second a made-up open model.
-AA_PAYLOAD = {
-    "status": 200,
-    "prompt_options": {"parallel_queries": 1, "prompt_length": "medium"},
-    "data": [
-        {"id": "2dad8957-4c16-4e74-bf2d-8b21514e0ae9", "name": "o3-mini", "slug": "o3-mini",
-         "model_creator": {"id": "e67e56e3", "name": "OpenAI", "slug": "openai"},
-         "evaluations": {"artificial_analysis_intelligence_index": 62.9,
-                         "artificial_analysis_coding_index": 55.8},
-         "pricing": {"price_1m_blended_3_to_1": 1.925}},
-        {"id": "synthetic-1", "name": "Synthetic Open Model", "slug": "synthetic-open",
-         "model_creator": {"id": "x", "name": "DeepSeek", "slug": "deepseek"},
-         "evaluations": {"artificial_analysis_intelligence_index": 50.0}},
-    ],
-}
+ENDPOINTS = Endpoints(arena="http://arena.test/data", aa="http://aa.test/api/v2")
+KEY = "test-key-not-a-secret"
 
 
-class Board:
-    """What the fake endpoints serve, and faults to inject."""
+class Host:
+    """Serves ``files`` by URL path (404 otherwise, or a fixed status per path); records requests
+    and the clients live.py asks for."""
 
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-        self.fail_first: dict[str, int] = {}  # path -> number of 429s before success
-        self.redirects: dict[str, str] = {}  # path -> Location
-        self.requests: list[tuple[str, dict[str, str]]] = []
+    def __init__(self, files: dict[str, bytes], statuses: dict[str, int] | None = None) -> None:
+        self.files = files
+        self.statuses = statuses or {}
+        self.requests: list[httpx2.Request] = []
+        self.clients: list[dict[str, object]] = []
 
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        path = request.url.path
+        if path in self.statuses:
+            code = self.statuses[path]
+            headers = {"Location": "http://elsewhere.test/api/v2/data/llms/models"} if code == 302 else {}
+            return httpx2.Response(code, headers=headers)
+        if path in self.files:
+            return httpx2.Response(200, content=self.files[path])
+        return httpx2.Response(404)
 
-def make_handler(board: Board) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            board.requests.append((self.path, dict(self.headers)))
-            if self.path in board.redirects:
-                self.send_response(302)
-                self.send_header("Location", board.redirects[self.path])
-                self.end_headers()
-                return
-            if board.fail_first.get(self.path, 0) > 0:
-                board.fail_first[self.path] -= 1
-                self.send_response(429)
-                self.send_header("Retry-After", "0")
-                self.end_headers()
-                return
-            if self.path.startswith("/aa/") and self.headers.get("x-api-key") != API_KEY:
-                self.send_response(401)
-                self.end_headers()
-                return
-            body = board.files.get(self.path)
-            if body is None:
-                self.send_response(404)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    return Handler
-
-
-def start(board: Board) -> tuple[ThreadingHTTPServer, str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(board))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+    def client(self, timeout: float, follow_redirects: bool = True) -> httpx2.Client:
+        self.clients.append({"timeout": timeout, "follow_redirects": follow_redirects})
+        return httpx2.Client(transport=httpx2.MockTransport(self.handle), timeout=timeout,
+                             follow_redirects=follow_redirects)
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Board]:
-    board = Board()
-    httpd, base = start(board)
-    monkeypatch.setenv("OBSERVATORY_ARENA_URL", f"{base}/arena")
-    monkeypatch.setenv("OBSERVATORY_AA_URL", f"{base}/aa")
-    try:
-        yield board
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def serve(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Host]:
+    def start(files: dict[str, bytes], statuses: dict[str, int] | None = None) -> Host:
+        host = Host(files, statuses)
+        monkeypatch.setattr(live, "client", host.client)
+        return host
+
+    return start
 
 
-def serve_arena(board: Board) -> None:
-    need_shared(TEXT_BOARD)
-    board.files["/arena/leaderboard-text.json"] = TEXT_BOARD.read_bytes()
+def no_sleep() -> RetryPolicy:
+    slept: list[float] = []
+    return RetryPolicy(attempts=live.ATTEMPTS, sleep=slept.append)
 
 
-def snapshot_dirs(home: Path) -> list[Path]:
-    return sorted((home / "snapshots").glob("*/*")) if (home / "snapshots").exists() else []
+def arena_files(*names: str) -> dict[str, bytes]:
+    return {f"/data/{name}": f'{{"file": "{name}"}}'.encode() for name in names}
 
 
-def test_update_arena_from_loopback(server: Board, capsys, monkeypatch, isolated_home) -> None:
-    serve_arena(server)
-    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
-    assert result.code == 0, result.err
-    assert "imported 1 snapshot" in result.out
-    manifest = json.loads((snapshot_dirs(isolated_home)[0] / "manifest.json").read_text())
-    assert manifest["origin"].endswith("/arena/leaderboard-text.json")
-    assert manifest["format"] == "arena-catalog"
-    # Optional boards that are not published (404) are skipped, the text board is used.
-    assert any(path.endswith("leaderboard-image.json") for path, _ in server.requests)
-    expected = json.loads(TEXT_BOARD.read_text())["full"]
-    frame = Observatory(isolated_home).top(n=1, open_weights_only=False)
-    assert frame.iloc[0]["rating"] == pytest.approx(max(v["rating"] for v in expected.values()))
-    again = run_cli(capsys, monkeypatch, "update", "--source", "arena")
-    assert again.code == 0
-    assert "already in the store" in again.out
-    assert len(snapshot_dirs(isolated_home)) == 1
+def test_fetch_arena_skips_a_missing_optional_board(serve) -> None:
+    published = [name for name in live.ARENA_FILES if name != "leaderboard-image.json"]
+    host = serve(arena_files(*published))
+    fetched = live.fetch_arena(ENDPOINTS, timeout=7.0, retry=no_sleep())
+    assert [f.name for f in fetched] == published
+    assert [f.url for f in fetched] == [f"http://arena.test/data/{name}" for name in published]
+    assert [f.content for f in fetched] == [f'{{"file": "{name}"}}'.encode() for name in published]
+    assert {f.fetched_on for f in fetched} == {live.today()}
+    # Every board asked for once (a 404 is not retried), on one client that follows redirects.
+    assert [r.url.path for r in host.requests] == [f"/data/{name}" for name in live.ARENA_FILES]
+    assert host.clients == [{"timeout": 7.0, "follow_redirects": True}]
 
 
-def test_update_retries_after_429(server: Board, capsys, monkeypatch) -> None:
-    serve_arena(server)
-    server.fail_first["/arena/leaderboard-text.json"] = 2
-    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
-    assert result.code == 0, result.err
-    hits = [p for p, _ in server.requests if p == "/arena/leaderboard-text.json"]
-    assert len(hits) == 3
+def test_fetch_arena_requires_the_text_board(serve) -> None:
+    others = [name for name in live.ARENA_FILES if name != live.ARENA_REQUIRED]
+    host = serve(arena_files(*others))
+    assert live.ARENA_REQUIRED == "leaderboard-text.json"
+    with pytest.raises(SourceUnreachableError) as caught:
+        live.fetch_arena(ENDPOINTS, retry=no_sleep())
+    assert str(caught.value) == "could not reach http://arena.test/data/leaderboard-text.json: HTTP 404"
+    assert [r.url.path for r in host.requests] == ["/data/leaderboard-text.json"]
 
 
-def test_update_aa_needs_a_key(server: Board, capsys, monkeypatch, isolated_home) -> None:
-    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
-    assert result.code == 0
-    assert "AA_API_KEY" in result.err
-    assert snapshot_dirs(isolated_home) == []
-    assert server.requests == []
+def test_an_optional_board_that_keeps_failing_is_not_skipped(serve) -> None:
+    host = serve(arena_files(*live.ARENA_FILES), {"/data/leaderboard-vision.json": 503})
+    with pytest.raises(SourceUnreachableError, match=r"leaderboard-vision\.json: HTTP 503$"):
+        live.fetch_arena(ENDPOINTS, retry=no_sleep())
+    vision = [r for r in host.requests if r.url.path == "/data/leaderboard-vision.json"]
+    assert len(vision) == live.ATTEMPTS
 
 
-def test_update_aa_with_key(server: Board, capsys, monkeypatch, isolated_home) -> None:
-    server.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
-    monkeypatch.setenv("AA_API_KEY", API_KEY)
-    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
-    assert result.code == 0, result.err
-    assert server.requests[0][1].get("x-api-key") == API_KEY
-    obs = Observatory(isolated_home)
-    top = obs.top(n=5, open_weights_only=False, sel=Selection(board="aa"))
-    assert list(top["model_name"]) == ["o3-mini", "Synthetic Open Model"]
-    # The API carries no country: the registry attributes the creator slug.
-    assert list(top["country"]) == ["US", "CN"]
-    # The key is never written to the store.
-    for path in isolated_home.rglob("*"):
-        if path.is_file():
-            assert API_KEY.encode() not in path.read_bytes()
+def test_fetch_aa_sends_the_key_and_does_not_follow_redirects(serve) -> None:
+    host = serve({"/api/v2/data/llms/models": b'{"status": 200, "data": []}'})
+    (fetched,) = live.fetch_aa(ENDPOINTS, KEY, timeout=5.0, retry=no_sleep())
+    assert (fetched.name, fetched.url) == ("aa-llms-models.json", "http://aa.test/api/v2/data/llms/models")
+    assert fetched.content == b'{"status": 200, "data": []}'
+    (request,) = host.requests
+    assert request.headers["x-api-key"] == KEY
+    assert host.clients == [{"timeout": 5.0, "follow_redirects": False}]
 
 
-def test_update_aa_bad_key_is_one_line(server: Board, capsys, monkeypatch) -> None:
-    server.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
-    monkeypatch.setenv("AA_API_KEY", "wrong")
-    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
-    assert result.code == 1
-    lines = [line for line in result.err.splitlines() if line.strip()]
-    assert len(lines) == 1
-    assert "HTTP 401" in lines[0] and "/aa/data/llms/models" in lines[0]
+def test_fetch_aa_never_sends_the_key_to_a_redirect_target(serve) -> None:
+    host = serve({}, {"/api/v2/data/llms/models": 302})
+    with pytest.raises(SourceUnreachableError) as caught:
+        live.fetch_aa(ENDPOINTS, KEY, retry=no_sleep())
+    assert str(caught.value) == "could not reach http://aa.test/api/v2/data/llms/models: HTTP 302"
+    assert [r.url.host for r in host.requests] == ["aa.test"]
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.mark.parametrize("code", [401, 403])
+def test_fetch_aa_refused_says_check_the_key(serve, code) -> None:
+    serve({}, {"/api/v2/data/llms/models": code})
+    with pytest.raises(SourceUnreachableError) as caught:
+        live.fetch_aa(ENDPOINTS, "wrong", retry=no_sleep())
+    assert str(caught.value) == (f"could not reach http://aa.test/api/v2/data/llms/models: HTTP {code} "
+                                 "(access refused: check the API key, e.g. AA_API_KEY)")
 
 
-def test_unreachable_endpoint_is_one_clear_line(capsys, monkeypatch, isolated_home) -> None:
-    url = f"http://127.0.0.1:{closed_port()}/arena"
-    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
-    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
-    assert result.code == 1
-    lines = [line for line in result.err.splitlines() if line.strip()]
-    assert len(lines) == 1
-    assert lines[0].startswith("unreachable: arena: could not reach " + url)
-    assert "Traceback" not in result.err
-    assert snapshot_dirs(isolated_home) == []
-
-
-def test_run_offline_ends_with_the_endpoint(capsys, monkeypatch) -> None:
-    """`make run` offline: the main job ends with one line naming the unreachable endpoint."""
-    url = f"http://127.0.0.1:{closed_port()}/arena"
-    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
-    result = run_cli(capsys, monkeypatch, "run")
-    assert result.code == 1
-    last = [line for line in result.err.splitlines() if line.strip()][-1]
-    assert "could not reach " + url in last
-
-
-def test_api_key_is_not_sent_to_a_redirect_target(server: Board, capsys, monkeypatch) -> None:
-    other = Board()
-    other.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
-    httpd, other_base = start(other)
-    try:
-        server.redirects["/aa/data/llms/models"] = f"{other_base}/aa/data/llms/models"
-        monkeypatch.setenv("AA_API_KEY", API_KEY)
-        result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    assert other.requests == []
-    assert result.code == 1
-    assert "HTTP 302" in result.err
-
-
-def test_malformed_live_response_is_one_line(server: Board, capsys, monkeypatch, isolated_home) -> None:
-    server.files["/arena/leaderboard-text.json"] = b'{"full": {"m": {"rating": "high"}}}'
-    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
-    assert result.code == 1
-    lines = [line for line in result.err.splitlines() if line.strip()]
-    assert len(lines) == 1 and "full.m.rating" in lines[0]
-    assert snapshot_dirs(isolated_home) == []
+def test_aa_api_key_from_either_variable(monkeypatch) -> None:
+    with pytest.raises(ConfigError, match="the Artificial Analysis API needs a key: set AA_API_KEY"):
+        live.aa_api_key()
+    monkeypatch.setenv("ARTIFICIAL_ANALYSIS_API_KEY", "second")
+    assert live.aa_api_key() == "second"
+    monkeypatch.setenv("AA_API_KEY", "first")
+    assert live.aa_api_key() == "first"

@@ -1,4 +1,5 @@
-"""The snapshot store: layout, manifest, de-duplication, crash safety, catalog rebuild, tmp cleanup.
+"""The snapshot store (``store.snapshots``): layout, manifest, de-duplication, crash safety, tmp
+cleanup. The catalog built over the snapshots is tested in ``test_catalog``.
 
 Expected values (hashes, row counts, dates) are computed here from the raw files with hashlib,
 csv and json, independently of the importers. Real inputs are read from ../shared/data and
@@ -7,18 +8,14 @@ copied into ``tmp_path``; the shared data is never written.
 
 from __future__ import annotations
 
-import csv
 import errno
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -27,28 +24,20 @@ from observatory.api import Observatory
 from observatory.errors import StoreError
 from observatory.schema import TABLES
 from observatory.sources.detect import parse_file
-from observatory.store import Store, catalog
+from observatory.store import Store
 from observatory.store import snapshots as snapshots_mod
-from tests.conftest import AA, LMSYS, OFFICIAL, SHARED, need_shared
-
-LMSYS_CSV = LMSYS / "lmsys_2025-07-18.csv"
-IMAGE_JSON = OFFICIAL / "arena-catalog" / "leaderboard-image_2025-12-11.json"
-HF_TABLES = OFFICIAL / "hf-space-leaderboard-tables"
-HF_TABLE = HF_TABLES / "leaderboard_table_20230619.csv"
-ELO_MAX = HF_TABLES / "elo_data_max_by_category.json"
-AA_CSV = AA / "aa_llms_daily_compact.csv"
-
+from tests.conftest import OFFICIAL, need_shared
+from tests.store.helpers import (
+    HF_TABLE,
+    IMAGE_JSON,
+    LMSYS_CSV,
+    copy_in,
+    csv_records,
+    lmsys_counts,
+    snapshot_dirs,
+)
 
 # --- independent expectations -------------------------------------------------------------------
-
-
-def csv_records(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return [row for row in csv.DictReader(handle) if any((v or "").strip() for v in row.values())]
-
-
-def lmsys_counts(path: Path) -> dict[str, int]:
-    return {"board_entries": len(csv_records(path))}
 
 
 def hf_table_counts(path: Path) -> dict[str, int]:
@@ -70,24 +59,12 @@ CASES = {
 }
 
 
-def copy_in(source: Path, folder: Path, name: str | None = None) -> Path:
-    need_shared(source)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / (name or source.name)
-    shutil.copyfile(source, target)
-    return target
-
-
 def tree(root: Path) -> dict[str, tuple[int, int] | None]:
     """Every path under root: files with (size, mtime_ns), folders as None."""
     return {
         p.relative_to(root).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) if p.is_file() else None
         for p in sorted(root.rglob("*"))
     }
-
-
-def snapshot_dirs(home: Path) -> list[Path]:
-    return sorted(p for p in (home / "snapshots").glob("*/*") if p.is_dir())
 
 
 # --- layout and manifest ------------------------------------------------------------------------
@@ -296,80 +273,6 @@ def test_failed_rename_leaves_nothing(
     assert list(store.tmp_dir.iterdir()) == []
 
 
-# --- catalog ------------------------------------------------------------------------------------
-
-
-def parquet_totals(home: Path) -> dict[str, int]:
-    totals = dict.fromkeys(TABLES, 0)
-    for file in (home / "snapshots").glob("*/*/tables/*.parquet"):
-        totals[file.stem] += pq.read_metadata(file).num_rows
-    return totals
-
-
-def catalog_counts(home: Path) -> dict[str, int]:
-    con = duckdb.connect(str(home / "catalog.duckdb"), read_only=True)
-    try:
-        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in TABLES}
-    finally:
-        con.close()
-
-
-def test_rebuild_after_deleting_the_catalog_gives_the_same_counts(
-    isolated_home: Path, tmp_path: Path
-) -> None:
-    need_shared(AA_CSV)
-    folder = tmp_path / "in"
-    folder.mkdir()
-    with AA_CSV.open(newline="", encoding="utf-8") as handle:
-        head = [row for _, row in zip(range(40), csv.reader(handle), strict=False)]
-    with (folder / AA_CSV.name).open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(head)
-    paths = [copy_in(p, folder) for p in (LMSYS_CSV, HF_TABLE, ELO_MAX, IMAGE_JSON)]
-    obs = Observatory(isolated_home)
-    report = obs.import_paths([*paths, folder / AA_CSV.name])
-    assert len(report.imported) == 5
-
-    expected = parquet_totals(isolated_home)
-    not_boards = {"hub_models", "hub_configs", "hub_edges", "votes"}
-    assert all(v for k, v in expected.items() if k not in not_boards)  # every board table has rows
-    from_manifests = dict.fromkeys(TABLES, 0)
-    for manifest in obs.store.manifests():
-        for table, rows in manifest["counts"].items():
-            from_manifests[table] += rows
-    assert from_manifests == expected
-    assert catalog_counts(isolated_home) == expected
-
-    (isolated_home / "catalog.duckdb").unlink()
-    assert catalog.rebuild(Store(isolated_home)) == expected
-    assert catalog_counts(isolated_home) == expected
-
-    # Rebuilding over an existing catalog is idempotent too.
-    assert catalog.rebuild(Store(isolated_home)) == expected
-
-
-def test_rebuild_with_empty_tables(isolated_home: Path, tmp_path: Path) -> None:
-    path = copy_in(LMSYS_CSV, tmp_path / "in")
-    Observatory(isolated_home).import_paths([path])
-    (isolated_home / "catalog.duckdb").unlink()
-    expected = {**dict.fromkeys(TABLES, 0), **lmsys_counts(path)}
-    assert catalog.rebuild(Store(isolated_home)) == expected
-    assert catalog_counts(isolated_home) == expected
-
-
-def test_rebuild_of_an_empty_store(isolated_home: Path) -> None:
-    assert catalog.rebuild(Store(isolated_home)) == dict.fromkeys(TABLES, 0)
-
-
-def test_connect_builds_a_missing_catalog(isolated_home: Path, tmp_path: Path) -> None:
-    path = copy_in(LMSYS_CSV, tmp_path / "in")
-    obs = Observatory(isolated_home)
-    obs.import_paths([path])
-    (isolated_home / "catalog.duckdb").unlink()
-    con = obs.connection()
-    assert con.table("board_entries").count().execute() == lmsys_counts(path)["board_entries"]
-    assert (isolated_home / "catalog.duckdb").is_file()
-
-
 # --- stale work folders -------------------------------------------------------------------------
 
 
@@ -394,27 +297,6 @@ def test_stale_tmp_folders_are_cleaned_when_the_store_opens(isolated_home: Path,
     assert sorted(p.name for p in tmp.iterdir()) == ["almost-stale", "young"]
     assert (tmp / "young" / "raw" / "partial.csv").is_file()
     assert tree(isolated_home / "snapshots") == before
-
-
-def test_snapshot_written_before_a_column_was_added_still_reads(isolated_home: Path, tmp_path: Path) -> None:
-    # hub_configs gained name_or_path; a snapshot from before has no such column in its file
-    tree = SHARED / "hf-model-tree" / "mistral-small-24b-base-2501_tree_2025-04-05.csv"
-    need_shared(tree)
-    path = copy_in(tree, tmp_path / "in")
-    Observatory(isolated_home).import_paths([path])
-    (snapshot,) = snapshot_dirs(isolated_home)
-    file = snapshot / "tables" / "hub_configs.parquet"
-    table = pq.read_table(file)
-    pq.write_table(table.drop_columns(["name_or_path"]), file)
-    (isolated_home / "catalog.duckdb").unlink()
-    counts = catalog.rebuild(Store(isolated_home))
-    assert counts["hub_configs"] == table.num_rows > 0
-    con = duckdb.connect(str(isolated_home / "catalog.duckdb"), read_only=True)
-    try:
-        names = con.execute("SELECT count(name_or_path), count(hidden_size) FROM hub_configs").fetchall()[0]
-    finally:
-        con.close()
-    assert names == (0, pc.count(table["hidden_size"]).as_py())
 
 
 def test_an_existing_snapshot_folder_is_a_duplicate(obs: Observatory) -> None:

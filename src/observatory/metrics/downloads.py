@@ -15,6 +15,7 @@ import pandas as pd
 
 from observatory import METHOD_VERSION
 from observatory.errors import EmptyResultError
+from observatory.registry.hub import is_gguf
 
 GROUPS = {"family": "family", "org": "org_id", "country": "country"}
 
@@ -47,7 +48,7 @@ def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> p
     """Organisation and country depend only on the namespace: sum the raw rows per namespace
     first (few rows), then attribute, instead of carrying every model row through the joins."""
     group = GROUPS[by]
-    gguf = (models.tags.contains("gguf") | (models.library_name == "gguf")).cast("int64")
+    gguf = is_gguf(models).cast("int64")
     # The author is the namespace; the id's prefix only where a source left it empty.
     rows = models.mutate(namespace=models.author.fill_null(models.model_id.split("/")[0]),
                          _gguf=gguf)
@@ -90,7 +91,7 @@ def artefacts(models: ir.Table) -> pd.DataFrame:
     downloads that decreased since the model's previous snapshot, 30-day counts that dropped to
     zero, GGUF repositories (whose many files inflate download counts). Reads raw
     ``hub_models`` rows; only the columns the flags need go through the window."""
-    gguf = models.tags.contains("gguf") | (models.library_name == "gguf")
+    gguf = is_gguf(models)
     # Partitioning on a 64-bit hash of the id sorts far faster than on the string itself.
     slim = models.select("snapshot_date", "downloads_all_time", "downloads_30d",
                          model_key=models.model_id.hash(), is_gguf=gguf)

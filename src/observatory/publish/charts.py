@@ -93,6 +93,9 @@ def save(chart: alt.TopLevelMixin, out: Path) -> Path:
             chart.save(str(out), format="png", scale_factor=2)
         else:
             chart.save(str(out), format=suffix.lstrip("."))
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise OutputError(out, "cannot write the chart (a part of the path is a file, not a "
+                               "folder)") from exc
     except OSError as exc:
         raise OutputError(out, f"cannot write the chart ({exc.strerror or exc})") from exc
     return out

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
@@ -24,7 +25,7 @@ def _missing(value: Any) -> bool:
 def _cell(value: Any) -> str:
     if _missing(value):
         return ""
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):  # a nullable "boolean" column yields numpy.bool_
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"

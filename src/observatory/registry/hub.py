@@ -49,6 +49,13 @@ def family_expr(registry: Registry, model_id: ir.StringValue, first_base: ir.Str
     return ibis.cases(*cases, else_=ibis.null("string"))
 
 
+def is_gguf(models: ir.Table) -> ir.BooleanValue:
+    """A GGUF repository (its many files inflate download counts), by tag or library. Never
+    null: a row without tags or library is not GGUF."""
+    return (models.tags.contains("gguf").fill_null(False)
+            | (models.library_name == "gguf").fill_null(False))
+
+
 def hub_dates(con: ibis.BaseBackend, source: str | None = None) -> list[date]:
     """The Hub snapshot dates in the store (read from the raw table: cheap)."""
     models = con.table("hub_models")
@@ -87,7 +94,7 @@ def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = 
         # The Open LLM Leaderboard lists only text-generation models and states no pipeline.
         pipeline_tag=ibis.ifelse(joined.pipeline_tag.isnull() & joined.source.startswith("open-llm"),
                                  "text-generation", joined.pipeline_tag),
-        is_gguf=joined.tags.contains("gguf") | (joined.library_name == "gguf"),
+        is_gguf=is_gguf(joined),
         is_moe=joined.num_experts.fill_null(1) > 1,
     )
 

@@ -1,0 +1,349 @@
+"""The update job (``jobs.update``) and the commands on it, ``observatory update`` and
+``observatory run``, against loopback servers: the real HTTP code, recorded payloads. What each
+source ends with (imported, skipped with its own reason, failed with its own error line)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from observatory.api import Observatory, Selection
+from observatory.config import Endpoints
+from observatory.errors import InputError
+from observatory.jobs.update import FETCHERS, SKIPPED, SOURCES, Outcome, update_source, update_sources
+from tests.cli_runner import run_cli
+from tests.conftest import OFFICIAL, need_shared
+
+TEXT_BOARD = OFFICIAL / "arena-catalog" / "text" / "leaderboard-text_2025-05-24.json"
+API_KEY = "test-key-not-a-secret"
+# Synthetic AA API v2 payload in the documented shape ({status, prompt_options, data}); the first
+# record is the sample from the API documentation, the second a made-up open model.
+AA_PAYLOAD = {
+    "status": 200,
+    "prompt_options": {"parallel_queries": 1, "prompt_length": "medium"},
+    "data": [
+        {"id": "2dad8957-4c16-4e74-bf2d-8b21514e0ae9", "name": "o3-mini", "slug": "o3-mini",
+         "model_creator": {"id": "e67e56e3", "name": "OpenAI", "slug": "openai"},
+         "evaluations": {"artificial_analysis_intelligence_index": 62.9,
+                         "artificial_analysis_coding_index": 55.8},
+         "pricing": {"price_1m_blended_3_to_1": 1.925}},
+        {"id": "synthetic-1", "name": "Synthetic Open Model", "slug": "synthetic-open",
+         "model_creator": {"id": "x", "name": "DeepSeek", "slug": "deepseek"},
+         "evaluations": {"artificial_analysis_intelligence_index": 50.0}},
+    ],
+}
+
+
+class Board:
+    """What the fake endpoints serve, and faults to inject."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.fail_first: dict[str, int] = {}  # path -> number of 429s before success
+        self.redirects: dict[str, str] = {}  # path -> Location
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.base = ""  # http://127.0.0.1:PORT once started
+
+
+def make_handler(board: Board) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            board.requests.append((self.path, dict(self.headers)))
+            if self.path in board.redirects:
+                self.send_response(302)
+                self.send_header("Location", board.redirects[self.path])
+                self.end_headers()
+                return
+            if board.fail_first.get(self.path, 0) > 0:
+                board.fail_first[self.path] -= 1
+                self.send_response(429)
+                self.send_header("Retry-After", "0")
+                self.end_headers()
+                return
+            if self.path.startswith("/aa/") and self.headers.get("x-api-key") != API_KEY:
+                self.send_response(401)
+                self.end_headers()
+                return
+            body = board.files.get(self.path)
+            if body is None:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def start(board: Board) -> tuple[ThreadingHTTPServer, str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(board))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Board]:
+    board = Board()
+    httpd, base = start(board)
+    board.base = base
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", f"{base}/arena")
+    monkeypatch.setenv("OBSERVATORY_AA_URL", f"{base}/aa")
+    try:
+        yield board
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def serve_arena(board: Board) -> None:
+    need_shared(TEXT_BOARD)
+    board.files["/arena/leaderboard-text.json"] = TEXT_BOARD.read_bytes()
+
+
+def snapshot_dirs(home: Path) -> list[Path]:
+    return sorted((home / "snapshots").glob("*/*")) if (home / "snapshots").exists() else []
+
+
+def test_update_arena_from_loopback(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    serve_arena(server)
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert result.code == 0, result.err
+    assert "imported 1 snapshot" in result.out
+    manifest = json.loads((snapshot_dirs(isolated_home)[0] / "manifest.json").read_text())
+    assert manifest["origin"].endswith("/arena/leaderboard-text.json")
+    assert manifest["format"] == "arena-catalog"
+    # Optional boards that are not published (404) are skipped, the text board is used.
+    assert any(path.endswith("leaderboard-image.json") for path, _ in server.requests)
+    expected = json.loads(TEXT_BOARD.read_text())["full"]
+    frame = Observatory(isolated_home).top(n=1, open_weights_only=False)
+    assert frame.iloc[0]["rating"] == pytest.approx(max(v["rating"] for v in expected.values()))
+    again = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert again.code == 0
+    assert "already in the store" in again.out
+    assert len(snapshot_dirs(isolated_home)) == 1
+
+
+def test_update_retries_after_429(server: Board, capsys, monkeypatch) -> None:
+    serve_arena(server)
+    server.fail_first["/arena/leaderboard-text.json"] = 2
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert result.code == 0, result.err
+    hits = [p for p, _ in server.requests if p == "/arena/leaderboard-text.json"]
+    assert len(hits) == 3
+
+
+def test_update_aa_needs_a_key(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
+    assert result.code == 0
+    assert "AA_API_KEY" in result.err
+    assert snapshot_dirs(isolated_home) == []
+    assert server.requests == []
+
+
+def test_update_aa_with_key(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    server.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
+    monkeypatch.setenv("AA_API_KEY", API_KEY)
+    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
+    assert result.code == 0, result.err
+    assert server.requests[0][1].get("x-api-key") == API_KEY
+    obs = Observatory(isolated_home)
+    top = obs.top(n=5, open_weights_only=False, sel=Selection(board="aa"))
+    assert list(top["model_name"]) == ["o3-mini", "Synthetic Open Model"]
+    # The API carries no country: the registry attributes the creator slug.
+    assert list(top["country"]) == ["US", "CN"]
+    # The key is never written to the store.
+    for path in isolated_home.rglob("*"):
+        if path.is_file():
+            assert API_KEY.encode() not in path.read_bytes()
+
+
+def test_update_aa_bad_key_is_one_line(server: Board, capsys, monkeypatch) -> None:
+    server.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
+    monkeypatch.setenv("AA_API_KEY", "wrong")
+    result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "HTTP 401" in lines[0] and "/aa/data/llms/models" in lines[0]
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_endpoint_is_one_clear_line(capsys, monkeypatch, isolated_home) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/arena"
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("unreachable: arena: could not reach " + url)
+    assert "Traceback" not in result.err
+    assert snapshot_dirs(isolated_home) == []
+
+
+def test_run_offline_ends_with_the_endpoint(capsys, monkeypatch) -> None:
+    """`make run` offline: the main job ends with one line naming the unreachable endpoint."""
+    url = f"http://127.0.0.1:{closed_port()}/arena"
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+    result = run_cli(capsys, monkeypatch, "run")
+    assert result.code == 1
+    last = [line for line in result.err.splitlines() if line.strip()][-1]
+    assert "could not reach " + url in last
+
+
+def test_api_key_is_not_sent_to_a_redirect_target(server: Board, capsys, monkeypatch) -> None:
+    other = Board()
+    other.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
+    httpd, other_base = start(other)
+    try:
+        server.redirects["/aa/data/llms/models"] = f"{other_base}/aa/data/llms/models"
+        monkeypatch.setenv("AA_API_KEY", API_KEY)
+        result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert other.requests == []
+    assert result.code == 1
+    assert "HTTP 302" in result.err
+
+
+def test_malformed_live_response_is_one_line(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    server.files["/arena/leaderboard-text.json"] = b'{"full": {"m": {"rating": "high"}}}'
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "full.m.rating" in lines[0]
+    assert snapshot_dirs(isolated_home) == []
+
+
+# --- the update job: one outcome per source, in the order asked ---------------------------------
+
+HUB_REASON = ("the Hub collection runs on its own (hours at full-Hub scale); "
+              "run `observatory update --source hub`")
+AA_KEY_REASON = ("the Artificial Analysis API needs a key: set AA_API_KEY "
+                 "(free at https://artificialanalysis.ai/documentation)")
+
+
+def test_the_main_job_leaves_the_hub_to_its_own_command(obs) -> None:
+    assert SOURCES == ("arena", "aa", "hub")
+    assert set(FETCHERS) == {"arena", "aa"}
+    assert SKIPPED == {"hub": HUB_REASON}
+    endpoints = Endpoints(arena="http://127.0.0.1:9/arena", aa="http://127.0.0.1:9/aa")
+    assert update_source(obs.catalog, "hub", endpoints, 1.0) == Outcome("hub", skipped=HUB_REASON)
+    # A missing key is a reason to skip, checked before any request.
+    assert update_source(obs.catalog, "aa", endpoints, 1.0) == Outcome("aa", skipped=AA_KEY_REASON)
+    with pytest.raises(InputError, match=r"--source: unknown source 'nope'; expected one of arena, aa, hub"):
+        update_source(obs.catalog, "nope", endpoints, 1.0)
+
+
+def test_update_sources_gives_each_source_its_outcome_in_order(server: Board, obs) -> None:
+    serve_arena(server)
+    outcomes = update_sources(obs.catalog, ["hub", "aa", "arena"], 5.0)
+    assert [o.source for o in outcomes] == ["hub", "aa", "arena"]
+    assert [o.skipped for o in outcomes] == [HUB_REASON, AA_KEY_REASON, None]
+    arena = outcomes[2]
+    assert arena.error is None and arena.report is not None
+    assert [r.format for r in arena.report.imported] == ["arena-catalog"]
+    assert all(not path.startswith("/aa/") for path, _ in server.requests)
+
+
+@pytest.fixture
+def no_hub(server: Board, monkeypatch: pytest.MonkeyPatch) -> Board:
+    """Point the Hub at the loopback server too, so a Hub request would be seen (never sent out)."""
+    base = server.base
+    monkeypatch.setenv("OBSERVATORY_HUB_URL", f"{base}/hub")
+    monkeypatch.setenv("HF_ENDPOINT", f"{base}/hub")
+    return server
+
+
+def err_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_run_skips_the_hub_with_its_own_reason(no_hub: Board, capsys, monkeypatch) -> None:
+    """`observatory run` once reported the Hub as skipped for want of the AA key."""
+    serve_arena(no_hub)
+    result = run_cli(capsys, monkeypatch, "run")
+    assert result.code == 0, result.err
+    assert err_lines(result.err) == [f"skipped aa: {AA_KEY_REASON}", f"skipped hub: {HUB_REASON}"]
+    assert "skipped hub: the Artificial Analysis API needs a key" not in result.err
+    assert "imported 1 snapshot(s)" in result.out
+    assert "Best open model by country" in result.out
+    assert not any(path.startswith("/hub") for path, _ in no_hub.requests)
+
+
+def test_update_hub_alone_is_not_skipped(no_hub: Board, capsys, monkeypatch) -> None:
+    """`update --source hub` runs the collection (here against a Hub that answers 404)."""
+    result = run_cli(capsys, monkeypatch, "update", "--source", "hub", "--timeout", "2")
+    assert result.code == 1
+    lines = err_lines(result.err)
+    assert len(lines) == 1
+    assert lines[0].startswith(f"unreachable: hub: could not reach {no_hub.base}/hub/api/models"), lines[0]
+    assert "skipped hub" not in result.err
+    assert any(path.startswith("/hub/api/models") for path, _ in no_hub.requests)
+
+
+def test_two_failed_sources_keep_their_own_prefixes(server: Board, capsys, monkeypatch,
+                                                    isolated_home) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/arena"
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+    server.files["/aa/data/llms/models"] = b'{"status": 200, "data": [{"id": 1}]}'
+    monkeypatch.setenv("AA_API_KEY", API_KEY)
+    result = run_cli(capsys, monkeypatch, "update")
+    assert result.code == 1
+    lines = err_lines(result.err)
+    assert len(lines) == 2, result.err
+    assert lines[0].startswith(f"unreachable: arena: could not reach {url}/leaderboard-text.json: ")
+    assert lines[0].endswith(" (this may pass: run the same command again)")
+    assert lines[1] == ("bad input: aa: aa-llms-models.json: unknown JSON layout; known formats: "
+                        "aa-api-json, aa-compact-csv, aa-llms-json, arena-catalog, arena-scatterplot, "
+                        "hf-model-tree, hf-space-elo-max, hf-space-table, lmarena-csv, open-llm-v1, "
+                        "open-llm-v2, open-llm-v2-flat, votes-arena, votes-clean-battle, votes-csv")
+    assert "Traceback" not in result.err
+    assert snapshot_dirs(isolated_home) == []
+
+
+def test_a_missing_key_is_a_skip_beside_a_failure(server: Board, capsys, monkeypatch) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/arena"
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+    result = run_cli(capsys, monkeypatch, "update", "--source", "aa", "--source", "arena")
+    assert result.code == 1
+    lines = err_lines(result.err)
+    assert len(lines) == 2, result.err
+    assert lines[0] == f"skipped aa: {AA_KEY_REASON}"
+    assert lines[1].startswith(f"unreachable: arena: could not reach {url}/leaderboard-text.json: ")
+    assert not any(line.startswith("configuration:") for line in lines)
+    assert server.requests == []
+
+
+def test_run_with_every_source_down_says_so_line_by_line(no_hub: Board, capsys, monkeypatch) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/arena"
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+    monkeypatch.setenv("AA_API_KEY", "wrong")
+    result = run_cli(capsys, monkeypatch, "run")
+    assert result.code == 1
+    lines = err_lines(result.err)
+    assert lines[0] == f"skipped hub: {HUB_REASON}"
+    assert lines[1] == ("the store has no board data yet; import the shipped history with "
+                        "`observatory import ../shared/data`")
+    assert lines[2].startswith(f"unreachable: arena: could not reach {url}/leaderboard-text.json: ")
+    assert lines[3] == (f"unreachable: aa: could not reach {no_hub.base}/aa/data/llms/models: HTTP 401 "
+                        "(access refused: check the API key, e.g. AA_API_KEY) "
+                        "(this may pass: run the same command again)")
+    assert len(lines) == 4

@@ -1,0 +1,39 @@
+"""Shared by the store tests: real inputs copied into ``tmp_path`` (the shared data is never
+written) and expectations computed from the raw files with the csv module, independently of
+the importers."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from tests.conftest import AA, LMSYS, OFFICIAL, need_shared
+
+LMSYS_CSV = LMSYS / "lmsys_2025-07-18.csv"
+IMAGE_JSON = OFFICIAL / "arena-catalog" / "leaderboard-image_2025-12-11.json"
+HF_TABLES = OFFICIAL / "hf-space-leaderboard-tables"
+HF_TABLE = HF_TABLES / "leaderboard_table_20230619.csv"
+ELO_MAX = HF_TABLES / "elo_data_max_by_category.json"
+AA_CSV = AA / "aa_llms_daily_compact.csv"
+
+
+def csv_records(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return [row for row in csv.DictReader(handle) if any((v or "").strip() for v in row.values())]
+
+
+def lmsys_counts(path: Path) -> dict[str, int]:
+    return {"board_entries": len(csv_records(path))}
+
+
+def copy_in(source: Path, folder: Path, name: str | None = None) -> Path:
+    need_shared(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (name or source.name)
+    shutil.copyfile(source, target)
+    return target
+
+
+def snapshot_dirs(home: Path) -> list[Path]:
+    return sorted(p for p in (home / "snapshots").glob("*/*") if p.is_dir())
