@@ -151,7 +151,8 @@ def test_readme_python_example_runs(workdir: Path, monkeypatch) -> None:
             if language == "python"]
     assert code, "the README lost its Python example"
     monkeypatch.chdir(workdir)
-    # The examples' home when they ran first (its imports are then no-ops), else a new one.
+    # The examples' home when they ran first (its imports are then no-ops; tests of one file run
+    # in one worker, see pyproject.toml), else a new one.
     monkeypatch.setenv("OBSERVATORY_HOME", str(workdir.parent / "home"))
     namespace: dict[str, object] = {}
     with contextlib.redirect_stdout(io.StringIO()):

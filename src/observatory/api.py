@@ -77,7 +77,7 @@ class Observatory:
                     progress: Progress | None = None) -> tuple[list[Parsed], ImportReport]:
         from observatory.jobs import imports
 
-        return imports.read_paths(paths, fmt, snapshot_date, progress)
+        return imports.read_paths(paths, fmt, snapshot_date, progress, self.store.known_hashes())
 
     def write(self, parsed: list[Parsed], report: ImportReport | None = None,
               query: dict | None = None) -> ImportReport:

@@ -12,11 +12,8 @@ import pytest
 
 from observatory.api import Observatory
 from observatory.registry.selection import Selection
-from tests.cli.helpers import home
 from tests.cli_runner import run_cli
 from tests.conftest import LMSYS, need_shared
-
-__all__ = ["home"]  # the shared fixture, used by name
 
 
 def test_leaders_json_and_csv_agree(home, capsys, monkeypatch) -> None:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.helpers import home
 from tests.cli_runner import run_cli
-
-__all__ = ["home"]  # the shared fixture, used by name
 
 
 @pytest.mark.parametrize("kind", ["leaders", "gap", "top"])

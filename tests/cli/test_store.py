@@ -6,10 +6,7 @@ import json
 
 import pytest
 
-from tests.cli.helpers import home
 from tests.cli_runner import run_cli
-
-__all__ = ["home"]  # the shared fixture, used by name
 
 
 @pytest.mark.parametrize("args", [

@@ -213,14 +213,16 @@ def test_enrichment_fills_parameters_and_experts(clean_hub: FakeHub, tmp_path: P
 
 def test_enrichment_stores_fingerprint_facts(clean_hub: FakeHub, tmp_path: Path) -> None:
     from observatory.testing import synthetic_config
+    from observatory.testing.synth import universe
 
     obs, _, _ = collect(tmp_path / "facts", clean_hub.base_url, enrich=40)
     configs = obs.connection().table("hub_configs").to_pandas().set_index("model_id")
     assert 0 < len(configs) <= 40
-    ids = {synthetic_model(SEED, i, N)["id"]: i for i in range(N)}
     checked = 0
     for model_id, row in configs.iterrows():
-        config = synthetic_config(SEED, ids[model_id], N)
+        index = universe(SEED, N).index_of(model_id)
+        assert synthetic_model(SEED, index, N)["id"] == model_id
+        config = synthetic_config(SEED, index, N)
         if config is None:  # a GGUF build: facts from its GGUF header only
             assert row["quant_method"] == "gguf"
             continue

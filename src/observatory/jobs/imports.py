@@ -6,6 +6,7 @@ untouched; content already in the store is a no-op that says so.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from observatory.errors import InputError, UnknownFormatError
-from observatory.sources.base import Parsed
-from observatory.sources.detect import expand, parse_file
+from observatory.sources.base import Parsed, read_bytes
+from observatory.sources.detect import expand, parse_raw
 from observatory.store import ImportResult
 from observatory.store.catalog import Catalog
 
@@ -37,11 +38,23 @@ class ImportReport:
         return [r for r in self.results if r.duplicate]
 
 
+def _already_stored(path: Path, raw: bytes, known: dict[str, dict[str, Any]]) -> ImportResult | None:
+    """The snapshot holding these exact bytes, if any (a file imported before is not parsed
+    again)."""
+    manifest = known.get(hashlib.sha256(raw).hexdigest())
+    if manifest is None:
+        return None
+    return ImportResult(str(path), manifest["format"], manifest["snapshot_id"],
+                        manifest["snapshot_date"], manifest["counts"], duplicate=True)
+
+
 def read_paths(paths: Iterable[Path | str], fmt: str | None = None,
-               snapshot_date: date | None = None,
-               progress: Progress | None = None) -> tuple[list[Parsed], ImportReport]:
+               snapshot_date: date | None = None, progress: Progress | None = None,
+               known: dict[str, dict[str, Any]] | None = None) -> tuple[list[Parsed], ImportReport]:
     """Read every file first. A file found while walking a folder that no importer knows is
-    skipped and reported; a file named explicitly (or any file with ``fmt``) must parse."""
+    skipped and reported; a file named explicitly (or any file with ``fmt``) must parse. A file
+    whose content is already stored (``known``: the store's manifests by hash) is reported as
+    such without being parsed."""
     report = ImportReport()
     given = [Path(p) for p in paths]
     files, skipped = expand(given)
@@ -51,13 +64,18 @@ def read_paths(paths: Iterable[Path | str], fmt: str | None = None,
     for path in files:
         if progress:
             progress(path)
+        raw = read_bytes(path)
+        stored = _already_stored(path, raw, known) if known else None
+        if stored is not None:
+            report.results.append(stored)
+            continue
         try:
-            parsed.append(parse_file(path, fmt, snapshot_date))
+            parsed.append(parse_raw(path, raw, fmt, snapshot_date))
         except UnknownFormatError as exc:
             if path.resolve() in explicit or fmt is not None:
                 raise
             report.skipped.append((str(path), str(exc).split(": ", 1)[-1]))
-    if not parsed and not report.skipped:
+    if not parsed and not report.skipped and not report.results:
         raise InputError(", ".join(map(str, given)), "no files to import")
     return parsed, report
 
@@ -77,5 +95,5 @@ def write(catalog: Catalog, parsed: list[Parsed], report: ImportReport | None = 
 def import_paths(catalog: Catalog, paths: Iterable[Path | str], fmt: str | None = None,
                  snapshot_date: date | None = None,
                  progress: Progress | None = None) -> ImportReport:
-    parsed, report = read_paths(paths, fmt, snapshot_date, progress)
+    parsed, report = read_paths(paths, fmt, snapshot_date, progress, catalog.store.known_hashes())
     return write(catalog, parsed, report)

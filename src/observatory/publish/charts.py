@@ -76,9 +76,17 @@ def top_chart(top: pd.DataFrame, title: str) -> alt.Chart:
 
 
 def check_suffix(out: Path) -> str:
+    """The chart type asked for; refused before any work when it cannot be written there (an
+    unknown suffix, a folder in the way, a file where a folder should be)."""
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(out, f"unsupported chart type '{suffix}'; use {', '.join(SUFFIXES)}")
+    if out.is_dir():
+        raise OutputError(out, "cannot write the chart (Is a directory)")
+    existing = next((p for p in out.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(out, "cannot write the chart (a part of the path is a file, not a "
+                               "folder)")
     return suffix
 
 

@@ -127,7 +127,13 @@ def detect(path: Path, raw: bytes, forced: str | None = None) -> Detected:
 
 def parse_file(path: Path, forced: str | None = None,
                snapshot_date: date | None = None) -> Parsed:
-    raw = read_bytes(path)
+    return parse_raw(path, read_bytes(path), forced, snapshot_date)
+
+
+def parse_raw(path: Path, raw: bytes, forced: str | None = None,
+              snapshot_date: date | None = None) -> Parsed:
+    """A file's bytes, already read (``read_bytes``), parsed by the importer its name and
+    content call for."""
     detected = detect(path, raw, forced)
     parsed = detected.parse(path, raw, snapshot_date)
     parsed.origin = parsed.origin or str(path)
