@@ -10,7 +10,7 @@ import pytest
 from observatory.api import Observatory
 from observatory.errors import EmptyResultError
 from observatory.metrics.licences import licence_mix
-from tests.conftest import SHARED, need_shared
+from tests.conftest import SHARED
 from tests.metrics import tables
 
 OPEN_LLM = SHARED / "fboulnois-llm-leaderboard-csv" / "open_llm_leaderboard_v2"
@@ -80,12 +80,6 @@ def test_unit_licence_mix_by_country() -> None:
 
 # --- the real Open LLM Leaderboard files ----------------------------------------------------
 
-@pytest.fixture(scope="module")
-def hub_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    need_shared(OPEN_LLM)
-    home = tmp_path_factory.mktemp("hub-home")
-    Observatory(home).import_paths([OPEN_LLM])
-    return home
 
 
 def test_licence_mix_for_alibaba(hub_home: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from observatory.api import Observatory
 from observatory.errors import EmptyResultError
 from observatory.metrics.likes import likes, likes_then_and_now, most_liked
-from tests.conftest import SHARED, need_shared
+from tests.conftest import SHARED
 from tests.metrics import tables
 
 OPEN_LLM = SHARED / "fboulnois-llm-leaderboard-csv" / "open_llm_leaderboard_v2"
@@ -85,12 +85,6 @@ def test_unit_likes_dispatches_and_tolerates_an_empty_earlier_table() -> None:
 
 # --- the real Open LLM Leaderboard files ----------------------------------------------------
 
-@pytest.fixture(scope="module")
-def hub_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    need_shared(OPEN_LLM)
-    home = tmp_path_factory.mktemp("hub-home")
-    Observatory(home).import_paths([OPEN_LLM])
-    return home
 
 
 def max_hearts(path: Path, namespace: str, id_column: str, hearts_column: str) -> tuple[str, int]:

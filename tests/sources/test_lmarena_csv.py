@@ -3,27 +3,16 @@ the import job and fixed in src. Expected rows are read with the csv module, not
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
 from observatory.errors import InputError
 from observatory.sources.detect import parse_file
 from tests.conftest import LMSYS, need_shared
+from tests.jobs.bad_input import csv_records, write_csv
 
 LMSYS_CSV = LMSYS / "lmsys_2025-07-18.csv"
 
 
-def csv_records(path: Path) -> list[list[str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
-
-
-def write_csv(path: Path, records: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(records)
-    return path
 
 
 def test_csv_with_carriage_return_line_endings_reads_the_same_rows(tmp_path, isolated_home):

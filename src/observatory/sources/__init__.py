@@ -1,1 +1,2 @@
-"""Readers of raw data: files on disk and (in ``live``) the sources' public endpoints."""
+"""Readers of raw data: each file format (``detect`` picks one), and the network: the live
+boards (``live``) and the Hub (``hub``), both through the one HTTP layer (``http``)."""
