@@ -6,8 +6,8 @@
     obs.leaders(by="country", as_of=date(2025, 7, 18))
 
 ``Observatory`` only composes: jobs move data into the store, ``registry`` attributes rows,
-``metrics`` answer the questions. The jobs (their importers, the network stack, scipy) are
-imported when first used, so a command that only reads the store starts fast.
+``lineage`` builds the graph, ``metrics`` answer the questions. The jobs (their importers, the
+network stack, scipy) load when first used, so a command that only reads the store starts fast.
 """
 
 from __future__ import annotations
@@ -22,26 +22,11 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
+from observatory import metrics
 from observatory.config import data_home
 from observatory.errors import ObservatoryError
-from observatory.lineage import tree as tree_mod
+from observatory.lineage import inference, tree
 from observatory.lineage.graph import DEFAULT_MIN_SCORE, LineageGraph, build_graph
-from observatory.metrics import (
-    architecture,
-    burst,
-    derivatives,
-    derivers,
-    downloads,
-    gap,
-    lead_changes,
-    leaders,
-    licences,
-    likes,
-    runnable,
-    share,
-    top,
-    whose_base,
-)
 from observatory.registry import boards, hub, unknowns
 from observatory.registry.loader import Registry, load_registry
 from observatory.registry.selection import Selection
@@ -50,9 +35,12 @@ from observatory.store.catalog import Catalog
 from observatory.store.snapshots import LISTING
 
 if TYPE_CHECKING:
+    from observatory.jobs.hub_collect import HubOptions
     from observatory.jobs.imports import ImportReport, Progress
+    from observatory.jobs.update import Outcome
     from observatory.ratings.board import Rated, RateOptions
     from observatory.sources.base import Parsed
+    from observatory.store.hub_runs import HubRun
 
 
 class Observatory:
@@ -71,7 +59,7 @@ class Observatory:
     def refresh(self) -> None:
         self.catalog.refresh()
 
-    # --- import -------------------------------------------------------------------------
+    # --- jobs: data into the store ---------------------------------------------------------
     def parse_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
                     snapshot_date: date | None = None,
                     progress: Progress | None = None) -> tuple[list[Parsed], ImportReport]:
@@ -91,6 +79,20 @@ class Observatory:
         from observatory.jobs import imports
 
         return imports.import_paths(self.catalog, paths, fmt, snapshot_date, progress)
+
+    def update(self, sources: list[str], timeout: float = 30.0,
+               on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+        """Fetch live sources (arena, aa) into the store; one outcome per source."""
+        from observatory.jobs import update
+
+        return update.update_sources(self.catalog, sources, timeout, on_outcome)
+
+    def collect_hub(self, options: HubOptions, progress: Callable[[dict], None] = lambda state: None
+                    ) -> tuple[ImportResult, HubRun]:
+        """Collect (or resume) one Hub snapshot."""
+        from observatory.jobs import hub_collect
+
+        return hub_collect.collect_hub(self.catalog, self.registry, options, progress)
 
     # --- ratings from votes (Q16) --------------------------------------------------------
     def load_votes(self, spec: str | Path, store: bool = True) -> tuple[pa.Table, str]:
@@ -112,94 +114,110 @@ class Observatory:
     def attribute_board(self, board: pd.DataFrame) -> pd.DataFrame:
         return boards.attribute_computed(self.connection(), self.registry, board)
 
+    @staticmethod
+    def simulate_votes(board_file: Path, out_path: Path, n_votes: int,
+                       **options: Any) -> tuple[pa.Table, int]:
+        """Synthetic votes drawn from a board file's ratings, written to ``out_path``."""
+        from observatory.jobs import simulate_votes
+
+        return simulate_votes.votes_from_board(board_file, out_path, n_votes, **options)
+
     # --- boards (Q1-Q4, Q12, Q13) --------------------------------------------------------
     def entries(self, sel: Selection | None = None) -> ibis.Table:
         return boards.entries(self.connection(), self.registry, sel or Selection())
 
     def leaders(self, by: str = "country", as_of: date | None = None,
                 sel: Selection | None = None) -> pd.DataFrame:
-        return leaders.leaders(self.entries(sel), by=by, when=as_of)
+        return metrics.leaders.leaders(self.entries(sel), by=by, when=as_of)
 
     def timeline(self, sel: Selection | None = None, by: str = "country") -> pd.DataFrame:
-        return lead_changes.timeline(self.entries(sel), by)
+        return metrics.lead_changes.timeline(self.entries(sel), by)
 
     def lead_changes(self, sel: Selection | None = None, by: str = "country") -> pd.DataFrame:
-        return lead_changes.lead_changes(self.timeline(sel, by), by)
+        return metrics.lead_changes.lead_changes(self.timeline(sel, by), by)
 
     def gap(self, sel: Selection | None = None) -> pd.DataFrame:
-        return gap.gap(self.entries(sel))
+        return metrics.gap.gap(self.entries(sel))
 
     def top(self, n: int = 10, as_of: date | None = None, open_weights_only: bool = True,
             sel: Selection | None = None) -> pd.DataFrame:
-        return top.top(self.entries(sel), n=n, when=as_of, open_weights_only=open_weights_only)
+        return metrics.top.top(self.entries(sel), n=n, when=as_of, open_weights_only=open_weights_only)
 
     def top_by_country(self, n: int = 10, as_of: date | None = None,
                        open_weights_only: bool = True, sel: Selection | None = None) -> pd.DataFrame:
-        return top.top_by_country(self.top(n, as_of, open_weights_only, sel))
+        return metrics.top.top_by_country(self.top(n, as_of, open_weights_only, sel))
 
     # --- Hub adoption (Q5-Q7, Q10, Q11) --------------------------------------------------
+    def hub_entries(self, source: str | None = None, dates: list[date] | None = None) -> ibis.Table:
+        """Hub model rows with organisation, country, licence class and artefact flags."""
+        return hub.hub_entries(self.connection(), self.registry, source, dates)
+
     def likes(self, as_of: date | None = None, earlier: date | None = None,
               pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
         entries = hub.liked_entries(self.connection(), self.registry, [as_of, earlier])
-        return likes.likes(entries, as_of, earlier, pipeline_tag)
+        return metrics.likes.likes(entries, as_of, earlier, pipeline_tag)
 
     def downloads(self, by: str = "family") -> pd.DataFrame:
-        if by == "family":
+        if by == "family":  # a family needs each model's id; an organisation only its namespace
             entries = hub.family_entries(self.connection(), self.registry, hub.FULL_CRAWL)
-            return downloads.downloads_over_time(entries, by)
-        return downloads.downloads_by_namespace(hub.crawl_rows(self.connection()),
-                                                hub.namespace_lookup(self.registry), by)
+            return metrics.downloads.downloads_over_time(entries, by)
+        return metrics.downloads.downloads_by_namespace(hub.crawl_rows(self.connection()),
+                                                        hub.namespaces(self.registry), by)
 
     def download_crossings(self, by: str = "family",
-                           frame: pd.DataFrame | None = None) -> pd.DataFrame:
-        return downloads.crossings(self.downloads(by) if frame is None else frame, by)
+                           downloads: pd.DataFrame | None = None) -> pd.DataFrame:
+        return metrics.downloads.crossings(self.downloads(by) if downloads is None else downloads, by)
 
     def share(self, start: date, end: date, by: str = "country",
               first_year_only: bool = False) -> pd.DataFrame:
         entries = hub.entries_on_or_before(self.connection(), self.registry, [start, end],
                                            hub.FULL_CRAWL, family=by == "family")
-        return share.download_share(entries, start, end, by, first_year_only)
+        return metrics.share.download_share(entries, start, end, by, first_year_only)
 
     def download_artefacts(self) -> pd.DataFrame:
-        return downloads.artefacts(hub.crawl_rows(self.connection()))
+        return metrics.downloads.artefacts(hub.crawl_rows(self.connection()))
 
     def licences(self, by: str = "org", period: str = "quarter", org: str | None = None) -> pd.DataFrame:
         entries = hub.latest_entries(self.connection(), self.registry)
-        return licences.licence_mix(entries, by, period, org)
+        return metrics.licences.licence_mix(entries, by, period, org)
 
     def architecture(self, period: str = "year", by: str = "country") -> pd.DataFrame:
         entries = hub.latest_entries(self.connection(), self.registry)
-        return architecture.architecture_trend(entries, period, by)
+        return metrics.architecture.architecture_trend(entries, period, by)
 
     # --- lineage (Q8, Q9, Q14, Q15) ------------------------------------------------------
     def lineage_graph(self, as_of: date | None = None, source: str | None = None,
-                      inferred: bool = False, min_score: float = DEFAULT_MIN_SCORE) -> LineageGraph:
-        """The derivative graph of the Hub snapshots (built once per arguments and connection)."""
-        return self.catalog.memo(("lineage", as_of, source, inferred, min_score), lambda: build_graph(
-            self.connection(), self.registry, as_of, source, inferred, min_score))
+                      inferred: bool = False, min_score: float | None = None) -> LineageGraph:
+        """The derivative graph of the Hub snapshots (built once per arguments and connection);
+        ``min_score`` of inferred edges defaults to ``DEFAULT_MIN_SCORE``."""
+        score = DEFAULT_MIN_SCORE if min_score is None else min_score
+        return self.catalog.memo(("lineage", as_of, source, inferred, score), lambda: build_graph(
+            self.connection(), self.registry, as_of, source, inferred, score))
 
     def derivatives(self, by: str = "root-country", inferred: bool = False,
                     start: date | None = None, end: date | None = None,
                     relations: tuple[str, ...] | None = None,
                     as_of: date | None = None) -> pd.DataFrame:
         graph = self.lineage_graph(as_of, inferred=inferred)
-        return derivatives.monthly(graph, self.registry, by, start, end, relations)
+        return metrics.derivatives.monthly(graph, self.registry, by, start, end, relations)
 
     def derivers(self, family: str, by: str = "uploader-country", inferred: bool = False) -> pd.DataFrame:
-        return derivers.derivers(self.lineage_graph(inferred=inferred), self.registry, family, by)
+        return metrics.derivers.derivers(self.lineage_graph(inferred=inferred), self.registry, family, by)
 
     def burst(self, model_id: str, days: int = 30,
               inferred: bool = False) -> tuple[dict[str, Any], pd.DataFrame]:
-        return burst.burst(self.lineage_graph(inferred=inferred), model_id, days)
+        return metrics.burst.burst(self.lineage_graph(inferred=inferred), model_id, days)
 
     def lineage_tree(self, model_id: str, inferred: bool = False) -> dict[str, Any]:
-        return tree_mod.tree(self.lineage_graph(inferred=inferred), model_id)
+        return tree.tree(self.lineage_graph(inferred=inferred), model_id)
 
     def runnable(self, model_id: str) -> pd.DataFrame:
-        return runnable.runnable(self.lineage_graph(), model_id)
+        return metrics.runnable.runnable(self.lineage_graph(), model_id)
 
     def whose_base(self, model_id: str) -> pd.DataFrame:
-        return whose_base.whose_base(self.connection(), self.lineage_graph(), self.registry, model_id)
+        graph = self.lineage_graph()
+        found = inference.candidates(self.connection(), graph, model_id)
+        return metrics.whose_base.whose_base(found, graph, self.registry)
 
     def infer_bases(self, top: int = 3) -> tuple[ImportResult | None, pd.DataFrame]:
         """Infer candidate bases of every model that declares none; stored as ``inferred``
@@ -220,4 +238,13 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-__all__ = ["Observatory", "ObservatoryError", "Selection", "to_arrow"]
+def __getattr__(name: str) -> Any:
+    """``ImportReport`` without loading the importers on ``import observatory.api``."""
+    if name == "ImportReport":
+        from observatory.jobs.imports import ImportReport
+
+        return ImportReport
+    raise AttributeError(f"module 'observatory.api' has no attribute {name!r}")
+
+
+__all__ = ["ImportReport", "Observatory", "ObservatoryError", "Selection", "to_arrow"]

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 
 class ObservatoryError(Exception):
-    """Base class. ``transient`` errors may succeed when retried (network, rate limits)."""
+    """Base class. ``transient`` errors may succeed when retried (network, rate limits);
+    ``hint`` is what to do, set by a job that knows better than the error's type (a collection
+    that resumes where it stopped)."""
 
     transient = False
+    hint: str | None = None
 
 
 class InputError(ObservatoryError):

@@ -59,6 +59,19 @@ def test_a_transient_error_says_it_may_pass() -> None:
         "command again)"]
 
 
+def test_a_job_hint_replaces_the_generic_one() -> None:
+    unreachable = SourceUnreachableError("http://h/api/models", "HTTP 503")
+    unreachable.hint = "run the same command again to resume"
+    bad_page = InputError("http://h/api/models", "expected a JSON list of models")
+    bad_page.hint = "run the same command again to resume"
+    assert error_lines(SourcesFailed([("hub", unreachable), ("hub", bad_page)])) == [
+        "unreachable: hub: could not reach http://h/api/models: HTTP 503 (run the same command "
+        "again to resume)",
+        "bad input: hub: http://h/api/models: expected a JSON list of models (run the same "
+        "command again to resume)",
+    ]
+
+
 def test_sources_failed_is_one_line_per_source_each_with_its_own_prefix() -> None:
     failed = SourcesFailed([
         ("arena", SourceUnreachableError("http://h/arena/leaderboard-text.json", "timed out")),
@@ -146,7 +159,7 @@ def test_console_entry_prints_one_line_and_exits_1(home, tmp_path, entry, make):
             pytest.skip(f"console script not installed at {script}")
         command = [str(script)]
     before = store_state(home)
-    env = os.environ.copy()  # carries OBSERVATORY_HOME from the isolated_home fixture
+    env = os.environ.copy()  # carries OBSERVATORY_HOME from the home fixture
     assert env["OBSERVATORY_HOME"] == str(home)
     done = subprocess.run(
         [*command, "import", *args],
@@ -160,3 +173,18 @@ def test_console_entry_prints_one_line_and_exits_1(home, tmp_path, entry, make):
     line = one_error_line(done.returncode, done.stdout, done.stderr)
     assert line.startswith(f"bad input: {bad}"), line
     assert store_state(home) == before
+
+
+def test_the_choices_of_options_are_the_library_s() -> None:
+    """Option choices are spelled out for --help without loading the library; they must stay
+    the library's own."""
+    from observatory.cli import boards, hub, jobs, lineage
+    from observatory.jobs import update
+    from observatory.lineage.edges import RELATIONS
+    from observatory.metrics import derivatives, downloads, leaders
+
+    assert [relation.value for relation in lineage.Relation] == list(RELATIONS)
+    assert {by.value for by in lineage.DerivBy} == set(derivatives.BY)
+    assert {by.value: column for by, column in boards.GROUP_COLUMN.items()} == leaders.GROUPS
+    assert {group.value for group in hub.Group} == set(downloads.GROUPS)
+    assert [source.value for source in jobs.Source] == list(update.SOURCES)

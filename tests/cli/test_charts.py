@@ -48,7 +48,7 @@ def test_a_chart_that_cannot_be_written_is_one_line(home, capsys, monkeypatch, t
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1, result.err
-    assert lines[0].startswith(f"cannot write: {out}: cannot write the chart ("), lines[0]
+    assert lines[0] == f"cannot write: {out}: {blocker} is a file, not a folder", lines[0]
     assert "Traceback" not in result.err
     assert result.out == ""
     assert blocker.read_text() == "a regular file\n"
@@ -60,5 +60,5 @@ def test_a_chart_onto_a_folder_is_one_line(home, capsys, monkeypatch, tmp_path) 
     result = run_cli(capsys, monkeypatch, "chart", "gap", "--out", str(out))
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if line.strip()]
-    assert lines == [f"cannot write: {out}: cannot write the chart (Is a directory)"], result.err
+    assert lines == [f"cannot write: {out}: a folder is in the way"], result.err
     assert list(out.iterdir()) == []

@@ -75,3 +75,18 @@ def test_import_reports_exclusions_and_stores_votes(tmp_path: Path, capsys, monk
     result = run_cli(capsys, monkeypatch, "import", str(bad))
     assert result.code == 1
     assert result.err.strip().count("\n") == 0 and "missing column 'winner'" in result.err
+
+
+def test_votes_that_cannot_be_written_are_one_line(capsys, monkeypatch, tmp_path) -> None:
+    """``simulate-votes --out`` under a regular file once ended in a traceback."""
+    board = OFFICIAL / "arena-catalog" / "text" / "leaderboard-text_2025-05-24.json"
+    need_shared(board)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a regular file\n")
+    out = blocker / "votes.parquet"
+    result = run_cli(capsys, monkeypatch, "simulate-votes", "--from-board", str(board),
+                     "--votes", "100", "--out", str(out))
+    assert result.code == 1
+    assert [line for line in result.err.splitlines() if line.strip()] == [
+        f"cannot write: {out}: {blocker} is a file, not a folder"]
+    assert "Traceback" not in result.err and blocker.read_text() == "a regular file\n"

@@ -233,3 +233,19 @@ def test_enrichment_stores_fingerprint_facts(clean_hub: FakeHub, tmp_path: Path)
     assert checked > 0
     assert set(configs["source"]) == {"hub-api"}
     assert obs.store.manifests()[0]["counts"]["hub_configs"] == len(configs)
+
+
+def test_a_failed_collection_says_it_resumes(tmp_path: Path) -> None:
+    """Whatever stops a collection, its checkpoint stays, and the error says to run it again."""
+    import socket
+
+    from observatory.errors import SourceUnreachableError
+    from observatory.jobs.hub_collect import RESUME_HINT
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    with pytest.raises(SourceUnreachableError) as caught:
+        collect(tmp_path / "home", closed, timeout=1.0)
+    assert caught.value.hint == RESUME_HINT
+    assert any((tmp_path / "home" / "runs").glob("hub-*/state.json"))

@@ -120,3 +120,14 @@ def test_wilson_against_a_hand_computation() -> None:
 
 def test_periods() -> None:
     assert PERIODS == {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+def test_unit_as_of_keeps_a_board_whose_key_is_missing() -> None:
+    """The latest date is joined back null-safely: a row without a board name is not dropped."""
+    table = ibis.memtable(pd.DataFrame({
+        "board": ["text", "text", None, None], "category": ["full"] * 4,
+        "style_control": [False] * 4,
+        "snapshot_date": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-01", "2025-03-01"]).date,
+        "value": [1, 2, 3, 4]}))
+    kept = as_of(table, None).to_pandas().sort_values("value")
+    assert list(kept["value"]) == [2, 4]

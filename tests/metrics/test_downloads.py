@@ -63,8 +63,8 @@ def test_unit_downloads_by_namespace() -> None:
         _row(D1, "someone/f", None, 999, 99, tags=["gguf"]),
         _row(D2, "Qwen/a", None, 200, 10),
     ])
-    namespaces = ibis.memtable(pd.DataFrame({
-        "namespace": ["Qwen", "meta-llama", "nvidia"], "org_id": ["alibaba", "meta", "nvidia"],
+    namespaces = ibis.memtable(pd.DataFrame({  # registry.hub.namespaces: keyed in lower case
+        "ns_key": ["qwen", "meta-llama", "nvidia"], "org_id": ["alibaba", "meta", "nvidia"],
         "org_name": ["Alibaba", "Meta", "NVIDIA"], "country": ["CN", "US", "US"]}))
     by_country = downloads_by_namespace(models, namespaces, "country")
     got = [(str(r.snapshot_date)[:10], r.country, r.downloads_all_time, r.downloads_30d, r.models,

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from observatory.api import Observatory
+from observatory.lineage.inference import candidates
 from observatory.metrics.whose_base import whose_base
 from observatory.schema import HUB_CONFIGS
 from tests.cli_runner import run_cli
@@ -40,8 +41,14 @@ def _stored_edges(inferences: bool = True) -> ibis.BaseBackend:
     return con
 
 
+def _whose_base(con: ibis.BaseBackend, model_id: str, as_of: date | None = None) -> pd.DataFrame:
+    """As the facade composes it: the candidates (lineage.inference), then their roots."""
+    graph = tables.family_graph()
+    return whose_base(candidates(con, graph, model_id, as_of), graph, tables.registry())
+
+
 def test_unit_declared_bases_with_their_roots() -> None:
-    frame = whose_base(ibis.duckdb.connect(), tables.family_graph(), tables.registry(), "U3/MERGE")
+    frame = _whose_base(ibis.duckdb.connect(), "U3/MERGE")
     frame = frame.sort_values("parent_id").reset_index(drop=True)
     assert list(frame["model_id"]) == ["u3/merge", "u3/merge"]
     assert set(frame["evidence"]) == {"declared"}
@@ -56,7 +63,7 @@ def test_unit_declared_bases_with_their_roots() -> None:
 
 
 def test_unit_stored_candidates_of_the_newest_inference() -> None:
-    frame = whose_base(_stored_edges(), tables.family_graph(), tables.registry(), "X/Mystery")
+    frame = _whose_base(_stored_edges(), "X/Mystery")
     assert set(frame["evidence"]) == {"inferred (stored 2025-10-01, snapshot inf2)"}
     assert list(frame["candidate_rank"]) == [1, 2]
     assert list(frame["parent_id"]) == ["Qwen/Q", "u1/qft"]
@@ -66,8 +73,7 @@ def test_unit_stored_candidates_of_the_newest_inference() -> None:
 
 
 def test_unit_stored_candidates_as_of_a_date() -> None:
-    frame = whose_base(_stored_edges(), tables.family_graph(), tables.registry(), "x/mystery",
-                       as_of=date(2025, 9, 15))
+    frame = _whose_base(_stored_edges(), "x/mystery", as_of=date(2025, 9, 15))
     assert list(frame["evidence"]) == ["inferred (stored 2025-09-01, snapshot inf1)"]
     assert list(frame["parent_id"]) == ["meta-llama/L"]
     assert list(frame["root_country"]) == ["US"]
@@ -84,7 +90,7 @@ def test_unit_candidates_computed_now() -> None:
     configs = pd.DataFrame([{name: row.get(name) for name in HUB_CONFIGS.names} for row in rows])
     configs["snapshot_date"] = date(2025, 10, 1)
     con.create_table("hub_configs", ibis.memtable(configs, schema=ibis.Schema.from_pyarrow(HUB_CONFIGS)))
-    frame = whose_base(con, tables.family_graph(), tables.registry(), "x/mystery")
+    frame = _whose_base(con, "x/mystery")
     assert set(frame["evidence"]) == {"inferred (computed now)"}
     assert list(frame["parent_id"]) == ["Qwen/Q"]
     assert list(frame["candidate_rank"]) == [1]

@@ -144,7 +144,7 @@ def test_top_chart() -> None:
     pd.testing.assert_frame_equal(frame, top_frame())
 
 
-# --- check_suffix / save ---------------------------------------------------------------------
+# --- check_output / save ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def small_chart() -> Any:
@@ -161,15 +161,15 @@ def test_unsupported_suffix_names_the_file(tmp_path: Path, small_chart: Any, nam
 
 
 def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
-    assert charts.check_suffix(tmp_path / "Chart.HTML") == ".html"
-    assert charts.check_suffix(tmp_path / "chart.Json") == ".json"
+    assert charts.check_output(tmp_path / "Chart.HTML") == ".html"
+    assert charts.check_output(tmp_path / "chart.Json") == ".json"
 
 
 def test_unwritable_parent_is_an_output_error(tmp_path: Path, small_chart: Any) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     out = blocker / "sub" / "chart.json"
-    with pytest.raises(OutputError, match="cannot write the chart") as caught:
+    with pytest.raises(OutputError, match="a-file is a file, not a folder") as caught:
         charts.save(small_chart, out)
     assert caught.value.path == str(out) and str(out) in str(caught.value)
 

@@ -14,12 +14,12 @@ import pytest
 from observatory import __version__
 from observatory.errors import SourceUnreachableError
 from observatory.sources.http import (
-    CONNECT_ATTEMPTS,
     USER_AGENT,
     RetryPolicy,
     UnreadableBody,
     client,
     fetch,
+    fetch_optional,
     server_wait,
 )
 
@@ -72,6 +72,7 @@ def test_retry_after_in_seconds() -> None:
     assert server_wait(httpx2.Headers({"Retry-After": "30"})) == 30.0
     assert server_wait({"Retry-After": " 5 "}) == 5.0
     assert server_wait(httpx2.Headers({"retry-after": "0"})) == 0.0
+    assert server_wait({"Retry-After": "1.5"}) == 1.5
 
 
 def test_retry_after_as_an_http_date() -> None:
@@ -181,7 +182,7 @@ def test_a_404_gives_up_at_once_naming_the_status_and_the_url() -> None:
 def test_an_absent_status_returns_none() -> None:
     http, server = mock(status(404))
     policy, slept = recording_policy()
-    assert fetch(http, URL, policy, read=content, absent=frozenset({404, 410})) is None
+    assert fetch_optional(http, URL, policy, read=content, absent=frozenset({404, 410})) is None
     assert len(server.requests) == 1
     assert (slept, policy.retries) == ([], {})
 
@@ -227,15 +228,27 @@ def test_an_always_unreadable_body_raises_after_the_attempts() -> None:
 
 
 def test_a_refused_connection_is_given_up_after_connect_attempts() -> None:
-    assert CONNECT_ATTEMPTS == 3
     http, server = mock(*(httpx2.ConnectError("Connection refused") for _ in range(8)))
     policy, slept = recording_policy(attempts=8, backoff=0.5)
+    assert policy.connect_attempts == 3
     with pytest.raises(SourceUnreachableError) as caught:
         fetch(http, URL, policy)
     assert str(caught.value) == f"could not reach {URL}: Connection refused"
-    assert len(server.requests) == CONNECT_ATTEMPTS
+    assert len(server.requests) == 3
     assert slept == [0.5, 1.0]
-    assert policy.retries == {"ConnectError": CONNECT_ATTEMPTS}
+    assert policy.retries == {"ConnectError": 3}
+
+
+def test_the_live_boards_try_a_refused_connection_once() -> None:
+    from observatory.sources import live
+
+    http, server = mock(*(httpx2.ConnectError("Connection refused") for _ in range(4)))
+    policy = live.policy()
+    policy.sleep = lambda seconds: None
+    with pytest.raises(SourceUnreachableError):
+        fetch(http, URL, policy)
+    assert len(server.requests) == 1
+    assert (policy.attempts, policy.max_wait) == (4, 60.0)
 
 
 def test_timeouts_are_retried_and_reported_as_timed_out() -> None:

@@ -63,6 +63,8 @@ def _prefix(exc: ObservatoryError) -> str:
 
 
 def _hint(exc: ObservatoryError) -> str:
+    if exc.hint:
+        return f" ({exc.hint})"
     return TRANSIENT_HINT if exc.transient else ""
 
 
@@ -90,7 +92,8 @@ def main() -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help (typer's own test)
             out.print(exc.format_message(), markup=False, highlight=False)
             sys.exit(0)
-        # a usage error: one line, and where to read more
+        # a usage error: one line, and where to read more (Typer validates options with
+        # pydantic, whose messages start with its error type: "Value error, ...")
         message = exc.format_message().replace("Value error, ", "")
         err.print(f"usage: {message} (see --help)", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

@@ -62,9 +62,9 @@ def chart(
     """Draw a chart (Altair). HTML files embed Vega and open offline."""
     # Altair takes a second or more to load: only this command loads it.
     from observatory.cli.figures import BUILDERS, ChartArgs
-    from observatory.publish.charts import check_suffix, save
+    from observatory.publish.charts import check_output, save
 
-    check_suffix(out_path)
+    check_output(out_path)
     args = ChartArgs(selection(board, category, style_control, index_version, source), n,
                      parse_date(as_of), window, org, model, by.value)
     figure = BUILDERS[kind.value](observatory(), args)

@@ -125,7 +125,8 @@ def print_report(report: ImportReport) -> None:
     if report.skipped:
         names = ", ".join(Path(path).name for path, _ in report.skipped[:SKIPPED_SHOWN])
         more = len(report.skipped) - SKIPPED_SHOWN
-        err.print(f"skipped {len(report.skipped)} file(s) that are not leaderboard data: {names}"
+        err.print(f"skipped {len(report.skipped)} file(s) that are not leaderboard data "
+                  f"(or in a format not read yet): {names}"
                   + (f" and {more} more" if more > 0 else ""), soft_wrap=True)
 
 

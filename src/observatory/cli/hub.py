@@ -11,10 +11,10 @@ from observatory.cli.common import (
     AsOfOpt,
     Fmt,
     FormatOpt,
-    WindowOpt,
-    needs_window,
+    Window,
     observatory,
     parse_date,
+    parse_window,
     render,
 )
 
@@ -81,7 +81,8 @@ def downloads(
 
 @app.command()
 def share(
-    window: WindowOpt = None,
+    window: Annotated[Window, typer.Option(parser=parse_window, metavar="START:END",
+                                           help="START:END, e.g. 2024-08-01:2025-08-01.")],
     by: Annotated[Group, typer.Option(help="country, org or family.")] = Group.country,
     first_year: Annotated[bool, typer.Option(
         "--first-year", help="EOI-style: count only downloads within a year of each model's "
@@ -93,7 +94,6 @@ def share(
     Downloader country is not public: this is the share of downloads OF models made BY
     developers from each country, from all-time counts in the snapshots at both ends.
     """
-    window = needs_window(window)
     frame = observatory().share(window.start, window.end, by.value, first_year)
     render(frame, fmt, f"Download share by {by.value}, {window}")
 

@@ -80,22 +80,13 @@ def _print_outcome(outcome: Outcome) -> None:
 
 
 def _update(obs: Observatory, sources: list[str], timeout: float) -> list[tuple[str, ObservatoryError]]:
-    """Update each source in turn, printing its outcome; returns the failures."""
-    from observatory.config import Endpoints
-    from observatory.jobs.update import update_source
-
-    endpoints = Endpoints.from_env()
-    failures = []
-    for source in sources:
-        outcome = update_source(obs.catalog, source, endpoints, timeout)
-        _print_outcome(outcome)
-        if outcome.error is not None:
-            failures.append((source, outcome.error))
-    return failures
+    """Update each source in turn, printing its outcome as it ends; returns the failures."""
+    outcomes = obs.update(sources, timeout, on_outcome=_print_outcome)
+    return [(o.source, o.error) for o in outcomes if o.error is not None]
 
 
 def collect_with_progress(obs: Observatory, options: HubOptions) -> None:
-    from observatory.jobs.hub_collect import collect_hub, expected_models
+    from observatory.jobs.hub_collect import expected_models
 
     total = expected_models(obs.store, obs.registry, options)
     columns = [TextColumn("[bold]hub"), BarColumn(), TextColumn("{task.completed:,} models"),
@@ -108,7 +99,7 @@ def collect_with_progress(obs: Observatory, options: HubOptions) -> None:
             speed = bar.tasks[0].speed or 0.0
             bar.update(task, completed=state["models"] + state.get("enriched", 0), rate=speed)
 
-        result, run = collect_hub(obs.catalog, obs.registry, options, advance)
+        result, run = obs.collect_hub(options, advance)
     state = run.state
     verb = "already in the store" if result.duplicate else "imported"
     out.print(f"{verb}: hub snapshot {result.snapshot_id} ({result.snapshot_date}): "
@@ -171,7 +162,7 @@ def run(
 ) -> None:
     """The main job: update every source, then show who leads (country of the best open model)."""
     obs = observatory()
-    failures = _update(obs, [s.value for s in Source], timeout)
+    failures = _update(obs, [s.value for s in Source], timeout)  # the Hub says why it is skipped
     try:
         sel = Selection()
         render(obs.leaders(by="country", sel=sel), Fmt.table,

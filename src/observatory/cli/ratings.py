@@ -142,8 +142,7 @@ def simulate_votes(
 ) -> None:
     """Draw synthetic votes from a published board (Bradley–Terry with ties; top models meet
     more often), for tests, benchmarks and checking that `rate` recovers a board."""
-    from observatory.jobs.simulate_votes import votes_from_board
-
-    votes, models = votes_from_board(from_board, out_path, n_votes, seed, category, tie_rate, skew)
+    votes, models = observatory().simulate_votes(from_board, out_path, n_votes, seed=seed,
+                                                 category=category, tie_rate=tie_rate, skew=skew)
     out.print(f"wrote {votes.num_rows:,} votes among {models} models (category {category} of "
               f"{from_board.name}, seed {seed}) to {out_path}", soft_wrap=True)

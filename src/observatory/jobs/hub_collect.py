@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from observatory.errors import ObservatoryError
 from observatory.registry.loader import Registry
 from observatory.sources import hub
 from observatory.sources.http import RetryPolicy
@@ -19,6 +20,7 @@ from observatory.store.hub_runs import HubRun
 from observatory.store.snapshots import ImportResult, Store
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+RESUME_HINT = "run the same command again to resume"
 ENRICH_BATCH = 100
 
 
@@ -109,7 +111,7 @@ def _one_page(run: HubRun, todo: list[hub.Listing], endpoint: str, issues: Issue
         recent = [*run.state.get("recent_first_ids", []), first]
         run.state["recent_first_ids"] = recent[-hub.RECENT_PAGES:]
     run.state["issues"] = issues.as_dict()
-    run.state["retries"] = prefetch.policy.retries
+    run.state["retries"] = dict(prefetch.policy.retries)  # a copy: the prefetch thread adds to it
     run.save()
 
 
@@ -159,10 +161,14 @@ def collect_hub(catalog: Catalog, registry: Registry, options: HubOptions, progr
     run = HubRun.open(catalog.store, options.query(namespaces), today)
     run.state["resumed"] = run.resumed
     policy = RetryPolicy()
-    if not run.state["listing_done"]:
-        _list(run, options, namespaces, policy, progress)
-    if options.enrich:
-        _enrich(run, options, policy, progress)
+    try:
+        if not run.state["listing_done"]:
+            _list(run, options, namespaces, policy, progress)
+        if options.enrich:
+            _enrich(run, options, policy, progress)
+    except ObservatoryError as exc:
+        exc.hint = RESUME_HINT  # the checkpoint stays: the same command goes on from it
+        raise
     result = run.finalize(catalog.store)
     if not result.duplicate:
         catalog.refresh()

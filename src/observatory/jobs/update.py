@@ -63,7 +63,14 @@ def update_source(catalog: Catalog, source: str, endpoints: Endpoints, timeout: 
         return Outcome(source, error=exc)
 
 
-def update_sources(catalog: Catalog, sources: list[str], timeout: float) -> list[Outcome]:
-    """Update each source in turn (base URLs from the environment, see ``config.Endpoints``)."""
+def update_sources(catalog: Catalog, sources: list[str], timeout: float,
+                   on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Update each source in turn (base URLs from the environment, see ``config.Endpoints``);
+    ``on_outcome`` hears of each as it ends."""
     endpoints = Endpoints.from_env()
-    return [update_source(catalog, source, endpoints, timeout) for source in sources]
+    outcomes = []
+    for source in sources:
+        outcomes.append(update_source(catalog, source, endpoints, timeout))
+        if on_outcome is not None:
+            on_outcome(outcomes[-1])
+    return outcomes

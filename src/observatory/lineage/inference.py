@@ -17,7 +17,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from observatory.lineage.graph import LineageGraph, latest_inference
+from observatory.lineage.graph import LineageGraph, canonical_id, latest_inference
 from observatory.lineage.infer import edges_table, infer_bases, learn_changes
 from observatory.schema import HUB_CONFIGS
 
@@ -101,3 +101,27 @@ def score_summary(predictions: pd.DataFrame,
     summary = pd.DataFrame({"score_at_least": list(thresholds),
                             "models": [int((best["score"] >= t).sum()) for t in thresholds]})
     return summary, int(best["child_id"].nunique())
+
+
+CANDIDATE_COLUMNS = ["model_id", "evidence", "parent_id", "relation", "score", "candidate_rank"]
+
+
+def candidates(con: ibis.BaseBackend, graph: LineageGraph, model_id: str,
+               as_of: date | None = None) -> pd.DataFrame:
+    """A model's bases and the evidence for them (Q14): the bases it declares; if it declares
+    none, its candidates in the newest stored inference; if none are stored, candidates
+    computed now."""
+    model_id = canonical_id(graph, model_id)
+    edges = graph.edges
+    declared = edges.filter((edges.child_id == model_id) & (edges.kind == "declared")).to_pandas()
+    if not declared.empty:
+        frame = declared.assign(score=None, candidate_rank=None, evidence="declared")
+    else:
+        stored, snapshot = stored_candidates(con, model_id, as_of)
+        if not stored.empty:
+            day = pd.Timestamp(stored["snapshot_date"].iloc[0]).date()
+            frame = stored.assign(evidence=f"inferred (stored {day}, snapshot {snapshot})")
+        else:
+            frame = infer(con, graph, [model_id]).assign(evidence="inferred (computed now)")
+    frame = frame.assign(model_id=model_id).sort_values("candidate_rank", na_position="first")
+    return frame[CANDIDATE_COLUMNS].reset_index(drop=True)

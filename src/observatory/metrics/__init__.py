@@ -1,1 +1,24 @@
-"""One module per question; each takes Ibis tables and returns a tidy result table."""
+"""One module per question, each a pure function from Ibis tables (or a lineage graph) to a tidy
+result table: Q1 leaders, Q2 lead_changes, Q3 gap, Q4 top, Q5 likes, Q6 downloads, Q7 share,
+Q8 derivatives, Q9 burst, Q10 licences, Q11 architecture, Q14 whose_base, Q15 derivers, and
+runnable (the quantized builds of a model); ``common`` holds what several share."""
+
+from observatory.metrics import (
+    architecture,
+    burst,
+    derivatives,
+    derivers,
+    downloads,
+    gap,
+    lead_changes,
+    leaders,
+    licences,
+    likes,
+    runnable,
+    share,
+    top,
+    whose_base,
+)
+
+__all__ = ["architecture", "burst", "derivatives", "derivers", "downloads", "gap", "lead_changes",
+           "leaders", "licences", "likes", "runnable", "share", "top", "whose_base"]

@@ -21,7 +21,9 @@ def as_of(table: ir.Table, when: date | None) -> ir.Table:
     if when is not None:
         table = table.filter(table.snapshot_date <= when)
     latest = table.group_by(BOARD_KEYS).agg(snapshot_date=table.snapshot_date.max())
-    return table.semi_join(latest, [*BOARD_KEYS, "snapshot_date"])
+    # null-safe equality: a board key left missing by a source still has a latest date
+    return table.semi_join(latest, [table[k].identical_to(latest[k])
+                                    for k in [*BOARD_KEYS, "snapshot_date"]])
 
 
 def open_only(table: ir.Table) -> ir.Table:

@@ -46,7 +46,8 @@ def downloads_over_time(entries: ir.Table, by: str = "family") -> pd.DataFrame:
 
 def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> pd.DataFrame:
     """Organisation and country depend only on the namespace: sum the raw rows per namespace
-    first (few rows), then attribute, instead of carrying every model row through the joins."""
+    first (few rows), then attribute, instead of carrying every model row through the joins.
+    ``namespaces`` is ``registry.hub.namespaces``: keyed by the namespace in lower case."""
     group = GROUPS[by]
     gguf = is_gguf(models).cast("int64")
     # The author is the namespace; the id's prefix only where a source left it empty.
@@ -54,7 +55,7 @@ def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> p
                          _gguf=gguf)
     per_namespace = rows.group_by(["snapshot_date", "namespace"]).agg(
         **_sums(rows, rows.count(), rows._gguf))
-    joined = per_namespace.join(namespaces, "namespace")
+    joined = per_namespace.join(namespaces, per_namespace.namespace.lower() == namespaces.ns_key)
     joined = joined.filter(joined[group].notnull())
     grouped = joined.group_by(["snapshot_date", group]).agg(
         **_sums(joined, joined.models.sum(), joined.gguf_models))

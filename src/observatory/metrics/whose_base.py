@@ -1,20 +1,15 @@
-"""Q14: whose base is a model? The base it declares; if it declares none, the candidates its
-configuration and tokenizer fingerprint point to (stored by ``infer-bases``, else computed now),
-each with the organisation, country and family of its root."""
+"""Q14: whose base is a model? Its candidate bases (the base it declares; if it declares none,
+the candidates its configuration and tokenizer fingerprint point to, from
+``lineage.inference.candidates``), each with the organisation, country and family of its root."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import ibis
 import pandas as pd
 
-from observatory.lineage.graph import LineageGraph, canonical_id
-from observatory.lineage.inference import infer, stored_candidates
+from observatory.lineage.graph import LineageGraph
 from observatory.registry.hub import root_attributes
 from observatory.registry.loader import Registry
-
-COLUMNS = ["model_id", "evidence", "parent_id", "relation", "score", "candidate_rank"]
 
 
 def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: Registry) -> pd.DataFrame:
@@ -34,21 +29,7 @@ def _attribute(frame: pd.DataFrame, graph: LineageGraph, registry: Registry) -> 
                        how="left")
 
 
-def whose_base(con: ibis.BaseBackend, graph: LineageGraph, registry: Registry,
-               model_id: str, as_of: date | None = None) -> pd.DataFrame:
-    """The declared bases of a model; if it declares none, its stored inferred candidates; if
-    none are stored, candidates computed now. ``evidence`` says which."""
-    model_id = canonical_id(graph, model_id)
-    edges = graph.edges
-    declared = edges.filter((edges.child_id == model_id) & (edges.kind == "declared")).to_pandas()
-    if not declared.empty:
-        frame = declared.assign(score=None, candidate_rank=None, evidence="declared")
-    else:
-        stored, snapshot = stored_candidates(con, model_id, as_of)
-        if not stored.empty:
-            day = pd.Timestamp(stored["snapshot_date"].iloc[0]).date()
-            frame = stored.assign(evidence=f"inferred (stored {day}, snapshot {snapshot})")
-        else:
-            frame = infer(con, graph, [model_id]).assign(evidence="inferred (computed now)")
-    frame = frame.assign(model_id=model_id).sort_values("candidate_rank", na_position="first")
-    return _attribute(frame[COLUMNS].reset_index(drop=True), graph, registry)
+def whose_base(candidates: pd.DataFrame, graph: LineageGraph, registry: Registry) -> pd.DataFrame:
+    """A model's bases (``lineage.inference.candidates``: declared, stored or computed, with
+    their evidence), each with the organisation, country and family of its root."""
+    return _attribute(candidates, graph, registry)

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from observatory.errors import InputError, OutputError
+from observatory.store.exports import check_writable
 
 SUFFIXES = (".png", ".svg", ".html", ".json")
 SOURCE_NOTE = "Sources: LMArena / Artificial Analysis via the Open Weights Observatory"
@@ -75,24 +76,19 @@ def top_chart(top: pd.DataFrame, title: str) -> alt.Chart:
                                       width=600, height=alt.Step(22))
 
 
-def check_suffix(out: Path) -> str:
-    """The chart type asked for; refused before any work when it cannot be written there (an
-    unknown suffix, a folder in the way, a file where a folder should be)."""
+def check_output(out: Path) -> str:
+    """The chart type asked for (from the suffix); refused before any drawing when it is unknown
+    or the path cannot be written."""
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(out, f"unsupported chart type '{suffix}'; use {', '.join(SUFFIXES)}")
-    if out.is_dir():
-        raise OutputError(out, "cannot write the chart (Is a directory)")
-    existing = next((p for p in out.parents if p.exists()), None)
-    if existing is not None and not existing.is_dir():
-        raise OutputError(out, "cannot write the chart (a part of the path is a file, not a "
-                               "folder)")
+    check_writable(out)
     return suffix
 
 
 def save(chart: alt.TopLevelMixin, out: Path) -> Path:
     """Write PNG/SVG/HTML/JSON; HTML carries Vega inline so it opens offline."""
-    suffix = check_suffix(out)
+    suffix = check_output(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".html":
@@ -101,9 +97,6 @@ def save(chart: alt.TopLevelMixin, out: Path) -> Path:
             chart.save(str(out), format="png", scale_factor=2)
         else:
             chart.save(str(out), format=suffix.lstrip("."))
-    except (FileExistsError, NotADirectoryError) as exc:
-        raise OutputError(out, "cannot write the chart (a part of the path is a file, not a "
-                               "folder)") from exc
     except OSError as exc:
-        raise OutputError(out, f"cannot write the chart ({exc.strerror or exc})") from exc
+        raise OutputError(out, exc.strerror or str(exc)) from exc
     return out

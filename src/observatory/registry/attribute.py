@@ -15,8 +15,6 @@ from observatory.registry.loader import Registry
 from observatory.sources.base import hf_id_from_url
 
 UNKNOWN_COUNTRY = "ZZ"  # the registry's code for "country not known": reported as unknown
-ATTRIBUTION_COLUMNS = ["org_id", "org_name", "country", "org_kind", "open_weights",
-                       "licence_class", "hf_id", "attribution"]
 
 
 def _hf_namespace(value: object) -> str | None:

@@ -49,7 +49,8 @@ def _one_publication(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:
     rank = ibis.row_number().over(group_by=[pubs[k] for k in keys], order_by=[
         pubs._priority, ibis.desc(pubs.imported_at), ibis.desc(pubs.snapshot_id)])
     chosen = pubs.mutate(_rank=rank).filter(lambda t: t._rank == 0).select(*keys, "snapshot_id")
-    return table.semi_join(chosen, [*keys, "snapshot_id"])
+    # null-safe equality: a row with a missing key is kept, as a window over it would keep it
+    return table.semi_join(chosen, [table[k].identical_to(chosen[k]) for k in [*keys, "snapshot_id"]])
 
 
 def _key(table: ir.Table, *columns: str) -> ir.Value:
@@ -120,11 +121,11 @@ def _no_entries(con: ibis.BaseBackend, sel: Selection) -> None:
     if known.empty:
         raise EmptyResultError("no board data in the store; import data with "
                                "`observatory import PATH`")
-    boards = sorted(set(known["board"]) | {AA_BOARD})
+    boards = sorted(set(known["board"].dropna()) | {AA_BOARD})
     if sel.board not in boards:
         raise InputError("--board", f"unknown board {sel.board!r}; boards in the store: "
                                     f"{', '.join(boards)}")
-    categories = sorted(known.loc[known["board"] == sel.board, "category"])
+    categories = sorted(known.loc[known["board"] == sel.board, "category"].dropna())
     if sel.category not in (None, "all", *categories):
         raise InputError("--category", f"no category {sel.category!r} on the {sel.board} board; "
                                        f"categories: {', '.join(categories)}")

@@ -18,7 +18,6 @@ import pandas as pd
 from observatory.registry.attribute import UNKNOWN_COUNTRY
 from observatory.registry.loader import Registry
 
-GGUF_TAGS = ("gguf",)
 FULL_CRAWL = "hub-api"
 
 
@@ -80,14 +79,14 @@ def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = 
         models = models.filter(models.source == source)
     if dates is not None:
         models = models.filter(models.snapshot_date.isin(dates) if dates else ibis.literal(False))
-    namespaces = ibis.memtable(namespace_table(registry))
+    lookup = namespaces(registry)
     licences = ibis.memtable(licence_table(registry))
     models = models.mutate(
         namespace=models.model_id.split("/")[0],
         licence_key=models.licence.lower(),
         first_base=models.base_models[0],
     )
-    joined = models.left_join(namespaces, "namespace").drop("namespace_right")
+    joined = models.left_join(lookup, models.namespace.lower() == lookup.ns_key).drop("ns_key")
     joined = joined.left_join(licences, "licence_key").drop("licence_key_right")
     return joined.mutate(
         licence_class=joined.licence_class.fill_null("unknown"),
@@ -146,13 +145,9 @@ def crawl_rows(con: ibis.BaseBackend) -> ir.Table:
     return models.filter(models.source == FULL_CRAWL)
 
 
-def namespace_lookup(registry: Registry) -> ir.Table:
-    """``namespace, org_id, org_name, country`` as a table to join raw rows with."""
-    return ibis.memtable(namespace_table(registry))
-
-
 def namespaces(registry: Registry) -> ir.Table:
-    """Hub namespace -> organisation and country, keyed in lower case (the Hub ignores case)."""
+    """Hub namespace -> ``org_id, org_name, country``, keyed by ``ns_key``, the namespace in
+    lower case: the Hub ignores case in ids, and declared bases do not always keep it."""
     frame = namespace_table(registry)[["namespace", "org_id", "org_name", "country"]]
     frame = frame.assign(ns_key=frame["namespace"].str.lower()).drop_duplicates("ns_key")
     return ibis.memtable(frame.drop(columns=["namespace"]))

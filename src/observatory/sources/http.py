@@ -4,7 +4,7 @@ policy, whether it reads a live board, a page of the Hub listing or a model's co
 What is retried: 429 and 5xx answers, timeouts, dropped connections and bodies that ``read``
 finds unreadable (a truncated download). How long to wait: what the server says (``Retry-After``
 in seconds or as a date, an exhausted ``RateLimit`` quota, ``RateLimit-Reset``), else exponential
-backoff. A refused connection is given up quickly: it rarely heals within a run.
+backoff. A refused connection is given up after a few tries (``connect_attempts``).
 
 httpx2 is huggingface_hub's HTTP library: the Hub walk uses that library's shared session and
 headers (``HF_TOKEN``, never logged), other hosts a plain client of the same library.
@@ -27,7 +27,6 @@ from observatory.errors import SourceUnreachableError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 TRANSIENT = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
-CONNECT_ATTEMPTS = 3
 USER_AGENT = f"open-weights-observatory/{__version__}"
 
 T = TypeVar("T")
@@ -42,8 +41,10 @@ def server_wait(headers: Mapping[str, str]) -> float | None:
     date), an exhausted ``RateLimit`` quota, or ``RateLimit-Reset`` / ``X-RateLimit-Reset``."""
     retry_after = (headers.get("Retry-After") or "").strip()
     if retry_after:
-        if retry_after.isdigit():
-            return float(retry_after)
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            pass  # an HTTP date
         try:
             when = parsedate_to_datetime(retry_after)
         except (TypeError, ValueError):
@@ -66,6 +67,7 @@ class RetryPolicy:
     waited) for one run; shared by every request of that run."""
 
     attempts: int = 8
+    connect_attempts: int = 3  # a refused connection or unknown host rarely heals quickly
     max_wait: float = 120.0
     backoff: float = 0.5
     backoff_cap: float = 30.0
@@ -106,11 +108,33 @@ def _response(response: httpx2.Response) -> httpx2.Response:
 def fetch(http: httpx2.Client, url: str, policy: RetryPolicy, *,
           headers: Mapping[str, str] | None = None,
           read: Callable[[httpx2.Response], T] = _response,  # type: ignore[assignment]
-          absent: frozenset[int] = frozenset(), hints: Mapping[int, str] | None = None,
-          timeout: float | None = None, follow_redirects: bool | None = None) -> T | None:
-    """GET ``url`` and return ``read(response)``; None for a status in ``absent`` (a file a
-    model does not have). Raises ``SourceUnreachableError`` naming the URL and the last reason;
-    ``hints`` add a word of advice to a status (e.g. 401: check the key)."""
+          hints: Mapping[int, str] | None = None, timeout: float | None = None,
+          follow_redirects: bool | None = None) -> T:
+    """GET ``url`` and return ``read(response)``. Raises ``SourceUnreachableError`` naming the
+    URL and the last reason; ``hints`` add a word of advice to a status (401: check the key)."""
+    found = _get(http, url, policy, headers, read, frozenset(), hints, timeout, follow_redirects)
+    assert not isinstance(found, _Absent)  # no status was allowed to be absent
+    return found
+
+
+def fetch_optional(http: httpx2.Client, url: str, policy: RetryPolicy, *,
+                   absent: frozenset[int], headers: Mapping[str, str] | None = None,
+                   read: Callable[[httpx2.Response], T] = _response,  # type: ignore[assignment]
+                   timeout: float | None = None, follow_redirects: bool | None = None) -> T | None:
+    """``fetch`` for a file that may not exist: None when the answer's status is in ``absent``
+    (a model without a config.json, a gated model)."""
+    found = _get(http, url, policy, headers, read, absent, None, timeout, follow_redirects)
+    return None if isinstance(found, _Absent) else found
+
+
+class _Absent:
+    """The answer's status said the file is not there."""
+
+
+def _get(http: httpx2.Client, url: str, policy: RetryPolicy, headers: Mapping[str, str] | None,
+         read: Callable[[httpx2.Response], T], absent: frozenset[int],
+         hints: Mapping[int, str] | None, timeout: float | None,
+         follow_redirects: bool | None) -> T | _Absent:
     last = "no attempt made"
     options = {name: value for name, value in (("timeout", timeout),
                                               ("follow_redirects", follow_redirects))
@@ -123,7 +147,7 @@ def fetch(http: httpx2.Client, url: str, policy: RetryPolicy, *,
             last = "timed out" if isinstance(exc, httpx2.TimeoutException) else \
                 (str(exc) or type(exc).__name__)
             policy.note(type(exc).__name__)
-            if isinstance(exc, httpx2.ConnectError) and attempt + 1 >= CONNECT_ATTEMPTS:
+            if isinstance(exc, httpx2.ConnectError) and attempt + 1 >= policy.connect_attempts:
                 break
         except httpx2.HTTPError as exc:  # too many redirects, a bad URL: retrying will not help
             last = str(exc) or type(exc).__name__
@@ -131,7 +155,7 @@ def fetch(http: httpx2.Client, url: str, policy: RetryPolicy, *,
         else:
             status = response.status_code
             if status in absent:
-                return None
+                return _Absent()
             if status < 300:
                 try:
                     value = read(response)

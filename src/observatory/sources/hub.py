@@ -20,7 +20,7 @@ import orjson
 from huggingface_hub.utils import build_hf_headers, get_session
 
 from observatory.errors import InputError, SourceUnreachableError
-from observatory.sources.http import RetryPolicy, UnreadableBody, fetch
+from observatory.sources.http import RetryPolicy, UnreadableBody, fetch, fetch_optional
 
 EXPAND = ("author", "cardData", "createdAt", "downloads", "downloadsAllTime", "gated",
           "lastModified", "library_name", "likes", "pipeline_tag", "safetensors", "tags")
@@ -80,9 +80,7 @@ def fetch_page(url: str, policy: RetryPolicy, timeout: float = 60.0,
                token: str | bool | None = None) -> Page:
     """One page of the listing (a truncated body is fetched again)."""
     headers = build_hf_headers(token=token, library_name=LIBRARY)
-    page = fetch(get_session(), url, policy, headers=headers, read=_page, timeout=timeout)
-    assert page is not None  # no status is treated as absent here
-    return page
+    return fetch(get_session(), url, policy, headers=headers, read=_page, timeout=timeout)
 
 
 def walk(start_url: str, policy: RetryPolicy, timeout: float = 60.0) -> Iterator[Page]:
@@ -143,8 +141,9 @@ def _json_object(response: httpx2.Response) -> dict:
 def _get_json(url: str, policy: RetryPolicy, timeout: float) -> dict:
     """A JSON object; {} when the Hub has no such file or refuses it (gated models)."""
     headers = build_hf_headers(library_name=LIBRARY)
-    found = fetch(get_session(), url, policy, headers=headers, read=_json_object,
-                  absent=frozenset({401, 403, 404}), timeout=timeout, follow_redirects=True)
+    found = fetch_optional(get_session(), url, policy, absent=frozenset({401, 403, 404}),
+                           headers=headers, read=_json_object, timeout=timeout,
+                           follow_redirects=True)
     return found or {}
 
 

@@ -31,8 +31,10 @@ ARENA_FILES = (
 ARENA_REQUIRED = "leaderboard-text.json"
 AA_PATH = "/data/llms/models"
 AA_KEY_VARIABLES = ("AA_API_KEY", "ARTIFICIAL_ANALYSIS_API_KEY")
-# A board is one small file: a few attempts, then the next source.
+# A board is one small file: a few attempts and waits of at most a minute, then the next source;
+# a refused connection (offline) is not tried again.
 ATTEMPTS = 4
+MAX_WAIT = 60.0
 KEY_HINTS = {status: " (access refused: check the API key, e.g. AA_API_KEY)" for status in (401, 403)}
 
 
@@ -45,7 +47,7 @@ class Fetched:
 
 
 def policy() -> RetryPolicy:
-    return RetryPolicy(attempts=ATTEMPTS)
+    return RetryPolicy(attempts=ATTEMPTS, connect_attempts=1, max_wait=MAX_WAIT)
 
 
 def today() -> date:
@@ -54,9 +56,7 @@ def today() -> date:
 
 def _get(http: httpx2.Client, url: str, retry: RetryPolicy,
          headers: dict[str, str] | None = None) -> bytes:
-    response = fetch(http, url, retry, headers=headers, hints=KEY_HINTS)
-    assert response is not None  # no status is treated as absent here
-    return response.content
+    return fetch(http, url, retry, headers=headers, hints=KEY_HINTS).content
 
 
 def fetch_arena(endpoints: Endpoints, timeout: float = 30.0,

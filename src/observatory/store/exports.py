@@ -1,7 +1,9 @@
-"""Files the CLI writes outside the snapshot store (synthetic votes)."""
+"""Files written outside the snapshot store where the user asks (synthetic votes), and the check
+every such file passes first (charts too)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -23,11 +25,22 @@ def arena_layout(votes: pa.Table) -> pa.Table:
     return votes.select(keep).append_column("winner", WINNERS.take(index))
 
 
+def check_writable(path: Path) -> None:
+    """Refuse, before any work, a path that cannot be written: a folder in the way, or a file
+    where a folder should be."""
+    if path.is_dir():
+        raise OutputError(path, "a folder is in the way")
+    existing = next((parent for parent in path.parents if parent.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(path, f"{existing} is a file, not a folder")
+
+
 def write_votes(votes: pa.Table, path: Path) -> Path:
     """Write votes as .parquet, .csv or .jsonl (by suffix), atomically (temp file, rename)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(path, f"unsupported vote file type '{suffix}'; use {', '.join(SUFFIXES)}")
+    check_writable(path)
     table = arena_layout(votes)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -40,6 +53,7 @@ def write_votes(votes: pa.Table, path: Path) -> Path:
             table.to_pandas().to_json(tmp, orient="records", lines=True, date_format="iso")
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(path, f"cannot write ({exc.strerror})") from exc
+        with contextlib.suppress(OSError):  # the folder may not exist at all
+            tmp.unlink(missing_ok=True)
+        raise OutputError(path, exc.strerror or str(exc)) from exc
     return path
