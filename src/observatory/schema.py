@@ -26,6 +26,9 @@ BOARD_ENTRIES = pa.schema(
         ("org_label", pa.string()),
         ("licence_label", pa.string()),
         ("url", pa.string()),
+        # How many rows the publisher showed of this board (a top-N page); null: every row.
+        ("shown_rows", pa.int64()),
+        ("extra", pa.string()),  # JSON object of the source's columns this version does not read
         ("snapshot_id", pa.string()),
     ]
 )

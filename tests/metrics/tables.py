@@ -19,7 +19,8 @@ BOARD_SCHEMA = {
     "ci_low": "float64", "ci_high": "float64", "votes": "int64", "org_id": "string",
     "org_name": "string", "country": "string", "open_weights": "boolean",
     "licence_class": "string", "hf_id": "string", "snapshot_id": "string",
-    "index_version": "string", "is_estimated": "boolean",
+    "index_version": "string", "is_estimated": "boolean", "shown_rows": "int64",
+    "dated_by": "string",
 }
 HUB_SCHEMA = {
     "source": "string", "snapshot_date": "date", "model_id": "string", "author": "string",

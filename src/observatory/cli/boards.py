@@ -17,6 +17,7 @@ from observatory.cli.common import (
     FormatOpt,
     StyleOpt,
     VersionOpt,
+    board_notes,
     observatory,
     parse_date,
     render,
@@ -72,6 +73,8 @@ def leaders(
            ["snapshot_date", "position", group, *(["country"] if by == By.org else []),
             "model_name", "rating", "ci_low", "ci_high", "votes", "licence_class",
             "tied_with_next"])
+    if fmt == Fmt.table:
+        board_notes(frame, f"a {'country' if by == By.country else 'organisation'} not listed")
 
 
 @app.command("lead-changes")
@@ -136,6 +139,9 @@ def top(
                f"Top {n} ({kind}) by country — {sel.describe()}",
                ["snapshot_date", "country", "count", "share", "best_position", "models"])
         return
-    render(obs.top(n, parse_date(as_of), open_only, sel), fmt, f"Top {n} ({kind}) — {sel.describe()}",
+    frame = obs.top(n, parse_date(as_of), open_only, sel)
+    render(frame, fmt, f"Top {n} ({kind}) — {sel.describe()}",
            ["snapshot_date", "position", "model_name", "org_name", "country", "rating",
             "ci_low", "ci_high", "votes", "licence_class"])
+    if fmt == Fmt.table:
+        board_notes(frame, "a model not listed")

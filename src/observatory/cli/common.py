@@ -130,6 +130,21 @@ def print_report(report: ImportReport) -> None:
                   + (f" and {more} more" if more > 0 else ""), soft_wrap=True)
 
 
+def board_notes(frame: pd.DataFrame, missing: str) -> None:
+    """Under a table: the boards it read that are partial (a page's top N), and those dated by
+    the day they were fetched because their publisher gave no date."""
+    for (board, day), rows in frame.groupby(["board", "snapshot_date"], sort=True):
+        when = str(day)[:10]
+        if "dated_by" in rows and (rows["dated_by"] == "fetch date").any():
+            out.print(f"date: the {board} board of {when} is dated by the day it was fetched; its "
+                      "publisher gave no date", soft_wrap=True)
+        if "shown_rows" in rows and rows["shown_rows"].notna().any():
+            shown = int(rows["shown_rows"].max())
+            out.print(f"partial board: the {board} board of {when} lists only the top {shown} "
+                      f"models the publisher showed; {missing} is not in that top {shown}, not "
+                      "absent", soft_wrap=True)
+
+
 def render(frame: pd.DataFrame | list[dict[str, Any]], fmt: Fmt, title: str | None = None,
            columns: list[str] | None = None) -> None:
     """Print a result (a frame, or records) to stdout as a table, CSV or JSON. Imported on

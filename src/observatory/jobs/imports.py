@@ -70,7 +70,7 @@ def read_paths(paths: Iterable[Path | str], fmt: str | None = None,
             report.results.append(stored)
             continue
         try:
-            parsed.append(parse_raw(path, raw, fmt, snapshot_date))
+            parsed.extend(parse_raw(path, raw, fmt, snapshot_date))
         except UnknownFormatError as exc:
             if path.resolve() in explicit or fmt is not None:
                 raise

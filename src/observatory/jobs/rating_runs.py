@@ -62,7 +62,8 @@ def board_snapshot(rated: Rated, options: RateOptions, votes_snapshot: str) -> P
     rating the same votes the same way again is recognised as a duplicate."""
     if rated.boards.empty:
         raise EmptyResultError("nothing to store: the board is empty")
-    columns = [f.name for f in BOARD_ENTRIES if f.name != "snapshot_id"]
+    schema = pa.schema([f for f in BOARD_ENTRIES if f.name != "snapshot_id"])
+    columns = [name for name in schema.names if name in rated.boards]  # the rest stay null
     day = rated.boards["snapshot_date"].iloc[0]
     method = {**options.method(), "votes_snapshot": votes_snapshot,
               "method_version": METHOD_VERSION}
@@ -73,8 +74,8 @@ def board_snapshot(rated: Rated, options: RateOptions, votes_snapshot: str) -> P
     raw = json.dumps(document, sort_keys=True, indent=1, default=str).encode()
     parsed = Parsed(Path(f"{SOURCE}_{votes_snapshot}.json"), SOURCE, day, {}, raw,
                     origin=f"votes snapshot {votes_snapshot}")
-    table = pa.Table.from_pandas(rated.boards[columns], preserve_index=False,
-                                 schema=pa.schema([f for f in BOARD_ENTRIES if f.name != "snapshot_id"]))
+    board = rated.boards.reindex(columns=schema.names)
+    table = pa.Table.from_pandas(board, preserve_index=False, schema=schema)
     parsed.arrow["board_entries"] = table.append_column(
         "snapshot_id", pa.repeat(pa.scalar(parsed.snapshot_id), table.num_rows))
     parsed.notes = {"method": method, "categories": rated.notes,

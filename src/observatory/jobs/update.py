@@ -13,7 +13,7 @@ from observatory.errors import ConfigError, InputError, ObservatoryError
 from observatory.jobs.imports import ImportReport, write
 from observatory.sources import live
 from observatory.sources.base import Parsed
-from observatory.sources.detect import detect as detect_format
+from observatory.sources.detect import parse_raw
 from observatory.store.catalog import Catalog
 
 Fetcher = Callable[[Endpoints, float], list[live.Fetched]]
@@ -40,11 +40,10 @@ class Outcome:
 def _parse_fetched(items: list[live.Fetched]) -> list[Parsed]:
     parsed = []
     for item in items:
-        path = Path(item.name)
-        detected = detect_format(path, item.content)
-        result = detected.parse(path, item.content, item.fetched_on)
-        result.origin = item.url
-        parsed.append(result.freeze())
+        for result in parse_raw(Path(item.name), item.content, snapshot_date=item.fetched_on):
+            result.origin = item.url
+            result.dated_by = "fetch date"  # these endpoints publish no date of their own
+            parsed.append(result)
     return parsed
 
 

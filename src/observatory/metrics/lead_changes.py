@@ -57,7 +57,7 @@ def timeline(table: ir.Table, by: str = "country") -> pd.DataFrame:
         ["org_id", "org_name", "country", "model_name"]
     return frame[[*DATE_KEYS, *who, "rating", "ci_low", "ci_high", f"runner_up_{group}",
                   "runner_up_model", "runner_up_rating", "margin", "rivals_ci_high", "solid",
-                  "source", "snapshot_id", "method_version"]]
+                  "shown_rows", "dated_by", "source", "snapshot_id", "method_version"]]
 
 
 def _solid_from(reign: pd.DataFrame) -> object:

@@ -2,6 +2,8 @@
 
 "Statistically tied" means the two models' published 95% intervals overlap
 (``leader.ci_low <= other.ci_high``); it is unknown (null) when either interval is missing.
+``shown_rows`` is set when the board is partial (a page's top N): a group missing from the
+result is then not in the published top N.
 """
 
 from __future__ import annotations
@@ -44,5 +46,6 @@ def leaders(table: ir.Table, by: str = "country", when: date | None = None) -> p
                *(["org_name", "country"] if by == "org" else []), "model_name", "model_key",
                "rating", "ci_low", "ci_high", "votes", "is_estimated", "licence_class",
                "tied_with_next",
-               "next_group", "next_model", "source", "snapshot_id", "method_version"]
+               "next_group", "next_model", "shown_rows", "dated_by", "source", "snapshot_id",
+               "method_version"]
     return frame[columns]

@@ -18,9 +18,11 @@ from observatory.registry.loader import Registry
 from observatory.registry.selection import AA_BOARD, Selection
 
 SOURCE_PRIORITY = {
-    "lmarena-csv": 0,  # has votes and published intervals
-    "arena-catalog": 1,
-    "hf-space-table": 2,  # 2023 ratings without intervals
+    "arena-dataset": 0,  # Arena's own full publication: every row, intervals, votes
+    "lmarena-csv": 1,  # has votes and published intervals
+    "arena-catalog": 2,
+    "hf-space-table": 3,  # 2023 ratings without intervals
+    "arena-daily": 4,  # the top rows a page showed that day
     "aa-llms-json": 0,
     "aa-api-json": 1,
     "aa-compact-csv": 2,
@@ -28,29 +30,37 @@ SOURCE_PRIORITY = {
 # Boards the Observatory computed itself from votes: read only when asked for by source, so they
 # never stand in for a published board on the same date.
 COMPUTED_SOURCES = ("observatory-bt",)
+FETCH_DATE = "fetch date"  # a snapshot's dated_by when its publisher gave no date
 COLUMNS = ["source", "board", "category", "style_control", "snapshot_date", "model_key",
            "model_name", "rating", "ci_low", "ci_high", "votes", "org_id", "org_name",
            "country", "open_weights", "licence_class", "hf_id", "snapshot_id", "index_version",
-           "is_estimated"]
+           "is_estimated", "shown_rows", "dated_by"]
 ATTRIBUTED = ["org_id", "org_name", "country", "open_weights", "licence_class", "hf_id"]
 SEP = "\x1f"
 
 
 def _one_publication(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:
-    """Per board date keep one snapshot: the most detailed source, then the latest import.
-    The choice is made on the few distinct (board date, snapshot) pairs, then joined back, so
-    no window runs over every row."""
+    """Per board date keep one snapshot: the most detailed source; a board dated by its
+    publisher before one dated by the day it was fetched; the one with the most rows (a page
+    scraped twice can show the top 30 one day and the top 50 the next); the latest import. The
+    choice is made on the few (board date, snapshot) pairs and joined back (no window over every
+    row), bringing the snapshot's ``dated_by``."""
     keys = ["board", "category", "style_control", "snapshot_date"]
-    pubs = table.select(*keys, "snapshot_id", "source").distinct()
+    pubs = table.group_by([*keys, "snapshot_id", "source"]).agg(_rows=table.count())
     cases = [(pubs.source == name, rank) for name, rank in SOURCE_PRIORITY.items()]
-    snapshots = con.table("snapshots").select("snapshot_id", "imported_at")
+    snapshots = con.table("snapshots").select("snapshot_id", "imported_at", "dated_by")
     pubs = pubs.mutate(_priority=ibis.cases(*cases, else_=9)).left_join(
         snapshots, "snapshot_id").drop("snapshot_id_right")
+    fetched = (pubs.dated_by == FETCH_DATE).fill_null(False)
     rank = ibis.row_number().over(group_by=[pubs[k] for k in keys], order_by=[
-        pubs._priority, ibis.desc(pubs.imported_at), ibis.desc(pubs.snapshot_id)])
-    chosen = pubs.mutate(_rank=rank).filter(lambda t: t._rank == 0).select(*keys, "snapshot_id")
+        pubs._priority, fetched, ibis.desc(pubs._rows), ibis.desc(pubs.imported_at),
+        ibis.desc(pubs.snapshot_id)])
+    chosen = pubs.mutate(_rank=rank).filter(lambda t: t._rank == 0)
+    chosen = chosen.select(*[chosen[k].name(f"_{k}") for k in [*keys, "snapshot_id"]], "dated_by")
     # null-safe equality: a row with a missing key is kept, as a window over it would keep it
-    return table.semi_join(chosen, [table[k].identical_to(chosen[k]) for k in [*keys, "snapshot_id"]])
+    joined = table.inner_join(chosen, [table[k].identical_to(chosen[f"_{k}"])
+                                       for k in [*keys, "snapshot_id"]])
+    return joined.drop(*[f"_{k}" for k in [*keys, "snapshot_id"]])
 
 
 def _key(table: ir.Table, *columns: str) -> ir.Value:
@@ -172,6 +182,7 @@ def index_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
         ci_low=ibis.null("float64"),
         ci_high=ibis.null("float64"),
         votes=ibis.null("int64"),
+        shown_rows=ibis.null("int64"),  # the index publishes every model it rates
     ).select(COLUMNS)
 
 

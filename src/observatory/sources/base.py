@@ -34,6 +34,10 @@ class Parsed:
     raw: bytes
     origin: str = ""  # where it came from: a path or a URL
     notes: dict[str, Any] = field(default_factory=dict)
+    # What the snapshot date is: "publisher" (the source's own publish date), "fetch date" (the
+    # publisher gave none), "given" (--date); None where the format's own rule applies (a date in
+    # the file name, timestamps in the rows).
+    dated_by: str | None = None
 
     arrow: dict[str, pa.Table] = field(default_factory=dict)
 

@@ -11,11 +11,25 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from observatory.errors import InputError, UnknownFormatError
-from observatory.sources import aa, arena_catalog, hf_space, lmarena_csv, modeltree, openllm, votes
+from observatory.sources import (
+    aa,
+    arena_catalog,
+    arena_daily,
+    arena_dataset,
+    hf_space,
+    lmarena_csv,
+    modeltree,
+    openllm,
+    votes,
+)
 from observatory.sources.base import Parsed, column_names, csv_header, load_json, read_bytes
 
-Parser = Callable[[Path, bytes, date | None], Parsed]
+# One file is one snapshot, except where a file holds several publications (Arena's dataset).
+Parser = Callable[[Path, bytes, date | None], Parsed | list[Parsed]]
 
 PARSERS: dict[str, Parser] = {
     lmarena_csv.FORMAT: lmarena_csv.parse,
@@ -31,6 +45,8 @@ PARSERS: dict[str, Parser] = {
     openllm.FLAT: openllm.parse_flat,
     modeltree.FORMAT: modeltree.parse,
     votes.ARENA: votes.parse_parquet,
+    arena_dataset.FORMAT: arena_dataset.parse,
+    arena_daily.FORMAT: arena_daily.parse,
     votes.CLEAN_BATTLE: votes.parse_clean_battle,
     votes.CSV: votes.parse_csv,
 }
@@ -98,6 +114,8 @@ def _detect_json(path: Path, raw: bytes) -> str:
         return hf_space.MAXIMA_FORMAT
     if hf_space.sniff_scatterplot(data):
         return hf_space.SCATTER_FORMAT
+    if arena_daily.sniff(data):
+        return arena_daily.FORMAT
     if aa.sniff_page(data):
         return aa.PAGE_FORMAT
     if aa.sniff_api(data):
@@ -105,9 +123,20 @@ def _detect_json(path: Path, raw: bytes) -> str:
     raise UnknownFormatError(path, f"unknown JSON layout; known formats: {', '.join(formats())}")
 
 
+def _is_arena_dataset(raw: bytes) -> bool:
+    """A parquet file of Arena's leaderboard dataset rather than of votes (told by its columns)."""
+    try:
+        names = pq.read_schema(pa.BufferReader(raw)).names
+    except (pa.ArrowInvalid, OSError):
+        return False  # the vote reader names the problem
+    return arena_dataset.sniff_columns(names)
+
+
 def detect(path: Path, raw: bytes, forced: str | None = None) -> Detected:
     """The importer for a file; ``forced`` skips detection (``--format``)."""
     suffix = path.suffix.lower()
+    if forced is None and suffix == ".parquet" and _is_arena_dataset(raw):
+        return Detected(arena_dataset.FORMAT, arena_dataset.parse)
     if forced in (None, votes.ARENA) and suffix in VOTE_SUFFIXES:
         return Detected(votes.ARENA, VOTE_SUFFIXES[suffix])
     if forced is not None:
@@ -127,17 +156,27 @@ def detect(path: Path, raw: bytes, forced: str | None = None) -> Detected:
 
 def parse_file(path: Path, forced: str | None = None,
                snapshot_date: date | None = None) -> Parsed:
-    return parse_raw(path, read_bytes(path), forced, snapshot_date)
+    """A file that is one snapshot (a board, a vote file)."""
+    parsed = parse_raw(path, read_bytes(path), forced, snapshot_date)
+    if len(parsed) != 1:
+        raise InputError(path, f"holds {len(parsed)} publications; import it with "
+                               "`observatory import` instead")
+    return parsed[0]
 
 
 def parse_raw(path: Path, raw: bytes, forced: str | None = None,
-              snapshot_date: date | None = None) -> Parsed:
+              snapshot_date: date | None = None) -> list[Parsed]:
     """A file's bytes, already read (``read_bytes``), parsed by the importer its name and
-    content call for."""
+    content call for: its snapshots (one for most formats)."""
     detected = detect(path, raw, forced)
-    parsed = detected.parse(path, raw, snapshot_date)
-    parsed.origin = parsed.origin or str(path)
-    return parsed.freeze()
+    result = detected.parse(path, raw, snapshot_date)
+    parsed = result if isinstance(result, list) else [result]
+    for item in parsed:
+        item.origin = item.origin or str(path)
+        if snapshot_date is not None and item.dated_by is None:
+            item.dated_by = "given"
+        item.freeze()
+    return parsed
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:

@@ -30,7 +30,8 @@ from observatory.store.snapshots import Store
 VIEWS = {"hub_models", "votes"}
 T = TypeVar("T")
 SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
-                       ("snapshot_date", pa.date32()), ("imported_at", pa.string())])
+                       ("snapshot_date", pa.date32()), ("imported_at", pa.string()),
+                       ("dated_by", pa.string())])
 
 
 def fingerprint(folders: list[Path]) -> str:
@@ -80,7 +81,8 @@ def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
                 _create(con, name, pa.Table.from_pylist([], schema=schema))
             counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
         rows = [{"snapshot_id": m["snapshot_id"], "format": m["format"],
-                 "snapshot_date": m["snapshot_date"], "imported_at": m["imported_at"]}
+                 "snapshot_date": m["snapshot_date"], "imported_at": m["imported_at"],
+                 "dated_by": m.get("dated_by")}
                 for m in manifests]
         for row in rows:
             row["snapshot_date"] = date.fromisoformat(row["snapshot_date"])

@@ -179,5 +179,7 @@ class Store:
             "imported_at": datetime.now(UTC).isoformat(timespec="microseconds"),
             "status": "complete",
         }
+        if parsed.dated_by:
+            manifest["dated_by"] = parsed.dated_by
         # The manifest is written last: its presence marks the folder complete.
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
