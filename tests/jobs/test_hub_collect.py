@@ -60,8 +60,21 @@ def test_full_snapshot_has_every_model_once(clean_hub: FakeHub, tmp_path: Path) 
     assert not (tmp_path / "home" / "runs").exists() or not any((tmp_path / "home" / "runs").iterdir())
 
 
-def test_llm_scope_and_thresholds(clean_hub: FakeHub, tmp_path: Path) -> None:
-    records = [synthetic_model(SEED, i, N) for i in range(N)]
+@pytest.fixture(scope="module")
+def records() -> list[dict]:
+    """Every served record, from the generator's fast encoder (``test_fakehub`` holds it equal
+    to ``synthetic_model``, which takes seconds for all of them)."""
+    from observatory.testing.synth import RECORD_FIELDS, universe
+
+    return json.loads(universe(SEED, N).encode_many(range(N), RECORD_FIELDS))
+
+
+def test_the_fast_records_are_the_generator_s(records: list[dict]) -> None:
+    for index in (0, 1, N // 2, N - 1):
+        assert records[index] == synthetic_model(SEED, index, N)
+
+
+def test_llm_scope_and_thresholds(clean_hub: FakeHub, tmp_path: Path, records: list[dict]) -> None:
     obs, _, _ = collect(tmp_path / "llm", clean_hub.base_url, scope="llm")
     got = set(obs.connection().table("hub_models").to_pandas()["model_id"])
     expected = {r["id"] for r in records if r.get("pipeline_tag") in ("text-generation",
@@ -72,8 +85,7 @@ def test_llm_scope_and_thresholds(clean_hub: FakeHub, tmp_path: Path) -> None:
     assert got == {r["id"] for r in records if (r.get("downloads") or 0) >= 100}
 
 
-def test_orgs_scope(clean_hub: FakeHub, tmp_path: Path) -> None:
-    records = [synthetic_model(SEED, i, N) for i in range(N)]
+def test_orgs_scope(clean_hub: FakeHub, tmp_path: Path, records: list[dict]) -> None:
     namespaces = ["Qwen", "meta-llama", "deepseek-ai"]
     obs = Observatory(tmp_path / "orgs")
     collect_hub(obs.catalog, obs.registry,
