@@ -35,6 +35,7 @@ from observatory.store.catalog import Catalog
 from observatory.store.snapshots import LISTING
 
 if TYPE_CHECKING:
+    from observatory.jobs.arena import FileDone
     from observatory.jobs.hub_collect import HubOptions
     from observatory.jobs.imports import ImportReport, Progress
     from observatory.jobs.update import Outcome
@@ -86,6 +87,17 @@ class Observatory:
         from observatory.jobs import update
 
         return update.update_sources(self.catalog, sources, timeout, on_outcome)
+
+    def backfill(self, source: str = "arena", subsets: list[str] | None = None,
+                 progress: Callable[[FileDone], None] | None = None) -> ImportReport:
+        """A source's whole published history (``arena``: every board in Arena's dataset)."""
+        from observatory.config import Endpoints
+        from observatory.jobs import arena
+
+        if source != "arena":
+            raise ObservatoryError(f"no backfill for source {source!r}; expected arena")
+        return arena.load(self.catalog, Endpoints.from_env().hub, "full", subsets=subsets,
+                          progress=progress)
 
     def collect_hub(self, options: HubOptions, progress: Callable[[dict], None] = lambda state: None
                     ) -> tuple[ImportResult, HubRun]:

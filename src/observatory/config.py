@@ -10,6 +10,7 @@ import platformdirs
 
 ARENA_BASE_URL = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data"
 AA_BASE_URL = "https://artificialanalysis.ai/api/v2"
+HUB_BASE_URL = "https://huggingface.co"
 
 
 def data_home() -> Path:
@@ -24,12 +25,16 @@ def data_home() -> Path:
 class Endpoints:
     """Base URLs of the live sources, configurable so tests can point them at loopback."""
 
-    arena: str = ARENA_BASE_URL
+    arena: str = ARENA_BASE_URL  # arena-catalog on GitHub (a secondary source now)
     aa: str = AA_BASE_URL
+    hub: str = HUB_BASE_URL  # the Hugging Face Hub: model listings and dataset repositories
 
     @classmethod
     def from_env(cls) -> Endpoints:
+        hub = (os.environ.get("OBSERVATORY_HUB_URL") or os.environ.get("HF_ENDPOINT")
+               or HUB_BASE_URL)
         return cls(
             arena=os.environ.get("OBSERVATORY_ARENA_URL", ARENA_BASE_URL).rstrip("/"),
             aa=os.environ.get("OBSERVATORY_AA_URL", AA_BASE_URL).rstrip("/"),
+            hub=hub.rstrip("/"),
         )

@@ -16,7 +16,17 @@ import pytest
 from observatory.api import Observatory, Selection
 from observatory.config import Endpoints
 from observatory.errors import InputError
-from observatory.jobs.update import FETCHERS, SKIPPED, SOURCES, Outcome, update_source, update_sources
+from observatory.jobs.update import (
+    FETCHERS,
+    MAIN_JOB,
+    SKIPPED,
+    SOURCES,
+    Outcome,
+    update_source,
+    update_sources,
+)
+from observatory.testing import FakeHub, FakeHubConfig
+from observatory.testing.fake_datasets import ARENA_REPO, arena_files
 from tests.cli_runner import run_cli
 from tests.conftest import OFFICIAL, need_shared
 
@@ -116,9 +126,9 @@ def snapshot_dirs(home: Path) -> list[Path]:
     return sorted((home / "snapshots").glob("*/*")) if (home / "snapshots").exists() else []
 
 
-def test_update_arena_from_loopback(server: Board, capsys, monkeypatch, isolated_home) -> None:
+def test_update_arena_catalog_from_loopback(server: Board, capsys, monkeypatch, isolated_home) -> None:
     serve_arena(server)
-    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
     assert result.code == 0, result.err
     assert "imported 1 snapshot" in result.out
     manifest = json.loads((snapshot_dirs(isolated_home)[0] / "manifest.json").read_text())
@@ -129,7 +139,7 @@ def test_update_arena_from_loopback(server: Board, capsys, monkeypatch, isolated
     expected = json.loads(TEXT_BOARD.read_text())["full"]
     frame = Observatory(isolated_home).top(n=1, open_weights_only=False)
     assert frame.iloc[0]["rating"] == pytest.approx(max(v["rating"] for v in expected.values()))
-    again = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    again = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
     assert again.code == 0
     assert "already in the store" in again.out
     assert len(snapshot_dirs(isolated_home)) == 1
@@ -138,7 +148,7 @@ def test_update_arena_from_loopback(server: Board, capsys, monkeypatch, isolated
 def test_update_retries_after_429(server: Board, capsys, monkeypatch) -> None:
     serve_arena(server)
     server.fail_first["/arena/leaderboard-text.json"] = 2
-    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
     assert result.code == 0, result.err
     hits = [p for p, _ in server.requests if p == "/arena/leaderboard-text.json"]
     assert len(hits) == 3
@@ -188,23 +198,23 @@ def closed_port() -> int:
 def test_unreachable_endpoint_is_one_clear_line(capsys, monkeypatch, isolated_home) -> None:
     url = f"http://127.0.0.1:{closed_port()}/arena"
     monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
-    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1
-    assert lines[0].startswith("unreachable: arena: could not reach " + url)
+    assert lines[0].startswith("unreachable: arena-catalog: could not reach " + url)
     assert "Traceback" not in result.err
     assert snapshot_dirs(isolated_home) == []
 
 
 def test_run_offline_ends_with_the_endpoint(capsys, monkeypatch) -> None:
     """`make run` offline: the main job ends with one line naming the unreachable endpoint."""
-    url = f"http://127.0.0.1:{closed_port()}/arena"
-    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+    hub = f"http://127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("OBSERVATORY_HUB_URL", hub)
     result = run_cli(capsys, monkeypatch, "run")
     assert result.code == 1
     last = [line for line in result.err.splitlines() if line.strip()][-1]
-    assert "could not reach " + url in last
+    assert last.startswith(f"unreachable: arena: could not reach {hub}/api/datasets/{ARENA_REPO}/")
 
 
 def test_api_key_is_not_sent_to_a_redirect_target(server: Board, capsys, monkeypatch) -> None:
@@ -225,7 +235,7 @@ def test_api_key_is_not_sent_to_a_redirect_target(server: Board, capsys, monkeyp
 
 def test_malformed_live_response_is_one_line(server: Board, capsys, monkeypatch, isolated_home) -> None:
     server.files["/arena/leaderboard-text.json"] = b'{"full": {"m": {"rating": "high"}}}'
-    result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
     assert result.code == 1
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1 and "full.m.rating" in lines[0]
@@ -241,21 +251,23 @@ AA_KEY_REASON = ("the Artificial Analysis API needs a key: set AA_API_KEY "
 
 
 def test_the_main_job_leaves_the_hub_to_its_own_command(obs) -> None:
-    assert SOURCES == ("arena", "aa", "hub")
-    assert set(FETCHERS) == {"arena", "aa"}
+    assert SOURCES == ("arena", "arena-catalog", "aa", "hub")
+    assert MAIN_JOB == ("arena", "aa", "hub")
+    assert set(FETCHERS) == {"arena-catalog", "aa"}
     assert SKIPPED == {"hub": HUB_REASON}
     endpoints = Endpoints(arena="http://127.0.0.1:9/arena", aa="http://127.0.0.1:9/aa")
     assert update_source(obs.catalog, "hub", endpoints, 1.0) == Outcome("hub", skipped=HUB_REASON)
     # A missing key is a reason to skip, checked before any request.
     assert update_source(obs.catalog, "aa", endpoints, 1.0) == Outcome("aa", skipped=AA_KEY_REASON)
-    with pytest.raises(InputError, match=r"--source: unknown source 'nope'; expected one of arena, aa, hub"):
+    expected = r"--source: unknown source 'nope'; expected one of arena, arena-catalog, aa, hub"
+    with pytest.raises(InputError, match=expected):
         update_source(obs.catalog, "nope", endpoints, 1.0)
 
 
 def test_update_sources_gives_each_source_its_outcome_in_order(server: Board, obs) -> None:
     serve_arena(server)
-    outcomes = update_sources(obs.catalog, ["hub", "aa", "arena"], 5.0)
-    assert [o.source for o in outcomes] == ["hub", "aa", "arena"]
+    outcomes = update_sources(obs.catalog, ["hub", "aa", "arena-catalog"], 5.0)
+    assert [o.source for o in outcomes] == ["hub", "aa", "arena-catalog"]
     assert [o.skipped for o in outcomes] == [HUB_REASON, AA_KEY_REASON, None]
     arena = outcomes[2]
     assert arena.error is None and arena.report is not None
@@ -276,16 +288,40 @@ def err_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
-def test_run_skips_the_hub_with_its_own_reason(no_hub: Board, capsys, monkeypatch) -> None:
+@pytest.fixture
+def arena_hub(server: Board, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+    """A fake Hub serving Arena's leaderboard dataset (one text publication); a Hub collection
+    against it would show in its stats."""
+    hub = FakeHub(FakeHubConfig(models=10))
+    hub.start()
+    hub.datasets.commit(ARENA_REPO, arena_files({"text": ["2026-09-08"]}))
+    monkeypatch.setenv("OBSERVATORY_HUB_URL", hub.base_url)
+    monkeypatch.setenv("HF_ENDPOINT", hub.base_url)
+    try:
+        yield hub
+    finally:
+        hub.stop()
+
+
+@pytest.fixture
+def hub_down(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The Hub (so Arena's dataset) at a port nobody listens on."""
+    base = f"http://127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("OBSERVATORY_HUB_URL", base)
+    monkeypatch.setenv("HF_ENDPOINT", base)
+    return base
+
+
+def test_run_skips_the_hub_with_its_own_reason(arena_hub: FakeHub, capsys, monkeypatch) -> None:
     """`observatory run` once reported the Hub as skipped for want of the AA key."""
-    serve_arena(no_hub)
     result = run_cli(capsys, monkeypatch, "run")
     assert result.code == 0, result.err
     assert err_lines(result.err) == [f"skipped aa: {AA_KEY_REASON}", f"skipped hub: {HUB_REASON}"]
     assert "skipped hub: the Artificial Analysis API needs a key" not in result.err
     assert "imported 1 snapshot(s)" in result.out
-    assert "Best open model by country" in result.out
-    assert not any(path.startswith("/hub") for path, _ in no_hub.requests)
+    stats = arena_hub.stats()
+    assert stats["dataset_files"] > 0
+    assert stats["pages"] == 0 and stats["model_info"] == 0  # no Hub collection
 
 
 def test_update_hub_alone_is_not_skipped(no_hub: Board, capsys, monkeypatch) -> None:
@@ -299,17 +335,15 @@ def test_update_hub_alone_is_not_skipped(no_hub: Board, capsys, monkeypatch) -> 
     assert any(path.startswith("/hub/api/models") for path, _ in no_hub.requests)
 
 
-def test_two_failed_sources_keep_their_own_prefixes(server: Board, capsys, monkeypatch,
+def test_two_failed_sources_keep_their_own_prefixes(server: Board, hub_down: str, capsys, monkeypatch,
                                                     isolated_home) -> None:
-    url = f"http://127.0.0.1:{closed_port()}/arena"
-    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
     server.files["/aa/data/llms/models"] = b'{"status": 200, "data": [{"id": 1}]}'
     monkeypatch.setenv("AA_API_KEY", API_KEY)
     result = run_cli(capsys, monkeypatch, "update")
     assert result.code == 1
     lines = err_lines(result.err)
     assert len(lines) == 2, result.err
-    assert lines[0].startswith(f"unreachable: arena: could not reach {url}/leaderboard-text.json: ")
+    assert lines[0].startswith(f"unreachable: arena: could not reach {hub_down}/api/datasets/{ARENA_REPO}/")
     assert lines[0].endswith(" (this may pass: run the same command again)")
     assert lines[1] == ("bad input: aa: aa-llms-models.json: unknown JSON layout; known formats: "
                         "aa-api-json, aa-compact-csv, aa-llms-json, arena-catalog, arena-daily, "
@@ -320,22 +354,20 @@ def test_two_failed_sources_keep_their_own_prefixes(server: Board, capsys, monke
     assert snapshot_dirs(isolated_home) == []
 
 
-def test_a_missing_key_is_a_skip_beside_a_failure(server: Board, capsys, monkeypatch) -> None:
-    url = f"http://127.0.0.1:{closed_port()}/arena"
-    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+def test_a_missing_key_is_a_skip_beside_a_failure(server: Board, hub_down: str, capsys,
+                                                  monkeypatch) -> None:
     result = run_cli(capsys, monkeypatch, "update", "--source", "aa", "--source", "arena")
     assert result.code == 1
     lines = err_lines(result.err)
     assert len(lines) == 2, result.err
     assert lines[0] == f"skipped aa: {AA_KEY_REASON}"
-    assert lines[1].startswith(f"unreachable: arena: could not reach {url}/leaderboard-text.json: ")
+    assert lines[1].startswith(f"unreachable: arena: could not reach {hub_down}/api/datasets/")
     assert not any(line.startswith("configuration:") for line in lines)
     assert server.requests == []
 
 
-def test_run_with_every_source_down_says_so_line_by_line(no_hub: Board, capsys, monkeypatch) -> None:
-    url = f"http://127.0.0.1:{closed_port()}/arena"
-    monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
+def test_run_with_every_source_down_says_so_line_by_line(server: Board, hub_down: str, capsys,
+                                                         monkeypatch) -> None:
     monkeypatch.setenv("AA_API_KEY", "wrong")
     result = run_cli(capsys, monkeypatch, "run")
     assert result.code == 1
@@ -343,8 +375,8 @@ def test_run_with_every_source_down_says_so_line_by_line(no_hub: Board, capsys, 
     assert lines[0] == f"skipped hub: {HUB_REASON}"
     assert lines[1] == ("the store has no board data yet; import the shipped history with "
                         "`observatory import ../shared/data`")
-    assert lines[2].startswith(f"unreachable: arena: could not reach {url}/leaderboard-text.json: ")
-    assert lines[3] == (f"unreachable: aa: could not reach {no_hub.base}/aa/data/llms/models: HTTP 401 "
+    assert lines[2].startswith(f"unreachable: arena: could not reach {hub_down}/api/datasets/")
+    assert lines[3] == (f"unreachable: aa: could not reach {server.base}/aa/data/llms/models: HTTP 401 "
                         "(access refused: check the API key, e.g. AA_API_KEY) "
                         "(this may pass: run the same command again)")
     assert len(lines) == 4

@@ -24,16 +24,25 @@ from observatory.registry.selection import Selection
 
 if TYPE_CHECKING:
     from observatory.api import Observatory
+    from observatory.jobs.arena import FileDone
     from observatory.jobs.hub_collect import HubOptions
     from observatory.jobs.update import Outcome
 
 app = typer.Typer()
 
 
-class Source(StrEnum):
+class Source(StrEnum):  # jobs.update.SOURCES
     arena = "arena"
+    arena_catalog = "arena-catalog"
     aa = "aa"
     hub = "hub"
+
+
+MAIN_JOB = (Source.arena, Source.aa, Source.hub)  # jobs.update.MAIN_JOB
+
+
+class BackfillSource(StrEnum):
+    arena = "arena"
 
 
 class Scope(StrEnum):
@@ -115,8 +124,10 @@ def collect_with_progress(obs: Observatory, options: HubOptions) -> None:
 @app.command()
 def update(
     source: Annotated[list[Source] | None, typer.Option(
-        "--source", help="arena (LMArena's published boards), aa (Artificial Analysis; needs "
-        "AA_API_KEY) and/or hub (Hugging Face Hub model metadata). Default: arena and aa.")] = None,
+        "--source", help="arena (the latest board of every arena from Arena's leaderboard dataset "
+        "on the Hub), arena-catalog (LMArena's older arena-catalog files on GitHub), aa "
+        "(Artificial Analysis; needs AA_API_KEY) and/or hub (Hugging Face Hub model metadata). "
+        "Default: arena and aa.")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
     scope: Annotated[Scope, typer.Option(
         help="Hub: full (every model), llm (text-generation and image-text-to-text) or orgs "
@@ -135,8 +146,8 @@ def update(
 ) -> None:
     """Fetch the current published boards (and Hub metadata) as today's snapshots.
 
-    Base URLs: OBSERVATORY_ARENA_URL, OBSERVATORY_AA_URL and OBSERVATORY_HUB_URL override the
-    public endpoints. The Hub collection checkpoints after every page: if it is interrupted, run
+    Base URLs: OBSERVATORY_HUB_URL (or HF_ENDPOINT), OBSERVATORY_ARENA_URL and OBSERVATORY_AA_URL
+    override the public endpoints. The Hub collection checkpoints after every page: if it is interrupted, run
     the same command again to resume. HF_TOKEN is used when set and never written anywhere.
     """
     obs = observatory()
@@ -162,7 +173,7 @@ def run(
 ) -> None:
     """The main job: update every source, then show who leads (country of the best open model)."""
     obs = observatory()
-    failures = _update(obs, [s.value for s in Source], timeout)  # the Hub says why it is skipped
+    failures = _update(obs, [s.value for s in MAIN_JOB], timeout)  # the Hub says why it is skipped
     try:
         sel = Selection()
         render(obs.leaders(by="country", sel=sel), Fmt.table,
@@ -174,3 +185,28 @@ def run(
                   "`observatory import ../shared/data`")
     if failures:
         raise SourcesFailed(failures)
+
+
+@app.command()
+def backfill(
+    source: Annotated[BackfillSource, typer.Option(
+        "--source", help="arena: every board Arena ever published (the full split of every "
+        "subset of Arena's leaderboard dataset).")] = BackfillSource.arena,
+    subset: Annotated[list[str] | None, typer.Option(
+        help="Only these subsets (text, text_style_control, vision, webdev, ...); repeatable.")]
+    = None,
+) -> None:
+    """Load a source's whole published history. Each publication becomes its own snapshot,
+    dated by its publisher, so running it again adds only what is new; an interrupted backfill
+    goes on when the same command runs again (downloads are cached by huggingface_hub)."""
+    obs = observatory()
+    columns = [TextColumn("[bold]backfill"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.description}"), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: FileDone) -> None:
+            bar.update(task, completed=done.done, total=done.total, description=done.path)
+
+        report = obs.backfill(source.value, subset, advance)
+    print_report(report)

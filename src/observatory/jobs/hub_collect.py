@@ -3,12 +3,12 @@ models with their config, then finalize one snapshot. Re-running the same comman
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from observatory.config import Endpoints
 from observatory.errors import ObservatoryError
 from observatory.registry.loader import Registry
 from observatory.sources import hub
@@ -19,7 +19,6 @@ from observatory.store.catalog import Catalog
 from observatory.store.hub_runs import HubRun
 from observatory.store.snapshots import ImportResult, Store
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
 RESUME_HINT = "run the same command again to resume"
 ENRICH_BATCH = 100
 
@@ -35,8 +34,7 @@ class HubOptions:
     endpoint: str = ""
 
     def resolved_endpoint(self) -> str:
-        return (self.endpoint or os.environ.get("OBSERVATORY_HUB_URL")
-                or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+        return self.endpoint.rstrip("/") if self.endpoint else Endpoints.from_env().hub
 
     def query(self, namespaces: list[str]) -> dict[str, Any]:
         return {"endpoint": self.resolved_endpoint(), "scope": self.scope,

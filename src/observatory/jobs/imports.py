@@ -81,13 +81,15 @@ def read_paths(paths: Iterable[Path | str], fmt: str | None = None,
 
 
 def write(catalog: Catalog, parsed: list[Parsed], report: ImportReport | None = None,
-          query: dict[str, Any] | None = None) -> ImportReport:
-    """Write each parsed file as a snapshot, then refresh the catalog if anything is new."""
+          query: dict[str, Any] | None = None, refresh: bool = True) -> ImportReport:
+    """Write each parsed file as a snapshot, then refresh the catalog if anything is new (a job
+    writing many batches refreshes once at the end; a catalog left behind by a kill is rebuilt
+    by the next query, which checks it against the snapshots)."""
     report = report or ImportReport()
     known = catalog.store.known_hashes()
     for item in parsed:
         report.results.append(catalog.store.write(item, known, query))
-    if report.imported:
+    if report.imported and refresh:
         catalog.refresh()
     return report
 

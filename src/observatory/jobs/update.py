@@ -10,6 +10,7 @@ from pathlib import Path
 
 from observatory.config import Endpoints
 from observatory.errors import ConfigError, InputError, ObservatoryError
+from observatory.jobs import arena
 from observatory.jobs.imports import ImportReport, write
 from observatory.sources import live
 from observatory.sources.base import Parsed
@@ -17,8 +18,10 @@ from observatory.sources.detect import parse_raw
 from observatory.store.catalog import Catalog
 
 Fetcher = Callable[[Endpoints, float], list[live.Fetched]]
+Updater = Callable[[Catalog, Endpoints, float], ImportReport]
+# Sources published as files at fixed URLs, stored as fetched.
 FETCHERS: dict[str, Fetcher] = {
-    "arena": lambda endpoints, timeout: live.fetch_arena(endpoints, timeout),
+    "arena-catalog": lambda endpoints, timeout: live.fetch_arena(endpoints, timeout),
     "aa": lambda endpoints, timeout: live.fetch_aa(endpoints, live.aa_api_key(), timeout),
 }
 # Sources the main job leaves to their own command, and why.
@@ -26,7 +29,27 @@ SKIPPED = {
     "hub": "the Hub collection runs on its own (hours at full-Hub scale); "
            "run `observatory update --source hub`",
 }
-SOURCES = (*FETCHERS, *SKIPPED)
+
+
+
+def _arena_dataset(catalog: Catalog, endpoints: Endpoints, timeout: float) -> ImportReport:
+    """Arena's leaderboard dataset on the Hub: the latest publication of every arena."""
+    return arena.load(catalog, endpoints.hub, "latest")
+
+
+def _fetched(fetcher: Fetcher) -> Updater:
+    def update(catalog: Catalog, endpoints: Endpoints, timeout: float) -> ImportReport:
+        fetched = fetcher(endpoints, timeout)
+        query = {"urls": [f.url for f in fetched]}
+        return write(catalog, _parse_fetched(fetched), query=query)
+
+    return update
+
+
+UPDATERS: dict[str, Updater] = {"arena": _arena_dataset,
+                                **{name: _fetched(f) for name, f in FETCHERS.items()}}
+SOURCES = (*UPDATERS, *SKIPPED)
+MAIN_JOB = ("arena", "aa", "hub")  # what `observatory run` updates (arena-catalog on request)
 
 
 @dataclass(frozen=True)
@@ -50,12 +73,10 @@ def _parse_fetched(items: list[live.Fetched]) -> list[Parsed]:
 def update_source(catalog: Catalog, source: str, endpoints: Endpoints, timeout: float) -> Outcome:
     if source in SKIPPED:
         return Outcome(source, skipped=SKIPPED[source])
-    if source not in FETCHERS:
+    if source not in UPDATERS:
         raise InputError("--source", f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
     try:
-        fetched = FETCHERS[source](endpoints, timeout)
-        query = {"source": source, "urls": [f.url for f in fetched]}
-        return Outcome(source, report=write(catalog, _parse_fetched(fetched), query=query))
+        return Outcome(source, report=UPDATERS[source](catalog, endpoints, timeout))
     except ConfigError as exc:
         return Outcome(source, skipped=str(exc))
     except ObservatoryError as exc:

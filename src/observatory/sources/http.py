@@ -8,12 +8,19 @@ backoff. A refused connection is given up after a few tries (``connect_attempts`
 
 httpx2 is huggingface_hub's HTTP library: the Hub walk uses that library's shared session and
 headers (``HF_TOKEN``, never logged), other hosts a plain client of the same library.
+Dataset files are downloaded by huggingface_hub itself, which retries 429 and 5xx on its own;
+``library_retries`` counts those retries into the same policy (from the library's log) so that
+what was waited is reported in one place.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -173,3 +180,91 @@ def _get(http: httpx2.Client, url: str, policy: RetryPolicy, headers: Mapping[st
         if attempt + 1 < policy.attempts:
             policy.wait(policy.retry_wait(response, attempt))
     raise SourceUnreachableError(url, last)
+
+
+def _http_error(exc: BaseException) -> httpx2.Response | None:
+    """The HTTP answer behind a huggingface_hub error (itself or what it was raised from)."""
+    while exc is not None:
+        response = getattr(exc, "response", None)
+        if isinstance(response, httpx2.Response):
+            return response
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return None
+
+
+LIBRARY_LOGGER = "huggingface_hub.utils._http"
+_STATUS = re.compile(r"^HTTP Error (\d+) thrown while requesting")
+_SLEPT = re.compile(r"^(?:Rate limited\. Waiting|Retrying in) ([0-9.]+)s")
+
+
+class _LibraryRetries(logging.Filter):
+    """huggingface_hub retries 429 and 5xx answers itself (waiting what ``Retry-After`` or the
+    ``RateLimit`` quota says) and logs each retry as a warning. Count those retries and waits in
+    the run's policy instead of letting them through to the terminal."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if (status := _STATUS.match(message)) is not None:
+            self.policy.note(f"HTTP {status.group(1)}")
+        elif (slept := _SLEPT.match(message)) is not None:
+            self.policy.waited += float(slept.group(1))
+        elif " thrown while requesting " in message:
+            self.policy.note("connection error")
+        else:
+            return True
+        return False
+
+
+@contextmanager
+def library_retries(policy: RetryPolicy) -> Iterator[None]:
+    logger = logging.getLogger(LIBRARY_LOGGER)
+    counting = _LibraryRetries(policy)
+    logger.addFilter(counting)
+    try:
+        yield
+    finally:
+        logger.removeFilter(counting)
+
+
+def retried(call: Callable[[], T], what: str, policy: RetryPolicy) -> T:
+    """Run a huggingface_hub call (which makes its own requests) under the same policy: 429 and
+    5xx answers, dropped connections and downloads that fail their size check are tried again,
+    waiting what the server asks. ``what`` names the file or URL in the error."""
+    last = "no attempt made"
+    for attempt in range(policy.attempts):
+        response = None
+        try:
+            with library_retries(policy):
+                return call()
+        except TRANSIENT as exc:
+            last = "timed out" if isinstance(exc, httpx2.TimeoutException) else \
+                (str(exc) or type(exc).__name__)
+            policy.note(type(exc).__name__)
+            if isinstance(exc, httpx2.ConnectError) and attempt + 1 >= policy.connect_attempts:
+                break
+        except json.JSONDecodeError:  # an answer cut short by the connection or a proxy
+            last = "an unreadable answer (cut short?)"
+            policy.note("unreadable answer")
+        except OSError as exc:  # huggingface_hub's errors are OSErrors too
+            response = _http_error(exc)
+            if response is not None:
+                status = response.status_code
+                last = f"HTTP {status}"
+                policy.note(last)
+                if status not in RETRY_STATUSES:
+                    break
+            elif "Consistency check failed" in str(exc):  # a download cut short
+                last = "truncated download"
+                policy.note(last)
+            elif isinstance(exc.__cause__, TRANSIENT) or isinstance(exc.__context__, TRANSIENT):
+                last = type(exc.__cause__ or exc.__context__).__name__
+                policy.note(last)
+            else:
+                raise
+        if attempt + 1 < policy.attempts:
+            policy.wait(policy.retry_wait(response, attempt))
+    raise SourceUnreachableError(what, last)

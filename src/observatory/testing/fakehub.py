@@ -16,12 +16,16 @@ Endpoints (as the real Hub, see huggingface_hub ``HfApi.list_models`` / ``model_
   found"}`` with ``X-Error-Code: RepoNotFound`` for unknown ids.
 * ``GET|HEAD /{namespace}/{name}/resolve/{rev}/config.json``: the full synthetic config.json (404
   ``EntryNotFound`` for repositories without one: GGUF, adapters, diffusers, RL agents).
+* Dataset repositories (``hub.datasets.commit(repo, files)``, see ``fake_datasets``):
+  ``GET /api/datasets/{repo}[/revision/{rev}]``, ``/api/datasets/{repo}/tree/{rev}/{folder}``,
+  ``/api/datasets/{repo}/commits/{rev}`` and ``GET|HEAD /datasets/{repo}/resolve/{rev}/{path}``
+  (with ``Range``), as ``HfApi.dataset_info``, ``list_repo_tree`` and ``hf_hub_download`` call them.
 * Control (never faulted, never rate limited): ``GET /_fakehub/stats``, ``GET|POST /_fakehub/faults``
   (POST a JSON object with any :class:`Faults` fields to change them mid-run), ``POST /_fakehub/reset``
   (zero the counters, the request number and the rate-limit window).
 
-Faults (on ``/api/models`` pages and ``model_info`` only) are deterministic given the fault seed
-and the request number (1, 2, ... counted over those endpoints): see :class:`Faults`.
+Faults (on ``/api/models`` pages, ``model_info`` and the dataset routes) are deterministic given
+the fault seed and the request number (1, 2, ... counted over those endpoints): see :class:`Faults`.
 
 Speed: pages are generated ``prefetch_pages`` at a time with numpy and the next chunk is built in a
 background thread while the client works, so a sequential client in another process is served at
@@ -33,6 +37,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import hashlib
 import json
 import math
 import signal
@@ -51,6 +56,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import numpy as np
 
+from observatory.testing.fake_datasets import DatasetError, DatasetRepos, byte_range
 from observatory.testing.synth import (
     HUB_EXPAND,
     INFO_DEFAULT_FIELDS,
@@ -71,7 +77,7 @@ FILTER_PARAMS = ("author", "pipeline_tag", "library", "search", "gated")
 @dataclass
 class Faults:
     """Injected faults. Every ``*_every`` is "every k-th request" (0: never), counted over
-    ``/api/models`` pages and ``model_info`` requests; a retry is a new request."""
+    ``/api/models`` pages, ``model_info`` and dataset requests; a retry is a new request."""
 
     rate_limit: int = 0  # quota: requests per window (0: no limit); over it -> 429
     rate_window: float = 300.0  # window length in seconds (the Hub's is 300)
@@ -373,6 +379,7 @@ class _State:
         self.window_count = 0
         self.stats: dict[str, Any] = {
             "requests": 0, "pages": 0, "models": 0, "model_info": 0, "config_json": 0,
+            "dataset_api": 0, "dataset_files": 0, "dataset_bytes": 0, "with_token": 0,
             "by_status": {}, "faults": {"rate_limited": 0, "errors": 0, "timeouts": 0, "truncated": 0,
                                         "repeated": 0},
         }
@@ -400,6 +407,7 @@ class FakeHub:
     def __init__(self, config: FakeHubConfig | None = None, **overrides: Any) -> None:
         self.config = replace(config or FakeHubConfig(), **overrides)
         self.universe = universe(self.config.seed, self.config.models)
+        self.datasets = DatasetRepos()  # add files with ``self.datasets.commit(repo, files)``
         self.state = _State(self.config.faults)
         self.pages: Pages | None = None
         self.server: ThreadingHTTPServer | None = None
@@ -586,7 +594,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         # headers and body in one write (no small-packet delays on keep-alive connections)
         self._headers_buffer.append(b"\r\n")  # type: ignore[attr-defined]
-        if not head_only:
+        if not head_only and self.command != "HEAD":  # a HEAD answer has no body, errors included
             self._headers_buffer.append(body)  # type: ignore[attr-defined]
         self.flush_headers()
         hub = self.server.hub
@@ -622,12 +630,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self._list(params)
             elif path.startswith("/api/models/") and method == "GET":
                 self._info(path[len("/api/models/"):], params)
+            elif path.startswith("/api/datasets/") and method == "GET":
+                self._dataset_api(path[len("/api/datasets/"):])
+            elif path.startswith("/datasets/") and "/resolve/" in path and method in ("GET", "HEAD"):
+                self._dataset_file(path[len("/datasets/"):], method == "HEAD")
             elif "/resolve/" in path and method in ("GET", "HEAD"):
                 self._resolve(path, method == "HEAD")
             else:
                 raise HubError(404, "Not Found")
         except HubError as exc:
             self._error(exc)
+        except DatasetError as exc:
+            self._error(HubError(exc.status, exc.message, exc.code))
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception as exc:  # a bug: say so rather than drop the connection
@@ -721,6 +735,59 @@ class _Handler(BaseHTTPRequestHandler):
         with hub.state.lock:
             hub.state.stats["config_json"] += 1
         self._send(200, body, headers=[("ETag", etag), ("X-Repo-Commit", sha)], head_only=head_only)
+
+    # -- dataset repositories (see ``fake_datasets``); faulted like model_info --------------
+
+    def _count_dataset(self, kind: str, sent: int = 0) -> None:
+        state = self.server.hub.state
+        with state.lock:
+            state.stats[kind] += 1
+            state.stats["dataset_bytes"] += sent
+            if (self.headers.get("Authorization") or "").startswith("Bearer "):
+                state.stats["with_token"] += 1
+
+    def _dataset_api(self, rest: str) -> None:
+        hub = self.server.hub
+        decision = hub.decide(listing=False)
+        if self._faulted(decision):
+            return
+        self._count_dataset("dataset_api")
+        parts = rest.split("/")
+        repo, kind, tail = "/".join(parts[:2]), (parts[2] if len(parts) > 2 else ""), parts[3:]
+        if kind in ("", "revision"):
+            value = hub.datasets.info(repo, tail[0] if tail else "main")
+        elif kind == "tree" and tail:
+            value = hub.datasets.tree(repo, tail[0], "/".join(tail[1:]))
+        elif kind == "commits" and tail:
+            value = hub.datasets.commits(repo, tail[0])
+        else:
+            raise HubError(404, "Not Found")
+        body = json.dumps(value, separators=(",", ":")).encode()
+        if decision.truncate:
+            body = body[:max(1, len(body) // 2)]
+        self._send(200, body, headers=decision.rate_headers)
+
+    def _dataset_file(self, rest: str, head_only: bool) -> None:
+        hub = self.server.hub
+        decision = hub.decide(listing=False)
+        if self._faulted(decision):
+            return
+        repo, _, tail = rest.partition("/resolve/")
+        rev, _, path = tail.partition("/")
+        content, revision = hub.datasets.file(repo, rev, path)
+        sha256 = hashlib.sha256(content).hexdigest()
+        headers = [("X-Repo-Commit", revision.sha), ("ETag", f'"{sha256}"'),
+                   ("Accept-Ranges", "bytes"), *decision.rate_headers]
+        status, body = 200, content
+        wanted = byte_range(self.headers.get("Range"), len(content))
+        if wanted is not None and not head_only:
+            first, last = wanted
+            status, body = 206, content[first:last + 1]
+            headers.append(("Content-Range", f"bytes {first}-{last}/{len(content)}"))
+        self._count_dataset("dataset_files", 0 if head_only else len(body))
+        if decision.truncate and not head_only:
+            body = body[:max(1, len(body) // 2)]  # a download cut short
+        self._send(status, body, "application/octet-stream", headers, head_only=head_only)
 
     def _control(self, method: str, path: str, params: list[tuple[str, str]]) -> None:
         hub = self.server.hub
