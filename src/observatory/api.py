@@ -12,6 +12,7 @@ network stack, scipy) load when first used, so a command that only reads the sto
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
@@ -24,7 +25,7 @@ import pyarrow as pa
 
 from observatory import metrics
 from observatory.config import data_home
-from observatory.errors import ObservatoryError
+from observatory.errors import EmptyResultError, ObservatoryError
 from observatory.lineage import inference, tree
 from observatory.lineage.graph import DEFAULT_MIN_SCORE, LineageGraph, build_graph
 from observatory.registry import boards, hub, unknowns
@@ -155,6 +156,24 @@ class Observatory:
             sel: Selection | None = None) -> pd.DataFrame:
         return metrics.top.top(self.entries(sel), n=n, when=as_of, open_weights_only=open_weights_only)
 
+    def headline(self, sources: list[str], today: date | None = None) -> metrics.headline.Headline:
+        """Who leads today: the newest text board's leaders per country and best open model,
+        the newest AA index's best open model, each with its date and age, and a line per
+        stale source among ``sources``."""
+        headline = metrics.headline
+        today = today or date.today()
+        found = headline.Headline()
+        with contextlib.suppress(EmptyResultError):
+            found.leaders = self.leaders(sel=boards.newest_selection(self.connection()))
+            found.board = headline.text_headline(found.leaders, today)
+        with contextlib.suppress(EmptyResultError):
+            index = Selection(board="aa")
+            found.index = headline.index_headline(self.top(n=1, sel=index),
+                                                  index.index_name() or "", today)
+        snapshots = self.connection().table("snapshots").to_pandas()
+        found.stale = headline.stale_lines(snapshots, sources, today)
+        return found
+
     def top_by_country(self, n: int = 10, as_of: date | None = None,
                        open_weights_only: bool = True, sel: Selection | None = None) -> pd.DataFrame:
         return metrics.top.top_by_country(self.top(n, as_of, open_weights_only, sel))
@@ -241,6 +260,21 @@ class Observatory:
     # --- the store ------------------------------------------------------------------------
     def unknowns(self) -> pd.DataFrame:
         return unknowns.unknowns(self.connection(), self.registry)
+
+    def review(self, everything: bool = False) -> pd.DataFrame:
+        return unknowns.review(self.connection(), self.registry, everything)
+
+    def accept(self, models: list[str]) -> tuple[Path, list[dict[str, str]]]:
+        """Write the reviewed attribution of ``models`` into the user's ``model_facts.csv``."""
+        from observatory.registry.loader import override_dir
+        from observatory.store.overrides import upsert_rows
+
+        rows = unknowns.facts_to_accept(self.review(everything=True), models,
+                                        date.today().isoformat())
+        path = override_dir() / "model_facts.csv"
+        upsert_rows(path, unknowns.FACT_COLUMNS, rows, key="model_key")
+        self.__dict__.pop("registry", None)  # read the accepted rows on next use
+        return path, rows
 
     def snapshots(self) -> pd.DataFrame:
         return pd.DataFrame(self.store.listing(), columns=list(LISTING))

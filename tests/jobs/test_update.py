@@ -8,6 +8,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from observatory.jobs.update import (
     update_sources,
 )
 from observatory.testing import FakeHub, FakeHubConfig
-from observatory.testing.fake_datasets import ARENA_REPO, arena_files
+from observatory.testing.fake_datasets import ARENA_REPO, arena_files, arena_rows
 from tests.cli_runner import run_cli
 from tests.conftest import OFFICIAL, need_shared
 
@@ -380,3 +381,43 @@ def test_run_with_every_source_down_says_so_line_by_line(server: Board, hub_down
                         "(access refused: check the API key, e.g. AA_API_KEY) "
                         "(this may pass: run the same command again)")
     assert len(lines) == 4
+
+
+# --- the headline of `observatory run` ----------------------------------------------------------
+
+def days_since(day: str) -> int:
+    return (date.today() - date.fromisoformat(day)).days
+
+
+def test_run_prints_who_leads_with_the_board_date_age_and_solidity(arena_hub: FakeHub, capsys,
+                                                                   monkeypatch) -> None:
+    """The served board (``arena_rows``): DeepSeek-R1 (CN, MIT) first at 1400 +- 5, then
+    Gemma-3-27B-it (US, Gemma licence) at 1376 +- 5: a solid lead. Published 2026-09-08."""
+    rows = [r for r in arena_rows(["2026-09-08"]) if r["category"] == "overall"]
+    first, us = rows[0], next(r for r in rows if r["organization"] == "Google")
+    assert first["rating_lower"] > us["rating_upper"]  # the fixture's premise
+    result = run_cli(capsys, monkeypatch, "run")
+    assert result.code == 0, result.err
+    lines = [line.strip() for line in result.out.splitlines()]
+    assert (f"Best open model today: {first['model_name']} (CN), rating {first['rating']:.0f} "
+            f"(95% interval {first['rating_lower']:.0f} to {first['rating_upper']:.0f})") in lines
+    assert (f"its lead over {us['model_name']} (US) is statistically solid: their 95% intervals "
+            "do not overlap") in lines
+    age = days_since("2026-09-08")
+    assert f"on the text board published 2026-09-08, {age:,} days ago" in lines
+    if age > 30:
+        assert f"stale: arena: nothing new published since 2026-09-08 ({age:,} days)" in lines
+
+
+def test_run_offline_shows_the_store_then_the_one_clear_line(hub_down: str, capsys,
+                                                             monkeypatch) -> None:
+    need_shared(TEXT_BOARD)
+    imported = run_cli(capsys, monkeypatch, "import", str(TEXT_BOARD))
+    assert imported.code == 0, imported.err
+    result = run_cli(capsys, monkeypatch, "run")
+    assert result.code == 1
+    assert "Best open model today: " in result.out
+    assert "text board fetched 2025-05-24" not in result.out  # a dated file keeps its date
+    assert f"on the text board published 2025-05-24, {days_since('2025-05-24'):,} days ago" in result.out
+    last = err_lines(result.err)[-1]
+    assert last.startswith(f"unreachable: arena: could not reach {hub_down}/api/datasets/")

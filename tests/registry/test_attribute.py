@@ -33,7 +33,7 @@ def test_model_fact_beats_a_noisy_licence_label(tmp_path: Path) -> None:
     out = attribute_arena(arena_models(("Qwen-Max-0919", "Qwen-Max-0919", "Alibaba", "Qwen", None)),
                           registry)
     assert out.loc[0, "open_weights"] == False  # noqa: E712
-    assert out.loc[0, "attribution"] == "model fact"
+    assert out.loc[0, "attribution"] == "registry"
     assert out.loc[0, "country"] == "CN"
 
 

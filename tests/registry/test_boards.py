@@ -17,7 +17,7 @@ from observatory.api import Observatory, Selection
 from observatory.errors import EmptyResultError, InputError
 from observatory.registry.boards import entries
 from observatory.registry.loader import Registry, load_registry
-from observatory.schema import BOARD_ENTRIES, BOARD_MODELS
+from observatory.schema import BOARD_ENTRIES, BOARD_MODELS, TABLES
 from observatory.store.catalog import SNAPSHOTS
 from tests.conftest import AA, OFFICIAL, need_shared
 
@@ -95,6 +95,8 @@ def _connection(rows: list[dict]) -> ibis.BaseBackend:
     con = ibis.duckdb.connect()
     con.create_table("board_entries", pa.Table.from_pylist(rows, schema=BOARD_ENTRIES))
     con.create_table("board_models", pa.Table.from_pylist([], schema=BOARD_MODELS))
+    for name in ("index_scores", "hub_models"):  # a catalog always has every table
+        con.create_table(name, pa.Table.from_pylist([], schema=TABLES[name]))
     ids = sorted({(r["snapshot_id"], r["source"]) for r in rows})
     con.create_table("snapshots", pa.Table.from_pylist(
         [{"snapshot_id": i, "format": f, "snapshot_date": DAY, "imported_at": f"2025-04-0{n + 1}T00:00:00"}

@@ -131,13 +131,17 @@ def print_report(report: ImportReport) -> None:
 
 
 def board_notes(frame: pd.DataFrame, missing: str) -> None:
-    """Under a table: the boards it read that are partial (a page's top N), and those dated by
-    the day they were fetched because their publisher gave no date."""
+    """Under a table: the date and age of each board it read (and whether its publisher dated
+    it), and the boards that are partial (a page's top N)."""
+    from datetime import date
+
+    from observatory.metrics.freshness import board_age
+
+    today = date.today()
     for (board, day), rows in frame.groupby(["board", "snapshot_date"], sort=True):
         when = str(day)[:10]
-        if "dated_by" in rows and (rows["dated_by"] == "fetch date").any():
-            out.print(f"date: the {board} board of {when} is dated by the day it was fetched; its "
-                      "publisher gave no date", soft_wrap=True)
+        dated_by = rows["dated_by"].iloc[0] if "dated_by" in rows else None
+        out.print(board_age(str(board), day, dated_by, today), soft_wrap=True)
         if "shown_rows" in rows and rows["shown_rows"].notna().any():
             shown = int(rows["shown_rows"].max())
             out.print(f"partial board: the {board} board of {when} lists only the top {shown} "

@@ -19,8 +19,7 @@ from rich.progress import (
 
 from observatory.cli.common import Fmt, err, observatory, out, parse_date, print_report, render
 from observatory.cli.ratings import print_exclusions
-from observatory.errors import EmptyResultError, ObservatoryError, SourcesFailed
-from observatory.registry.selection import Selection
+from observatory.errors import ObservatoryError, SourcesFailed
 
 if TYPE_CHECKING:
     from observatory.api import Observatory
@@ -171,18 +170,29 @@ def update(
 def run(
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
 ) -> None:
-    """The main job: update every source, then show who leads (country of the best open model)."""
+    """The main job: update every source, then show who leads today.
+
+    One screen: the best open model on the newest text board with its interval and whether its
+    lead is statistically solid, the best open model of every country, the best open model on
+    the newest Artificial Analysis index, the date and age of each, and a line per source that
+    is stale (nothing new for more than 30 days) or could not be reached. Without a network it
+    shows what the store holds, then the line that says why nothing new came.
+    """
     obs = observatory()
-    failures = _update(obs, [s.value for s in MAIN_JOB], timeout)  # the Hub says why it is skipped
-    try:
-        sel = Selection()
-        render(obs.leaders(by="country", sel=sel), Fmt.table,
-               f"Best open model by country — {sel.describe()}",
-               ["snapshot_date", "position", "country", "model_name", "rating", "ci_low",
-                "ci_high", "votes", "tied_with_next"])
-    except EmptyResultError:
+    sources = [s.value for s in MAIN_JOB]
+    failures = _update(obs, sources, timeout)  # the Hub says why it is skipped
+    found = obs.headline(sources)
+    if found.leaders is None:
         err.print("the store has no board data yet; import the shipped history with "
                   "`observatory import ../shared/data`")
+    for line in found.board:
+        out.print(line, soft_wrap=True)
+    if found.leaders is not None:
+        render(found.leaders, Fmt.table, "Best open model by country",
+               ["snapshot_date", "position", "country", "model_name", "rating", "ci_low",
+                "ci_high", "votes", "tied_with_next"])
+    for line in found.index + found.stale:
+        out.print(line, soft_wrap=True)
     if failures:
         raise SourcesFailed(failures)
 

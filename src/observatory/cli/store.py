@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from observatory.cli.common import Fmt, FormatOpt, observatory, out, render
@@ -32,6 +34,35 @@ def registry_unknowns(fmt: FormatOpt = Fmt.table) -> None:
     frame = observatory().unknowns()
     render(frame, fmt, f"{len(frame)} unattributed model(s)",
            ["table", "source", "model_key", "label", "missing", "rows", "last_date"])
+
+
+@registry_app.command("review")
+def registry_review(
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Also the models attributed from their source's own labels.")] = False,
+    fmt: FormatOpt = Fmt.table,
+) -> None:
+    """Models attributed without a registry row: from a match in another source (match:aa,
+    match:hub), a Hub repository (hub) or a family rule, or with conflicting open-weights
+    evidence or a refused ambiguous match; each with the evidence used. Accept the ones you
+    agree with into your override files with `observatory registry accept MODEL...`."""
+    frame = observatory().review(everything)
+    render(frame, fmt, f"{len(frame)} model(s) attributed automatically",
+           ["model_key", "org_id", "country", "open_weights", "attribution", "conflict",
+            "refused", "rows", "last_date"])
+
+
+@registry_app.command("accept")
+def registry_accept(
+    models: Annotated[list[str], typer.Argument(help="Model keys, as `registry review` lists them.")],
+) -> None:
+    """Write the reviewed attribution of these models into your override model_facts.csv
+    (replacing rows with the same key), so they count as registry facts from now on."""
+    path, rows = observatory().accept(models)
+    for row in rows:
+        out.print(f"accepted {row['model_key']}: {row['org_id']}, open weights "
+                  f"{row['open_weights']} ({row['reason']})", soft_wrap=True)
+    out.print(f"written to {path}", soft_wrap=True)
 
 
 @registry_app.command("files")

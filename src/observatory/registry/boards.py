@@ -14,6 +14,7 @@ import pandas as pd
 
 from observatory.errors import EmptyResultError, InputError
 from observatory.registry.attribute import attribute_arena, attribute_index
+from observatory.registry.evidence import Candidates, Evidence
 from observatory.registry.loader import Registry
 from observatory.registry.selection import AA_BOARD, Selection
 
@@ -85,14 +86,67 @@ def stated_index_facts(con: ibis.BaseBackend) -> pd.DataFrame:
 
 
 def published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
+    """Per model key, the labels Arena published for it most recently: its model metadata
+    (``board_models``) first, then any board row that carries an organisation or licence
+    label (a board that shows only keys borrows the labels another publication gave)."""
+    columns = ["model_key", "org_label", "licence_label", "url"]
     models = con.table("board_models")
-    latest = models.snapshot_date.max().over(group_by=models.model_key)
-    return (
-        models.filter(models.snapshot_date == latest)
-        .select("model_key", "org_label", "licence_label", "url")
+    rows = con.table("board_entries").filter(lambda t: t.org_label.notnull()
+                                             | t.licence_label.notnull())
+    frames = []
+    for table in (models, rows):
+        latest = table.snapshot_date.max().over(group_by=table.model_key)
+        frames.append(table.filter(table.snapshot_date == latest).select(columns)
+                      .distinct(on="model_key", keep="first").to_pandas())
+    both = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(
+        not f.empty for f in frames) else frames[0]
+    return both.drop_duplicates("model_key", keep="first").reset_index(drop=True)
+
+
+def aa_candidates(con: ibis.BaseBackend, registry: Registry) -> Candidates | None:
+    """Artificial Analysis models (their latest row), attributed from AA's own fields, as
+    candidates for the same model on a board."""
+    scores = con.table("index_scores")
+    latest = scores.snapshot_date.max().over(group_by=scores.model_key)
+    models = (
+        scores.filter(scores.snapshot_date == latest)
+        .select("model_key", "model_name", "creator", "creator_slug", "creator_country",
+                "open_weights", "licence_label", "hf_id")
         .distinct(on="model_key", keep="first")
         .to_pandas()
     )
+    if models.empty:
+        return None
+    attributed = attribute_index(models, registry, stated_index_facts(con))
+    attributed["label"] = attributed["model_key"]
+    table = attributed[["model_key", "model_name", "label", "org_id", "open_weights",
+                        "licence_label", "hf_id"]]
+    return Candidates.build("aa", table.astype({"open_weights": object}),
+                            ["model_key", "model_name"])
+
+
+def hub_candidates(con: ibis.BaseBackend, registry: Registry) -> tuple[Candidates | None,
+                                                                       frozenset[str]]:
+    """Hub repositories under the namespace of a known organisation (any snapshot): candidates
+    for the same model by name, and the ids with weights on the Hub."""
+    aliases = registry.aliases[registry.aliases["kind"] == "hf"]
+    by_namespace = dict(zip(aliases["alias"].str.lower(), aliases["org_id"], strict=True))
+    hub = con.table("hub_models")
+    repos = (hub.filter(hub.author.lower().isin(list(by_namespace)))
+             .select("model_id", "author").distinct().to_pandas())
+    if repos.empty:
+        return None, frozenset()
+    repos = repos.assign(org_id=repos["author"].str.lower().map(by_namespace), open_weights=True,
+                         licence_label=pd.NA, hf_id=repos["model_id"], label=repos["model_id"])
+    ids = frozenset(repos["model_id"].str.lower())
+    return Candidates.build("hub", repos.astype({"open_weights": object}), ["model_id"]), ids
+
+
+def gather_evidence(con: ibis.BaseBackend, registry: Registry) -> Evidence:
+    """What the store's other sources say, for attributing board models."""
+    hub, hub_ids = hub_candidates(con, registry)
+    return Evidence(published=published_labels(con), aa=aa_candidates(con, registry), hub=hub,
+                    hub_ids=hub_ids)
 
 
 def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> ir.Table:
@@ -113,7 +167,7 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
     )
     if distinct.empty:
         _no_entries(con, sel)
-    attributed = attribute_arena(distinct, registry, published_labels(con))
+    attributed = attribute_arena(distinct, registry, gather_evidence(con, registry))
     lookup = ibis.memtable(attributed[["_akey", "display_name", *ATTRIBUTED]].astype(
         {"open_weights": "boolean", "display_name": "string"}))
     joined = table.left_join(lookup, table._akey == lookup._akey)
@@ -199,6 +253,21 @@ def attribute_computed(con: ibis.BaseBackend, registry: Registry,
     status, using the labels published boards carry for the same keys."""
     distinct = board[["model_key", "model_name", "org_label", "licence_label", "url"]]
     attributed = attribute_arena(distinct.drop_duplicates("model_key"), registry,
-                                 published_labels(con))
+                                 gather_evidence(con, registry))
     columns = ["model_key", "org_id", "country", "open_weights", "licence_class"]
     return board.merge(attributed[columns], on="model_key", how="left")
+
+
+def newest_selection(con: ibis.BaseBackend, board: str = "text",
+                     category: str = "full") -> Selection:
+    """The selection of ``board`` whose latest publication is newest: with or without style
+    control (Arena's default view since 2025), style control on a tie."""
+    table = con.table("board_entries").filter(
+        lambda t: (t.board == board) & (t.category == category)
+        & ~t.source.isin(COMPUTED_SOURCES))
+    latest = table.group_by("style_control").agg(day=table.snapshot_date.max()).to_pandas()
+    if latest.empty:
+        return Selection(board=board, category=category)
+    latest = latest.sort_values(["day", "style_control"], ascending=False)
+    return Selection(board=board, category=category,
+                     style_control=bool(latest["style_control"].iloc[0]))
