@@ -212,7 +212,13 @@ class Observatory:
         entries = hub.latest_entries(self.connection(), self.registry)
         return metrics.licences.licence_mix(entries, by, period, org)
 
-    def architecture(self, period: str = "year", by: str = "country") -> pd.DataFrame:
+    def architecture(self, period: str = "year", by: str = "country", source: str = "aa",
+                     as_of: date | None = None) -> pd.DataFrame:
+        """Q11 from the Hub's configs (``source="hub"``) or the Artificial Analysis snapshot
+        on or before ``as_of`` (``source="aa"``: open-weight models by release period)."""
+        if source == "aa":
+            models = boards.index_models(self.connection(), self.registry, as_of)
+            return metrics.architecture.index_architecture(models, period, by)
         entries = hub.latest_entries(self.connection(), self.registry)
         return metrics.architecture.architecture_trend(entries, period, by)
 

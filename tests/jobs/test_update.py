@@ -58,6 +58,7 @@ class Board:
         self.files: dict[str, bytes] = {}
         self.fail_first: dict[str, int] = {}  # path -> number of 429s before success
         self.redirects: dict[str, str] = {}  # path -> Location
+        self.extra_headers: dict[str, dict[str, str]] = {}  # path -> headers sent with it
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.base = ""  # http://127.0.0.1:PORT once started
 
@@ -81,7 +82,7 @@ def make_handler(board: Board) -> type[BaseHTTPRequestHandler]:
                 self.send_response(401)
                 self.end_headers()
                 return
-            body = board.files.get(self.path)
+            body = board.files.get(self.path) or board.files.get(self.path.split("?")[0])
             if body is None:
                 self.send_response(404)
                 self.end_headers()
@@ -89,6 +90,8 @@ def make_handler(board: Board) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
+            for name, value in board.extra_headers.get(self.path, {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
@@ -144,6 +147,51 @@ def test_update_arena_catalog_from_loopback(server: Board, capsys, monkeypatch, 
     assert again.code == 0
     assert "already in the store" in again.out
     assert len(snapshot_dirs(isolated_home)) == 1
+
+
+def manifest_dates(home: Path) -> list[tuple[str, str | None]]:
+    found = [json.loads((d / "manifest.json").read_text()) for d in snapshot_dirs(home)]
+    return [(m["snapshot_date"], m.get("dated_by")) for m in found]
+
+
+def test_a_board_without_a_date_takes_the_last_modified_header(server: Board, capsys, monkeypatch,
+                                                                isolated_home) -> None:
+    serve_arena(server)
+    server.extra_headers["/arena/leaderboard-text.json"] = {
+        "Last-Modified": "Mon, 08 Sep 2025 21:14:03 GMT"}
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
+    assert result.code == 0, result.err
+    assert manifest_dates(isolated_home) == [("2025-09-08", "Last-Modified")]
+    shown = run_cli(capsys, monkeypatch, "leaders")
+    age = (date.today() - date(2025, 9, 8)).days
+    assert f"text board published 2025-09-08, {age:,} days ago" in shown.out
+
+
+def test_else_the_last_commit_of_the_file(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    """GitHub's commits API, as documented: a list of commits, newest first, each with
+    commit.committer.date in ISO 8601."""
+    serve_arena(server)
+    server.files["/gh/commits"] = json.dumps([{"sha": "abc", "commit": {
+        "author": {"date": "2025-06-30T08:00:00Z"},
+        "committer": {"date": "2025-07-01T10:20:30Z"}}}]).encode()
+    monkeypatch.setenv("OBSERVATORY_ARENA_COMMITS_URL", f"{server.base}/gh/commits")
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
+    assert result.code == 0, result.err
+    assert manifest_dates(isolated_home) == [("2025-07-01", "last commit of the file")]
+    asked = [path for path, _ in server.requests if path.startswith("/gh/commits")]
+    assert "/gh/commits?path=data/leaderboard-text.json&per_page=1" in asked
+
+
+def test_only_failing_both_the_fetch_date_said_so(server: Board, capsys, monkeypatch,
+                                                  isolated_home) -> None:
+    serve_arena(server)
+    monkeypatch.setenv("OBSERVATORY_ARENA_COMMITS_URL", f"{server.base}/gh/commits")  # 404
+    result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
+    assert result.code == 0, result.err
+    today = date.today().isoformat()
+    assert manifest_dates(isolated_home) == [(today, "fetch date")]
+    shown = run_cli(capsys, monkeypatch, "leaders")
+    assert f"text board fetched {today}, today (its publisher gave no date)" in shown.out
 
 
 def test_update_retries_after_429(server: Board, capsys, monkeypatch) -> None:

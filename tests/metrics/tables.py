@@ -11,6 +11,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from observatory.lineage.graph import LineageGraph
+from observatory.registry.hub import moe_evidence
 from observatory.registry.loader import Registry
 
 BOARD_SCHEMA = {
@@ -18,7 +19,7 @@ BOARD_SCHEMA = {
     "snapshot_date": "date", "model_key": "string", "model_name": "string", "rating": "float64",
     "ci_low": "float64", "ci_high": "float64", "votes": "int64", "org_id": "string",
     "org_name": "string", "country": "string", "open_weights": "boolean",
-    "licence_class": "string", "hf_id": "string", "snapshot_id": "string",
+    "licence_class": "string", "hf_id": "string", "attribution": "string", "snapshot_id": "string",
     "index_version": "string", "is_estimated": "boolean", "shown_rows": "int64",
     "dated_by": "string",
 }
@@ -89,10 +90,12 @@ def hub(rows: list[dict[str, Any]]) -> ir.Table:
         row.setdefault("tags", [])
         row.setdefault("base_models", [])
         row.setdefault("is_gguf", "gguf" in row["tags"])
-        row.setdefault("is_moe", (row.get("num_experts") or 1) > 1)
         filled.append(row)
-    return table(filled, HUB_SCHEMA, {"source": "hub-api", "pipeline_tag": "text-generation",
-                                      "snapshot_id": "s", "licence_class": "unknown"})
+    entries = table(filled, HUB_SCHEMA, {"source": "hub-api", "pipeline_tag": "text-generation",
+                                         "snapshot_id": "s", "licence_class": "unknown"})
+    if all("is_moe" in row for row in rows):
+        return entries
+    return entries.mutate(is_moe=moe_evidence(entries))  # as registry.hub.hub_entries does
 
 
 def registry() -> Registry:

@@ -32,7 +32,7 @@ def test_a_third_hidden_is_mostly_attributed_again_and_right(full: Observatory) 
     answer for the same models. (One seed alone can fall below 98 %: the registry's model rows
     exist mostly to correct noisy labels, and hiding them samples those.)"""
     con = full.connection()
-    scored = holdout.run(full.registry, lambda registry: attributed_models(con, registry),
+    scored = holdout.run(full.registry, lambda registry, hidden: attributed_models(con, registry),
                          [0, 1, 2, 3, 4])
     total = holdout.summary(scored).iloc[0]
     assert total["models"] > 50

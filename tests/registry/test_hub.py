@@ -118,7 +118,8 @@ def test_hub_entries_attribute_each_row() -> None:
     assert [r["licence_class"] for r in out] == ["permissive", "open-with-restrictions", "unknown"]
     # library gguf, or a gguf tag; never null (nobody/x states no library)
     assert [r["is_gguf"] for r in out] == [True, True, False]
-    assert [r["is_moe"] for r in out] == [True, False, False]
+    # experts say MoE (8) or dense (1); nothing known is unknown, not dense
+    assert [r["is_moe"] for r in out] == [True, None, False]
     # the Open LLM Leaderboard lists text-generation models only and states no pipeline
     assert [r["pipeline_tag"] for r in out] == ["text-generation", "text-generation", None]
     assert [r["first_base"] for r in out] == ["Qwen/Qwen2-7B", None, None]

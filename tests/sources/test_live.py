@@ -129,3 +129,14 @@ def test_aa_api_key_from_either_variable(monkeypatch) -> None:
     assert live.aa_api_key() == "second"
     monkeypatch.setenv("AA_API_KEY", "first")
     assert live.aa_api_key() == "first"
+
+
+def test_commit_dates_are_asked_of_github_only_for_githubs_own_files(monkeypatch) -> None:
+    from observatory.config import ARENA_BASE_URL, ARENA_COMMITS_URL
+
+    monkeypatch.delenv("OBSERVATORY_ARENA_URL", raising=False)
+    monkeypatch.delenv("OBSERVATORY_ARENA_COMMITS_URL", raising=False)
+    assert Endpoints.from_env().arena == ARENA_BASE_URL
+    assert Endpoints.from_env().arena_commits == ARENA_COMMITS_URL
+    monkeypatch.setenv("OBSERVATORY_ARENA_URL", "http://mirror.test/data")
+    assert Endpoints.from_env().arena_commits == ""  # a mirror's files are not GitHub's

@@ -59,8 +59,10 @@ def _licences(obs: Observatory, a: ChartArgs) -> Any:
 
 
 def _architecture(obs: Observatory, a: ChartArgs) -> Any:
-    return hub_charts.architecture_chart(obs.architecture(), "country",
-                                         "Share of mixture-of-experts models by country")
+    frame = obs.architecture(source="aa", as_of=a.as_of)
+    return hub_charts.architecture_chart(
+        frame, "country", "Share of mixture-of-experts models among open-weight models by country "
+        f"(Artificial Analysis, {frame['snapshot_date'].iloc[0]}; by release year)")
 
 
 def _derivatives(obs: Observatory, a: ChartArgs) -> Any:

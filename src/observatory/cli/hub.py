@@ -111,15 +111,30 @@ def licences(
     render(frame, fmt, f"Licence classes by {by.value} and {period.value}")
 
 
+class ArchSource(StrEnum):
+    aa = "aa"
+    hub = "hub"
+
+
 @app.command()
 def architecture(
     period: Annotated[Period, typer.Option(help="month, quarter or year.")] = Period.year,
     by: Annotated[OrgOrCountry, typer.Option(help="country or org.")] = OrgOrCountry.country,
+    source: Annotated[ArchSource, typer.Option(
+        help="aa (Artificial Analysis parameters) or hub (Hub configs).")] = ArchSource.aa,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Fmt.table,
 ) -> None:
-    """Q11: mixture-of-experts share and total vs active parameters by country over time."""
-    frame = observatory().architecture(period.value, by.value)
-    render(frame, fmt, f"Architecture by {by.value} and {period.value}")
+    """Q11: mixture-of-experts share and total vs active parameters (billions) by country over
+    time. From the Artificial Analysis index (--source aa: open-weight models of one snapshot by
+    release period; MoE when fewer parameters are active than in total) or the Hub (--source
+    hub: repositories by creation period; MoE from config.json: experts, architecture class,
+    active vs total parameters). A model whose MoE status no evidence gives is left out of the
+    share, not counted as dense."""
+    frame = observatory().architecture(period.value, by.value, source.value, parse_date(as_of))
+    where = (f"Artificial Analysis snapshot of {frame['snapshot_date'].iloc[0]}, open-weight "
+             "models by release" if source == ArchSource.aa else "Hub models by creation")
+    render(frame, fmt, f"Architecture by {by.value} and {period.value} — {where}")
 
 
 # Options pass straight through to the fake Hub's own parser (its --help too).

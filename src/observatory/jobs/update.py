@@ -63,9 +63,9 @@ class Outcome:
 def _parse_fetched(items: list[live.Fetched]) -> list[Parsed]:
     parsed = []
     for item in items:
-        for result in parse_raw(Path(item.name), item.content, snapshot_date=item.fetched_on):
+        for result in parse_raw(Path(item.name), item.content, snapshot_date=item.snapshot_date):
             result.origin = item.url
-            result.dated_by = "fetch date"  # these endpoints publish no date of their own
+            result.dated_by = item.dated_by  # the upstream's date, or the fetch date said so
             parsed.append(result)
     return parsed
 

@@ -45,7 +45,6 @@ def leaders(table: ir.Table, by: str = "country", when: date | None = None) -> p
     columns = [*BOARD_KEYS, "snapshot_date", "position", group,
                *(["org_name", "country"] if by == "org" else []), "model_name", "model_key",
                "rating", "ci_low", "ci_high", "votes", "is_estimated", "licence_class",
-               "tied_with_next",
-               "next_group", "next_model", "shown_rows", "dated_by", "source", "snapshot_id",
-               "method_version"]
+               "attribution", "tied_with_next", "next_group", "next_model", "shown_rows",
+               "dated_by", "source", "snapshot_id", "method_version"]
     return frame[columns]

@@ -28,7 +28,8 @@ def top(table: ir.Table, n: int = 10, when: date | None = None,
     frame["method_version"] = METHOD_VERSION
     return frame[[*BOARD_KEYS, "snapshot_date", "position", "model_name", "model_key", "org_name",
                   "country", "rating", "ci_low", "ci_high", "votes", "is_estimated", "open_weights",
-                  "licence_class", "shown_rows", "dated_by", "source", "snapshot_id", "method_version"]]
+                  "licence_class", "attribution", "shown_rows", "dated_by", "source", "snapshot_id",
+                  "method_version"]]
 
 
 def top_by_country(top_frame: pd.DataFrame) -> pd.DataFrame:

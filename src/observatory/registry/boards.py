@@ -8,6 +8,8 @@ When several publications cover the same board and date, the one with the most d
 
 from __future__ import annotations
 
+from datetime import date
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -34,9 +36,11 @@ COMPUTED_SOURCES = ("observatory-bt",)
 FETCH_DATE = "fetch date"  # a snapshot's dated_by when its publisher gave no date
 COLUMNS = ["source", "board", "category", "style_control", "snapshot_date", "model_key",
            "model_name", "rating", "ci_low", "ci_high", "votes", "org_id", "org_name",
-           "country", "open_weights", "licence_class", "hf_id", "snapshot_id", "index_version",
+           "country", "open_weights", "licence_class", "hf_id", "attribution", "snapshot_id",
+           "index_version",
            "is_estimated", "shown_rows", "dated_by"]
-ATTRIBUTED = ["org_id", "org_name", "country", "open_weights", "licence_class", "hf_id"]
+ATTRIBUTED = ["org_id", "org_name", "country", "open_weights", "licence_class", "hf_id",
+              "attribution"]
 SEP = "\x1f"
 
 
@@ -169,7 +173,8 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
         _no_entries(con, sel)
     attributed = attribute_arena(distinct, registry, gather_evidence(con, registry))
     lookup = ibis.memtable(attributed[["_akey", "display_name", *ATTRIBUTED]].astype(
-        {"open_weights": "boolean", "display_name": "string"}))
+        {"open_weights": "boolean", "display_name": "string", "attribution": "string",
+         "hf_id": "string"}))
     joined = table.left_join(lookup, table._akey == lookup._akey)
     # arena-catalog files carry only keys ("deepseek-r1"); show LMArena's display name instead.
     name = ibis.ifelse(joined.source == "arena-catalog",
@@ -229,7 +234,8 @@ def index_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
                                f"version {version}")
     attributed = attribute_index(distinct, registry, stated_index_facts(con))
     lookup = ibis.memtable(attributed[["_akey", "org_id", "org_name", "country", "open_weights",
-                                       "licence_class"]].astype({"open_weights": "boolean"}))
+                                       "licence_class", "attribution"]].astype(
+        {"open_weights": "boolean", "attribution": "string"}))
     joined = table.drop("open_weights").left_join(lookup, table._akey == lookup._akey)
     return joined.mutate(
         rating=joined.value,
@@ -271,3 +277,22 @@ def newest_selection(con: ibis.BaseBackend, board: str = "text",
     latest = latest.sort_values(["day", "style_control"], ascending=False)
     return Selection(board=board, category=category,
                      style_control=bool(latest["style_control"].iloc[0]))
+
+
+def index_models(con: ibis.BaseBackend, registry: Registry, when: date | None = None
+                 ) -> pd.DataFrame:
+    """Every model of the latest Artificial Analysis snapshot on or before ``when`` (one row per
+    model), attributed, with its total and active parameters (billions) and release date."""
+    scores = con.table("index_scores")
+    if when is not None:
+        scores = scores.filter(scores.snapshot_date <= when)
+    day = scores.snapshot_date.max().to_pandas()
+    if day is None or pd.isna(day):
+        raise EmptyResultError("no Artificial Analysis data; import it with "
+                               "`observatory import PATH` or `observatory update --source aa`")
+    models = (scores.filter(scores.snapshot_date == day)
+              .select("source", "snapshot_date", "model_key", "model_name", "creator",
+                      "creator_slug", "creator_country", "open_weights", "licence_label", "hf_id",
+                      "params_total_b", "params_active_b", "release_date")
+              .distinct(on="model_key", keep="first").to_pandas())
+    return attribute_index(models, registry, stated_index_facts(con))

@@ -17,7 +17,9 @@ import pandas as pd
 from observatory.registry.loader import Registry
 
 FACTS = ["org_id", "country", "open_weights"]
-Attribute = Callable[[Registry], pd.DataFrame]  # registry -> model_key + FACTS + attribution
+# (registry, hidden keys) -> model_key + FACTS + attribution; the hidden keys let a caller also
+# hide what else it wants hidden (the boards' own labels of those models)
+Attribute = Callable[[Registry, set[str]], pd.DataFrame]
 
 
 def named_models(registry: Registry) -> list[str]:
@@ -60,13 +62,13 @@ def score(truth: pd.DataFrame, guess: pd.DataFrame, hidden: set[str]) -> pd.Data
 def run(registry: Registry, attribute: Attribute, seeds: list[int],
         share: float = 1 / 3) -> pd.DataFrame:
     """Scores of every seed, stacked (column ``seed``)."""
-    truth = attribute(registry)
+    truth = attribute(registry, set())
     names = named_models(registry)
     frames = []
     for seed in seeds:
         rng = np.random.default_rng(seed)
         hidden = set(rng.choice(names, size=round(len(names) * share), replace=False))
-        scored = score(truth, attribute(hide(registry, hidden)), hidden)
+        scored = score(truth, attribute(hide(registry, hidden), hidden), hidden)
         frames.append(scored.assign(seed=seed))
     return pd.concat(frames, ignore_index=True)
 

@@ -94,7 +94,23 @@ def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = 
         pipeline_tag=ibis.ifelse(joined.pipeline_tag.isnull() & joined.source.startswith("open-llm"),
                                  "text-generation", joined.pipeline_tag),
         is_gguf=is_gguf(joined),
-        is_moe=joined.num_experts.fill_null(1) > 1,
+        is_moe=moe_evidence(joined),
+    )
+
+
+def moe_evidence(t: ir.Table) -> ir.BooleanValue:
+    """Mixture of experts from what a repository's config and weights say, null when they say
+    nothing: more than one expert; an architecture class that names it (``Qwen2MoeForCausalLM``,
+    ``MixtralForCausalLM``); fewer active than total parameters (10 % margin); else one expert
+    (or none) is dense."""
+    by_class = t.architecture.re_search("(?i)moe|mixtral").fill_null(False)
+    by_params = t.params_total.notnull() & t.params_active.notnull() & (t.params_total > 0)
+    return ibis.cases(
+        (t.num_experts > 1, True),
+        (by_class, True),
+        (by_params, t.params_active < t.params_total * 0.9),
+        (t.num_experts.notnull(), False),
+        else_=ibis.null("boolean"),
     )
 
 

@@ -4,6 +4,8 @@ are listed for review (``review``)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import ibis
 import pandas as pd
 
@@ -18,7 +20,8 @@ ATTRIBUTED = ["org_id", "country", "open_weights", "licence_class", "hf_id", "at
               "conflict", "refused"]
 
 
-def _arena(con: ibis.BaseBackend, registry: Registry) -> pd.DataFrame:
+def _arena(con: ibis.BaseBackend, registry: Registry,
+           unlabelled: frozenset[str] = frozenset()) -> pd.DataFrame:
     table = con.table("board_entries")
     models = (
         table.group_by(["source", "model_key", "model_name", "org_label", "licence_label"])
@@ -28,7 +31,14 @@ def _arena(con: ibis.BaseBackend, registry: Registry) -> pd.DataFrame:
     )
     if models.empty:
         return pd.DataFrame(columns=COLUMNS)
-    out = attribute_arena(models, registry, gather_evidence(con, registry))
+    evidence = gather_evidence(con, registry)
+    if unlabelled:  # as a board that lists only keys would show these models
+        blind = models["model_key"].str.lower().isin(unlabelled)
+        models.loc[blind, ["org_label", "licence_label", "url"]] = None
+        published = evidence.published
+        evidence = dataclasses.replace(evidence, published=published[
+            ~published["model_key"].str.lower().isin(unlabelled)])
+    out = attribute_arena(models, registry, evidence)
     out["table"] = "board_entries"
     out["label"] = out["org_label_used"].fillna("") + " | " + out["licence_label_used"].fillna("")
     return out
@@ -51,9 +61,13 @@ def _index(con: ibis.BaseBackend, registry: Registry) -> pd.DataFrame:
     return out
 
 
-def attributed_models(con: ibis.BaseBackend, registry: Registry) -> pd.DataFrame:
-    """One row per (table, source, model, labels) with its attribution and evidence."""
-    frames = [frame for frame in (_arena(con, registry), _index(con, registry)) if not frame.empty]
+def attributed_models(con: ibis.BaseBackend, registry: Registry,
+                      unlabelled: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """One row per (table, source, model, labels) with its attribution and evidence;
+    ``unlabelled`` board models (lower-case keys) are attributed as if their boards gave no
+    labels (as arena-catalog boards list only keys), for measuring the other layers."""
+    frames = [frame for frame in (_arena(con, registry, unlabelled), _index(con, registry))
+              if not frame.empty]
     if not frames:
         return pd.DataFrame(columns=[*COLUMNS, *ATTRIBUTED])
     return pd.concat(frames, ignore_index=True)

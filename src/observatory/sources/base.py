@@ -230,3 +230,12 @@ def hf_id_from_url(url: object) -> str | None:
     if len(parts) < 2 or parts[0] in ("spaces", "datasets"):
         return None
     return f"{parts[0]}/{parts[1]}"
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -151,9 +151,7 @@ def _get(http: httpx2.Client, url: str, policy: RetryPolicy, headers: Mapping[st
         try:
             response = http.get(url, headers=dict(headers or {}), **options)
         except TRANSIENT as exc:
-            last = "timed out" if isinstance(exc, httpx2.TimeoutException) else \
-                (str(exc) or type(exc).__name__)
-            policy.note(type(exc).__name__)
+            last = _transient(exc, policy)
             if isinstance(exc, httpx2.ConnectError) and attempt + 1 >= policy.connect_attempts:
                 break
         except httpx2.HTTPError as exc:  # too many redirects, a bad URL: retrying will not help
@@ -180,6 +178,14 @@ def _get(http: httpx2.Client, url: str, policy: RetryPolicy, headers: Mapping[st
         if attempt + 1 < policy.attempts:
             policy.wait(policy.retry_wait(response, attempt))
     raise SourceUnreachableError(url, last)
+
+
+def _transient(exc: BaseException, policy: RetryPolicy) -> str:
+    """Count a timeout or dropped connection; returns the reason to report."""
+    policy.note(type(exc).__name__)
+    if isinstance(exc, httpx2.TimeoutException):
+        return "timed out"
+    return str(exc) or type(exc).__name__
 
 
 def _http_error(exc: BaseException) -> httpx2.Response | None:
@@ -241,9 +247,7 @@ def retried(call: Callable[[], T], what: str, policy: RetryPolicy) -> T:
             with library_retries(policy):
                 return call()
         except TRANSIENT as exc:
-            last = "timed out" if isinstance(exc, httpx2.TimeoutException) else \
-                (str(exc) or type(exc).__name__)
-            policy.note(type(exc).__name__)
+            last = _transient(exc, policy)
             if isinstance(exc, httpx2.ConnectError) and attempt + 1 >= policy.connect_attempts:
                 break
         except json.JSONDecodeError:  # an answer cut short by the connection or a proxy

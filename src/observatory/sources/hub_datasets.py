@@ -5,7 +5,6 @@ checked against what the Hub declared. Every call runs under the retry policy of
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,7 @@ from huggingface_hub import HfApi, constants, hf_hub_download
 from huggingface_hub.hf_api import RepoFile
 
 from observatory.errors import SourceUnreachableError
+from observatory.sources.base import file_sha256
 from observatory.sources.http import RetryPolicy, retried
 
 LIBRARY = "open-weights-observatory"
@@ -67,14 +67,6 @@ def folder_files(endpoint: str, repo: str, sha: str, folder: str,
     return retried(listing, f"{endpoint}/api/datasets/{repo}/tree/{sha}/{folder}", policy)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def download(endpoint: str, repo: str, sha: str, file: DatasetFile, policy: RetryPolicy) -> Path:
     """The file in huggingface_hub's cache, its size and sha256 checked against the Hub's
     declaration (a cached copy that fails the check is fetched again)."""
@@ -89,7 +81,7 @@ def download(endpoint: str, repo: str, sha: str, file: DatasetFile, policy: Retr
 
     for _ in range(2):
         local = retried(fetch, url, policy)
-        if local.stat().st_size == file.size and (file.sha256 is None or _sha256(local) == file.sha256):
+        if local.stat().st_size == file.size and (file.sha256 is None or file_sha256(local) == file.sha256):
             return local
         policy.note("checksum mismatch")
         force = True

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from observatory import METHOD_VERSION, __version__
 from observatory.errors import StoreError
 from observatory.schema import HUB_CONFIGS, HUB_MODELS
+from observatory.sources.base import file_sha256
 from observatory.sources.hub import FORMAT_NAME
 from observatory.store.snapshots import ImportResult, Store
 
@@ -127,7 +128,7 @@ class HubRun:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
         data, rows = self._deduplicate(work / "data.parquet")
-        content_hash = _sha256(data)
+        content_hash = file_sha256(data)
         snapshot_id = content_hash[:12]
         # The table file carries no snapshot_id column (it would change the hash it is named
         # after); the catalog adds it from the manifest.
@@ -195,14 +196,6 @@ class HubRun:
         finally:
             con.close()
         return out, distinct
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _now() -> str:
