@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from observatory import metrics
 from observatory.config import data_home
-from observatory.errors import EmptyResultError, ObservatoryError
+from observatory.errors import ObservatoryError
 from observatory.lineage import inference, tree
 from observatory.lineage.graph import DEFAULT_MIN_SCORE, LineageGraph, build_graph
 from observatory.registry import boards, hub, unknowns
@@ -163,10 +163,12 @@ class Observatory:
         headline = metrics.headline
         today = today or date.today()
         found = headline.Headline()
-        with contextlib.suppress(EmptyResultError):
+        try:
             found.leaders = self.leaders(sel=boards.newest_selection(self.connection()))
             found.board = headline.text_headline(found.leaders, today)
-        with contextlib.suppress(EmptyResultError):
+        except ObservatoryError as exc:  # no text board, no open model on it: say why
+            found.missing = str(exc)
+        with contextlib.suppress(ObservatoryError):
             index = Selection(board="aa")
             found.index = headline.index_headline(self.top(n=1, sel=index),
                                                   index.index_name() or "", today)

@@ -4,6 +4,7 @@ named in the ``attribution`` column; conflicts and ambiguous matches listed, nev
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -124,6 +125,18 @@ def test_a_hub_repository_of_the_same_name(registry: Registry) -> None:
     assert row["open_weights"] == True  # noqa: E712
     assert row["attribution"] == "match:hub"
     assert row["org_id"] == "prime-intellect"
+
+
+def test_a_loose_hub_match_names_the_organisation_not_open_weights(registry: Registry) -> None:
+    """Mistral's API-only mistral-large-2402 and the open Mistral-Large-Instruct-2407 share the
+    loose name mistral-large: the repository says who made it, not that these weights are out."""
+    models = arena_models(("mistral-large-2402", "mistral-large-2402", None, None, None))
+    candidates, ids = hub("mistralai/Mistral-Large-Instruct-2407", orgs={"mistralai": "mistral"})
+    hidden = dataclasses.replace(registry, arena_models=registry.arena_models.iloc[0:0],
+                                 model_facts=registry.model_facts.iloc[0:0])
+    row = attribute_arena(models, hidden, Evidence(hub=candidates, hub_ids=ids)).iloc[0]
+    assert row["org_id"] == "mistral" and row["attribution"] == "match:hub"
+    assert pd.isna(row["open_weights"])
 
 
 def test_a_family_rule_names_the_organisation_never_open_weights(registry: Registry) -> None:

@@ -183,8 +183,9 @@ def run(
     failures = _update(obs, sources, timeout)  # the Hub says why it is skipped
     found = obs.headline(sources)
     if found.leaders is None:
-        err.print("the store has no board data yet; import the shipped history with "
-                  "`observatory import ../shared/data`")
+        err.print(found.missing if found.missing and "no board data" not in found.missing else
+                  "the store has no board data yet; import the shipped history with "
+                  "`observatory import ../shared/data`", soft_wrap=True)
     for line in found.board:
         out.print(line, soft_wrap=True)
     if found.leaders is not None:

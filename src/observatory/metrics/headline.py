@@ -27,6 +27,7 @@ class Headline:
     board: list[str] = field(default_factory=list)  # the best open model, its lead, the board
     index: list[str] = field(default_factory=list)  # the best open model on the AA index
     stale: list[str] = field(default_factory=list)  # a line per stale source
+    missing: str | None = None  # why there is no text-board headline
 
 
 def _rating(value: object) -> str:
@@ -39,6 +40,10 @@ def _interval(row: pd.Series) -> str:
     return f" (95% interval {_rating(row['ci_low'])} to {_rating(row['ci_high'])})"
 
 
+def _place(country: object) -> str:
+    return "country unknown" if pd.isna(country) or country == "(unknown)" else str(country)
+
+
 def _board_name(row: pd.Series) -> str:
     style = " (style control)" if bool(row["style_control"]) else ""
     return f"{row['board']}{style}"
@@ -48,19 +53,21 @@ def text_headline(leaders: pd.DataFrame, today: date) -> list[str]:
     """The best open model overall and whether its lead over the next country is solid; the
     board's date and age; a partial board said so."""
     first = leaders.sort_values("position").iloc[0]
-    lines = [f"Best open model today: {first['model_name']} ({first['country']}), "
+    lines = [f"Best open model today: {first['model_name']} ({_place(first['country'])}), "
              f"rating {_rating(first['rating'])}{_interval(first)}"]
+    tied = first["tied_with_next"]
+    rival = f"{first['next_model']} ({_place(first['next_group'])})"
     if pd.isna(first["next_model"]):
         lines.append("  no other country has an open model on this board")
-    elif first["tied_with_next"] is True or first["tied_with_next"] == True:  # noqa: E712
-        lines.append(f"  its lead over {first['next_model']} ({first['next_group']}) is not "
-                     "statistically solid: their 95% intervals overlap")
-    elif pd.isna(first["tied_with_next"]):
-        lines.append(f"  its lead over {first['next_model']} ({first['next_group']}) cannot be "
-                     "judged: the board publishes no intervals")
+    elif pd.isna(tied):
+        lines.append(f"  whether its lead over {rival} is solid cannot be judged: an interval "
+                     "is missing")
+    elif bool(tied):
+        lines.append(f"  its lead over {rival} is not statistically solid: their 95% "
+                     "intervals overlap")
     else:
-        lines.append(f"  its lead over {first['next_model']} ({first['next_group']}) is "
-                     "statistically solid: their 95% intervals do not overlap")
+        lines.append(f"  its lead over {rival} is statistically solid: their 95% intervals "
+                     "do not overlap")
     where = board_age(_board_name(first), first["snapshot_date"], first.get("dated_by"), today)
     if pd.notna(first.get("shown_rows")):
         where += f"; partial: the publisher showed its top {int(first['shown_rows'])} only"

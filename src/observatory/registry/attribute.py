@@ -176,7 +176,8 @@ def attribute_arena(models: pd.DataFrame, registry: Registry,
         ("source-label", licence["open_weights"], "licence " + licence_label.astype(str)),
         ("match:aa", aa["open_weights"], aa["label"]),
         ("hub", on_hub.where(on_hub, pd.NA), stated_hf),
-        ("match:hub", hub_match["open_weights"], hub_match["label"])])
+        ("match:hub", hub_match["open_weights"].where(hub_match["rule"] == "exact"),
+         hub_match["label"])])
     aa_class = _licence_columns(registry, aa["licence_label"])["licence_class"]
     known = [c.replace("unknown", pd.NA) for c in (licence["licence_class"], aa_class)]
     licence_class = _first(fact_rows["licence_class"], *known, licence["licence_class"])

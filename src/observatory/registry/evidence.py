@@ -15,7 +15,9 @@ Name matching rules (the same model under another source's name):
   ``llama-3.1-405b-instruct`` are both ``llama-3-1-405b``).
 
 A match counts only when every candidate agrees on the organisation and on open weights; when
-candidates disagree the match is refused and the candidates are listed, never guessed.
+candidates disagree the match is refused and the candidates are listed, never guessed. A loose
+match with a Hub repository gives the organisation only: ``mistral-large-2402`` (API-only) and
+the open ``Mistral-Large-Instruct-2407`` share a loose name.
 """
 
 from __future__ import annotations
@@ -67,8 +69,14 @@ class Candidates:
                         index[key].append(position)
         return found
 
-    def lookup(self, name: object) -> list[int]:
-        return self.exact.get(exact_name(name)) or self.loose.get(loose_name(name)) or []
+    def lookup(self, names: tuple[object, ...]) -> tuple[list[int], str]:
+        """The rows matching any of ``names`` exactly, else loosely: (rows, "exact"|"loose")."""
+        for rule, index, key in (("exact", self.exact, exact_name), ("loose", self.loose, loose_name)):
+            for name in names:
+                found = index.get(key(name))
+                if found:
+                    return found, rule
+        return [], ""
 
 
 def _agree(values: list[object]) -> bool:
@@ -76,18 +84,14 @@ def _agree(values: list[object]) -> bool:
 
 
 def match(names: pd.DataFrame, candidates: Candidates | None) -> pd.DataFrame:
-    """For each row of ``names`` (columns tried in order), the facts of the matching candidate:
-    ``MATCH_COLUMNS`` plus ``refused`` (the disagreeing candidates, listed) per row."""
+    """For each row of ``names`` (every column exactly, then every column loosely), the facts
+    of the matching candidate: ``MATCH_COLUMNS``, ``rule`` (exact or loose) and ``refused``
+    (the disagreeing candidates, listed)."""
     rows: list[dict[str, object]] = []
     for values in names.itertuples(index=False):
-        found: list[int] = []
-        if candidates is not None:
-            for value in values:
-                found = candidates.lookup(value)
-                if found:
-                    break
-        rows.append(_resolve(candidates, found))
-    return pd.DataFrame(rows, columns=[*MATCH_COLUMNS, "refused"], index=names.index)
+        found, rule = candidates.lookup(tuple(values)) if candidates is not None else ([], "")
+        rows.append({**_resolve(candidates, found), "rule": rule or pd.NA})
+    return pd.DataFrame(rows, columns=[*MATCH_COLUMNS, "rule", "refused"], index=names.index)
 
 
 def _resolve(candidates: Candidates | None, found: list[int]) -> dict[str, object]:

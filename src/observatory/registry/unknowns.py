@@ -113,7 +113,7 @@ def review(con: ibis.BaseBackend, registry: Registry, everything: bool = False) 
     if frame.empty:
         return pd.DataFrame(columns=REVIEW_COLUMNS)
     layers = frame["attribution"].fillna("")
-    automatic = ~layers.str.split("+").map(lambda used: "registry" in used)
+    automatic = layers != "registry"  # anything the registry did not settle alone
     inferred = layers.map(lambda text: any(part in text for part in INFERRED))
     flagged = frame["conflict"].notna() | frame["refused"].notna()
     chosen = frame[automatic & (layers != "") & (inferred | flagged | everything)]

@@ -43,6 +43,9 @@ class UnreadableBody(Exception):
     """Raised by a ``read`` callback when a body is truncated or garbled: fetch it again."""
 
 
+EPOCH_FLOOR = 1e9  # a reset value above this is a point in time (2001 onwards), not a delay
+
+
 def server_wait(headers: Mapping[str, str]) -> float | None:
     """Seconds the server asks us to wait, if it says: ``Retry-After`` (seconds or an HTTP
     date), an exhausted ``RateLimit`` quota, or ``RateLimit-Reset`` / ``X-RateLimit-Reset``."""
@@ -64,7 +67,9 @@ def server_wait(headers: Mapping[str, str]) -> float | None:
     for name in ("RateLimit-Reset", "X-RateLimit-Reset"):
         value = (headers.get(name) or "").strip()
         if value.replace(".", "", 1).isdigit():
-            return float(value)
+            seconds = float(value)
+            # GitHub's X-RateLimit-Reset is an epoch time, the IETF draft's a number of seconds
+            return max(0.0, seconds - time.time()) if seconds > EPOCH_FLOOR else seconds
     return None
 
 

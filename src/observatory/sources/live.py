@@ -90,8 +90,9 @@ def last_commit(http: httpx2.Client, commits_url: str, path: str, retry: RetryPo
     if not commits_url:
         return None
     url = f"{commits_url}?path={path}&per_page=1"
-    try:
-        answer = fetch(http, url, retry).json()
+    try:  # a best-effort date: one retry, short waits (GitHub's rate limit can last an hour)
+        answer = fetch(http, url, RetryPolicy(attempts=2, connect_attempts=1, max_wait=5.0,
+                                              sleep=retry.sleep)).json()
         stamp = answer[0]["commit"]["committer"]["date"]
         return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC).date()
     except (SourceUnreachableError, ValueError, KeyError, IndexError, TypeError, AttributeError):

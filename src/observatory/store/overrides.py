@@ -25,8 +25,9 @@ def upsert_rows(path: Path, columns: list[str], rows: list[dict[str, str]], key:
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise RegistryError(f"{path}: cannot read ({exc})") from exc
         header += [c for c in columns if c not in header]
-    replaced = {row[key].lower() for row in rows}
-    merged = [row for row in existing if row.get(key, "").lower() not in replaced] + rows
+    latest = {row[key].lower(): row for row in rows}  # the last of repeated keys
+    merged = [row for row in existing if (row.get(key) or "").lower() not in latest]
+    merged += list(latest.values())
     work = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
