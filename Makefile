@@ -3,14 +3,17 @@
 # make bench : command start-up (make bench-cli), import + leaders timing, the Hub collector and
 #              adoption metrics at scale, lineage (roots and monthly shares at 3M models,
 #              fingerprint precision/recall), ratings from 3M votes against arena-rank
-#              (make bench-ratings), the import of 3M votes (bench-votes)
+#              (make bench-ratings), the import of 3M votes (bench-votes), attribution with
+#              the registry's model rows hidden (bench-attribution), an Arena backfill at the
+#              size of the real text history (bench-arena)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-cli bench-hub bench-lineage bench-ratings bench-votes clean
+.PHONY: run test lint bench bench-cli bench-hub bench-lineage bench-ratings bench-votes \
+	bench-attribution bench-arena clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +42,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_lineage_infer.py
 	$(BIN)/python benchmarks/bench_ratings.py
 	$(BIN)/python benchmarks/bench_votes_import.py
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_attribution.py
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_arena.py
+
+bench-attribution: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_attribution.py
+
+bench-arena: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_arena.py
 
 bench-cli: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
