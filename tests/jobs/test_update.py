@@ -397,8 +397,9 @@ def test_two_failed_sources_keep_their_own_prefixes(server: Board, hub_down: str
     assert lines[1] == ("bad input: aa: aa-llms-models.json: unknown JSON layout; known formats: "
                         "aa-api-json, aa-compact-csv, aa-llms-json, arena-catalog, arena-daily, "
                         "arena-dataset, arena-scatterplot, "
-                        "hf-model-tree, hf-space-elo-max, hf-space-table, lmarena-csv, open-llm-v1, "
-                        "open-llm-v2, open-llm-v2-flat, votes-arena, votes-clean-battle, votes-csv")
+                        "hf-model-tree, hf-space-elo-max, hf-space-table, hub-listing, lmarena-csv, "
+                        "open-llm-v1, open-llm-v2, open-llm-v2-flat, votes-arena, votes-clean-battle, "
+                        "votes-csv")
     assert "Traceback" not in result.err
     assert snapshot_dirs(isolated_home) == []
 

@@ -32,7 +32,7 @@ HUB_SCHEMA = {
     "tags": "array<string>", "base_models": "array<string>", "base_relation": "string",
     "extra": "string", "snapshot_id": "string", "org_id": "string", "org_name": "string",
     "country": "string", "family": "string", "licence_class": "string", "is_gguf": "boolean",
-    "is_moe": "boolean",
+    "is_moe": "boolean", "namespace": "string",
 }
 MODEL_SCHEMA = {name: HUB_SCHEMA[name] for name in (
     "model_id", "author", "created_at", "downloads_30d", "downloads_all_time", "likes",
@@ -87,6 +87,7 @@ def hub(rows: list[dict[str, Any]]) -> ir.Table:
         row["snapshot_date"] = day(row["snapshot_date"])
         row["created_at"] = when(row.get("created_at"))
         row.setdefault("author", row["model_id"].split("/")[0])
+        row.setdefault("namespace", row["model_id"].split("/")[0])
         row.setdefault("tags", [])
         row.setdefault("base_models", [])
         row.setdefault("is_gguf", "gguf" in row["tags"])
@@ -132,6 +133,7 @@ def graph(models: list[dict[str, Any]], edges: list[tuple[str, str, str]],
         row["created_at"] = when(row.get("created_at"))
         row["snapshot_date"] = day("2025-10-01")
         row.setdefault("author", row["model_id"].split("/")[0])
+        row.setdefault("namespace", row["model_id"].split("/")[0])
         row.setdefault("tags", [])
         row.setdefault("base_models", [])
         model_rows.append(row)

@@ -7,7 +7,6 @@ import csv
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from observatory.api import Observatory
@@ -54,10 +53,13 @@ def test_unit_most_liked_per_org_at_the_latest_date_with_likes() -> None:
 def test_unit_most_liked_on_or_before_a_date_and_pipeline() -> None:
     entries = tables.hub(ENTRIES)
     frame = most_liked(entries, date(2025, 1, 1))
-    # someone/popular has no organisation; the vision model is not text-generation
+    # someone/popular has no organisation: its namespace stands as one, country unknown, never
+    # dropped; the vision model is not text-generation
     assert list(zip(frame["org_id"], frame["model_id"], frame["likes"], strict=True)) == [
-        ("meta", "meta-llama/Llama-2", 500), ("mistral", "mistralai/7B", 400),
-        ("deepseek", "deepseek-ai/V2", 100)]
+        ("someone", "someone/popular", 10000), ("meta", "meta-llama/Llama-2", 500),
+        ("mistral", "mistralai/7B", 400), ("deepseek", "deepseek-ai/V2", 100)]
+    assert list(frame["attributed"]) == [False, True, True, True]
+    assert frame["country"].iloc[0] == "unknown"
     every = most_liked(entries, date(2025, 1, 1), pipeline_tag=None)
     assert every.set_index("org_id").loc["meta", "model_id"] == "meta-llama/Llama-vision"
     with pytest.raises(EmptyResultError):
@@ -66,11 +68,12 @@ def test_unit_most_liked_on_or_before_a_date_and_pipeline() -> None:
 
 def test_unit_then_and_now() -> None:
     frame = likes_then_and_now(tables.hub(ENTRIES), None, date(2024, 12, 31))
-    assert list(frame["org_id"]) == ["deepseek", "meta", "mistral"]
-    assert list(frame["earlier_model_id"]) == ["deepseek-ai/V2", "meta-llama/Llama-2", "mistralai/7B"]
-    assert list(frame["earlier_likes"]) == [100, 500, 400]
-    assert list(frame["likes"][:2]) == [1200, 800] and pd.isna(frame["likes"].iloc[2])
-    assert list(frame["rank"][:2]) == [1, 2] and pd.isna(frame["rank"].iloc[2])
+    assert list(frame["org_id"]) == ["deepseek", "meta", "someone", "mistral"]
+    assert list(frame["earlier_model_id"]) == ["deepseek-ai/V2", "meta-llama/Llama-2",
+                                               "someone/popular", "mistralai/7B"]
+    assert list(frame["earlier_likes"]) == [100, 500, 10000, 400]
+    assert list(frame["likes"][:2]) == [1200, 800] and frame["likes"].iloc[2:].isna().all()
+    assert list(frame["rank"][:2]) == [1, 2] and frame["rank"].iloc[2:].isna().all()
     assert {str(d)[:10] for d in frame["earlier_date"]} == {D1}
 
 

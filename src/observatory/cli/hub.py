@@ -13,6 +13,7 @@ from observatory.cli.common import (
     FormatOpt,
     Window,
     observatory,
+    out,
     parse_date,
     parse_window,
     render,
@@ -48,8 +49,13 @@ def likes(
     fmt: FormatOpt = Fmt.table,
 ) -> None:
     """Q5: the most-liked model of each organisation on the Hub at a date (and earlier)."""
+    from observatory.metrics.likes import likes_notes
+
     frame = observatory().likes(parse_date(as_of), parse_date(earlier, "--earlier"),
                                 None if pipeline_tag == "any" else pipeline_tag)
+    if fmt == Fmt.table:
+        for line in likes_notes(frame):
+            out.print(line, soft_wrap=True)
     render(frame, fmt, "Most-liked model per organisation",
            ["org_id", "country", "model_id", "likes", "snapshot_date", "earlier_model_id",
             "earlier_likes", "earlier_date"])

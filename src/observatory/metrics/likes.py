@@ -10,6 +10,7 @@ import pandas as pd
 
 from observatory import METHOD_VERSION
 from observatory.errors import EmptyResultError
+from observatory.metrics.common import UNKNOWN
 
 
 def _latest_on_or_before(table: ir.Table, when: date | None) -> ir.Table:
@@ -25,19 +26,25 @@ def _latest_on_or_before(table: ir.Table, when: date | None) -> ir.Table:
 
 def most_liked(entries: ir.Table, when: date | None = None,
                pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
-    """Per organisation (registry-attributed namespaces only) its most-liked model."""
-    table = entries.filter(entries.org_id.notnull())
+    """Per organisation its most-liked model. A namespace the registry does not attribute stands
+    as its own organisation with country "unknown" (``attributed`` false): nothing is dropped."""
+    table = entries.mutate(attributed=entries.org_id.notnull(),
+                           org_id=entries.org_id.fill_null(entries.namespace),
+                           org_name=entries.org_name.fill_null(entries.namespace),
+                           country=entries.country.fill_null(UNKNOWN))
     if pipeline_tag:
         table = table.filter(table.pipeline_tag == pipeline_tag)
     table = _latest_on_or_before(table, when)
     rank = ibis.row_number().over(group_by=table.org_id,
                                   order_by=[ibis.desc(table.likes), table.model_id])
     best = table.mutate(_rn=rank).filter(lambda t: t._rn == 0)
-    frame = best.select("snapshot_date", "org_id", "org_name", "country", "model_id", "likes",
-                        "source", "snapshot_id").order_by(ibis.desc("likes")).to_pandas()
+    frame = best.select("snapshot_date", "org_id", "org_name", "country", "attributed",
+                        "model_id", "likes", "source", "snapshot_id").order_by(
+        [ibis.desc("likes"), "org_id"]).to_pandas()
     if frame.empty:
         raise EmptyResultError("no Hub likes on or before that date; collect with "
-                               "`observatory update --source hub` or import Hub-shaped files")
+                               "`observatory update --source hub` or import a saved listing "
+                               "(`observatory import ../shared/data/hub-trending-daily`)")
     frame["method_version"] = METHOD_VERSION
     return frame
 
@@ -54,6 +61,8 @@ def likes_then_and_now(entries: ir.Table, when: date | None, earlier: date,
         "snapshot_date": "earlier_date", "model_id": "earlier_model_id",
         "likes": "earlier_likes"})
     merged = now.merge(then, on="org_id", how="outer")
+    for column in ("likes", "earlier_likes"):  # counts stay whole beside a missing one
+        merged[column] = merged[column].astype("Int64")
     merged["rank"] = merged["likes"].rank(ascending=False, method="min")
     return merged.sort_values(["likes", "earlier_likes"], ascending=False,
                               na_position="last").reset_index(drop=True)
@@ -65,3 +74,27 @@ def likes(entries: ir.Table, when: date | None = None, earlier: date | None = No
     if earlier is None:
         return most_liked(entries, when, pipeline_tag)
     return likes_then_and_now(entries, when, earlier, pipeline_tag)
+
+
+PARTIAL_SOURCES = {"hub-listing": "a saved Hub listing (the top models of one or two sorts)",
+                   "hf-model-tree": "model-tree files (the models around a few roots)"}
+
+
+def likes_notes(frame: pd.DataFrame) -> list[str]:
+    """Lines above the table: what the snapshot covers when it is not the whole Hub, and how
+    much of the table the registry could not attribute."""
+    lines = []
+    for source, day in sorted({(s, str(d)[:10]) for s, d in zip(frame["source"],
+                                                                  frame["snapshot_date"], strict=True)}):
+        if source in PARTIAL_SOURCES:
+            lines.append(f"partial: the Hub as of {day} from {PARTIAL_SOURCES[source]}, not the "
+                         "whole Hub; an organisation missing here may have no model in that set")
+    if "attributed" in frame and len(frame):
+        unattributed = frame[~frame["attributed"].fillna(False).astype(bool)]
+        if len(unattributed):
+            share = unattributed["likes"].sum() / frame["likes"].sum()
+            lines.append(f"{len(unattributed)} of {len(frame)} organisations are namespaces the "
+                         f"registry does not attribute (country unknown), {share:.0%} of the likes "
+                         "shown; name them in your registry's org_aliases.csv "
+                         "(`observatory registry files`)")
+    return lines

@@ -21,6 +21,7 @@ from observatory.sources import (
     arena_daily,
     arena_dataset,
     hf_space,
+    hub_listing,
     lmarena_csv,
     modeltree,
     openllm,
@@ -44,6 +45,7 @@ PARSERS: dict[str, Parser] = {
     openllm.V2: openllm.parse_v2,
     openllm.FLAT: openllm.parse_flat,
     modeltree.FORMAT: modeltree.parse,
+    hub_listing.FORMAT: hub_listing.parse,
     votes.ARENA: votes.parse_parquet,
     arena_dataset.FORMAT: arena_dataset.parse,
     arena_daily.FORMAT: arena_daily.parse,
@@ -116,6 +118,8 @@ def _detect_json(path: Path, raw: bytes) -> str:
         return hf_space.SCATTER_FORMAT
     if arena_daily.sniff(data):
         return arena_daily.FORMAT
+    if hub_listing.sniff(data):
+        return hub_listing.FORMAT
     if aa.sniff_page(data):
         return aa.PAGE_FORMAT
     if aa.sniff_api(data):
