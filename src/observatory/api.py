@@ -284,6 +284,14 @@ class Observatory:
         self.__dict__.pop("registry", None)  # read the accepted rows on next use
         return path, rows
 
+    def verify(self, clean: bool = False) -> tuple[list[Any], list[Path]]:
+        """Problems with the snapshots, and what killed runs left in ``tmp/`` (removed when
+        ``clean``)."""
+        from observatory.store import verify
+
+        leftovers = verify.clean_tmp(self.store) if clean else verify.leftovers(self.store)
+        return verify.problems(self.store), leftovers
+
     def snapshots(self) -> pd.DataFrame:
         return pd.DataFrame(self.store.listing(), columns=list(LISTING))
 

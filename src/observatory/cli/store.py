@@ -27,6 +27,30 @@ def store_rebuild() -> None:
     out.print(", ".join(f"{count:,} {table}" for table, count in counts.items()))
 
 
+@store_app.command("verify")
+def store_verify(
+    clean: Annotated[bool, typer.Option(
+        "--clean", help="Remove what killed runs left in tmp/ (only that); run it when no "
+        "other observatory command is running.")] = False,
+) -> None:
+    """Check every snapshot against its manifest, changing nothing: raw files (present, size,
+    SHA-256), tables (readable Parquet, row counts). One line per problem, and exit 1 when there
+    is one. Also lists the temporary folders killed runs left in tmp/."""
+    obs = observatory()
+    found, leftovers = obs.verify(clean)
+    for problem in found:
+        out.print(str(problem), soft_wrap=True)
+    verb = "removed" if clean else "left by a killed run (remove with --clean)"
+    for path in leftovers:
+        out.print(f"{path}: {verb}", soft_wrap=True)
+    snapshots = len(obs.store.snapshot_folders())
+    out.print(f"{snapshots:,} snapshot(s) checked: {len(found)} problem(s)"
+              + (f", {len(leftovers)} leftover(s) in tmp/ {'removed' if clean else ''}".rstrip()
+                 if leftovers else ""))
+    if found:
+        raise typer.Exit(1)
+
+
 @registry_app.command("unknowns")
 def registry_unknowns(fmt: FormatOpt = Fmt.table) -> None:
     """Models in the store that the registry cannot attribute (organisation, country or
