@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from observatory.api import Observatory
+from observatory.errors import EmptyResultError
 from tests.conftest import SHARED, need_shared
 
 LISTINGS = SHARED / "hub-trending-daily"
@@ -58,3 +59,13 @@ def test_most_liked_per_organisation_matches_the_raw_listing(listed: Observatory
     bloom = frame[frame["org_id"] == "bigscience"].iloc[0]
     assert bloom["country"] == "unknown" and not bloom["attributed"]
     assert set(frame["source"]) == {"hub-listing"}
+
+
+def test_views_that_need_whole_hub_crawls_name_the_command(listed: Observatory) -> None:
+    """Listings are partial and have no all-time counts: downloads and shares say what fills
+    them instead of answering from a top-N set."""
+    with pytest.raises(EmptyResultError, match=r"no full Hub crawl in the store .*"
+                                               r"`observatory update --source hub`"):
+        listed.downloads("family")
+    with pytest.raises(EmptyResultError, match=r"no full Hub crawl on or before 2026-08-07"):
+        listed.share(date(2026, 8, 7), date(2026, 8, 15), "country")

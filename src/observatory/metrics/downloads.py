@@ -18,6 +18,10 @@ from observatory.errors import EmptyResultError
 from observatory.registry.hub import is_gguf
 
 GROUPS = {"family": "family", "org": "org_id", "country": "country"}
+# Downloads over time need whole-Hub snapshots: saved listings and tree files are partial and
+# have no all-time counts.
+NO_CRAWL = ("no full Hub crawl in the store (saved listings and model trees are partial); "
+            "collect one with `observatory update --source hub`, once a day for a history")
 
 
 def _sums(table: ir.Table, models: ir.Value, gguf: ir.Value) -> dict[str, ir.Value]:
@@ -41,7 +45,7 @@ def downloads_over_time(entries: ir.Table, by: str = "family") -> pd.DataFrame:
     table = entries.filter(entries[group].notnull())
     grouped = table.group_by(["snapshot_date", group]).agg(
         **_sums(table, table.count(), table.is_gguf.cast("int64")))
-    return _by_date(grouped, group, "no Hub downloads in the store")
+    return _by_date(grouped, group, NO_CRAWL)
 
 
 def downloads_by_namespace(models: ir.Table, namespaces: ir.Table, by: str) -> pd.DataFrame:

@@ -21,7 +21,9 @@ from observatory.metrics.downloads import GROUPS
 def _snapshot_at(entries: ir.Table, when: date) -> date:
     dates = entries.filter(entries.snapshot_date <= when).snapshot_date.max().to_pandas()
     if dates is None or pd.isna(dates):
-        raise EmptyResultError(f"no Hub snapshot on or before {when}")
+        raise EmptyResultError(f"no full Hub crawl on or before {when}: a share needs crawls at "
+                               "both ends of the window (`observatory update --source hub`, "
+                               "once a day)")
     return pd.Timestamp(dates).date()
 
 
