@@ -284,6 +284,12 @@ class Observatory:
         self.__dict__.pop("registry", None)  # read the accepted rows on next use
         return path, rows
 
+    def run_lock(self) -> contextlib.AbstractContextManager[Path]:
+        """The data home's main-job lock (``store.lock``): one `observatory run` at a time."""
+        from observatory.store.lock import run_lock
+
+        return run_lock(self.store.home)
+
     def verify(self, clean: bool = False) -> tuple[list[Any], list[Path]]:
         """Problems with the snapshots, and what killed runs left in ``tmp/`` (removed when
         ``clean``)."""

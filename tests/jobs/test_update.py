@@ -470,3 +470,19 @@ def test_run_offline_shows_the_store_then_the_one_clear_line(hub_down: str, caps
     assert f"on the text board published 2025-05-24, {days_since('2025-05-24'):,} days ago" in result.out
     last = err_lines(result.err)[-1]
     assert last.startswith(f"unreachable: arena: could not reach {hub_down}/api/datasets/")
+
+
+def test_a_run_while_another_holds_the_lock_stops_at_once(hub_down: str, capsys, monkeypatch,
+                                                          isolated_home: Path) -> None:
+    """A scheduled run that starts while the last one is still going: one line, no request."""
+    from observatory.store.lock import run_lock
+
+    with run_lock(isolated_home):
+        result = run_cli(capsys, monkeypatch, "run")
+    assert result.code == 1
+    [line] = err_lines(result.err)
+    assert line.startswith(f"store: another `observatory run` is using {isolated_home} (pid ")
+    assert line.endswith(f"; nothing done (lock: {isolated_home / 'run.lock'})")
+    assert "could not reach" not in result.err  # stopped before any source was tried
+    after = run_cli(capsys, monkeypatch, "run")  # the lock went with its holder
+    assert "store: another" not in after.err

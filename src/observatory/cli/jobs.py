@@ -180,8 +180,9 @@ def run(
     """
     obs = observatory()
     sources = [s.value for s in MAIN_JOB]
-    failures = _update(obs, sources, timeout)  # the Hub says why it is skipped
-    found = obs.headline(sources)
+    with obs.run_lock():  # a scheduled run never overlaps another
+        failures = _update(obs, sources, timeout)  # the Hub says why it is skipped
+        found = obs.headline(sources)
     if found.leaders is None:
         err.print(found.missing if found.missing and "no board data" not in found.missing else
                   "the store has no board data yet; import the shipped history with "
