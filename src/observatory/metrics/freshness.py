@@ -7,7 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-FETCH_DATE = "fetch date"  # a snapshot's dated_by when its publisher gave no date
+from observatory.sources.base import FETCH_DATE
+
 STALE_AFTER_DAYS = 30
 
 

@@ -19,6 +19,7 @@ from observatory.registry.attribute import attribute_arena, attribute_index
 from observatory.registry.evidence import Candidates, Evidence
 from observatory.registry.loader import Registry
 from observatory.registry.selection import AA_BOARD, Selection
+from observatory.sources.base import FETCH_DATE
 
 SOURCE_PRIORITY = {
     "arena-dataset": 0,  # Arena's own full publication: every row, intervals, votes
@@ -33,7 +34,6 @@ SOURCE_PRIORITY = {
 # Boards the Observatory computed itself from votes: read only when asked for by source, so they
 # never stand in for a published board on the same date.
 COMPUTED_SOURCES = ("observatory-bt",)
-FETCH_DATE = "fetch date"  # a snapshot's dated_by when its publisher gave no date
 COLUMNS = ["source", "board", "category", "style_control", "snapshot_date", "model_key",
            "model_name", "rating", "ci_low", "ci_high", "votes", "org_id", "org_name",
            "country", "open_weights", "licence_class", "hf_id", "attribution", "snapshot_id",
@@ -102,8 +102,7 @@ def published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
         latest = table.snapshot_date.max().over(group_by=table.model_key)
         frames.append(table.filter(table.snapshot_date == latest).select(columns)
                       .distinct(on="model_key", keep="first").to_pandas())
-    both = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(
-        not f.empty for f in frames) else frames[0]
+    both = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
     return both.drop_duplicates("model_key", keep="first").reset_index(drop=True)
 
 

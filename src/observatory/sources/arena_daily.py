@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from observatory.errors import InputError
-from observatory.sources.base import Parsed, load_json, opt_float, opt_int, req_float
+from observatory.sources.base import FETCH_DATE, Parsed, load_json, opt_float, opt_int, req_float
 
 FORMAT = "arena-daily"
 # page -> (board, style control): the boards of Arena's dataset (``arena_dataset.SUBSETS``).
@@ -98,4 +98,4 @@ def parse(path: Path, raw: bytes, snapshot_date: date | None = None) -> Parsed:
              "source_url": meta.get("source_url")}
     return Parsed(path, FORMAT, day, {"board_entries": rows}, raw, notes=notes,
                   dated_by="given" if snapshot_date else
-                  ("publisher" if dated_by.startswith("publisher") else "fetch date"))
+                  ("publisher" if dated_by.startswith("publisher") else FETCH_DATE))

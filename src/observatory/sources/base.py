@@ -23,6 +23,9 @@ from observatory.schema import TABLES
 DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 
 
+FETCH_DATE = "fetch date"  # a snapshot's dated_by when its publisher gave no date
+
+
 @dataclass
 class Parsed:
     """One raw file read into normalized rows, ready for the store."""

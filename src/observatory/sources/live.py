@@ -23,6 +23,7 @@ import httpx2
 
 from observatory.config import ARENA_COMMITS_PREFIX, Endpoints
 from observatory.errors import ConfigError, SourceUnreachableError
+from observatory.sources.base import FETCH_DATE
 from observatory.sources.http import RetryPolicy, client, fetch
 
 ARENA_FILES = (
@@ -41,9 +42,6 @@ AA_KEY_VARIABLES = ("AA_API_KEY", "ARTIFICIAL_ANALYSIS_API_KEY")
 ATTEMPTS = 4
 MAX_WAIT = 60.0
 KEY_HINTS = {status: " (access refused: check the API key, e.g. AA_API_KEY)" for status in (401, 403)}
-
-
-FETCH_DATE = "fetch date"
 
 
 @dataclass(frozen=True)
@@ -100,12 +98,14 @@ def last_commit(http: httpx2.Client, commits_url: str, path: str, retry: RetryPo
 
 
 def _dated(name: str, url: str, response: httpx2.Response, http: httpx2.Client,
-           endpoints: Endpoints, retry: RetryPolicy) -> Fetched:
+           commits_url: str, retry: RetryPolicy) -> Fetched:
+    """The fetched file, dated by ``Last-Modified``, else its last commit (when ``commits_url``
+    names the publishing repository's commits API), else the fetch date."""
     fetched = Fetched(name, url, response.content, today())
     modified = last_modified(response)
     if modified is not None:
         return dataclasses.replace(fetched, published_on=modified, dated_by="Last-Modified")
-    committed = last_commit(http, endpoints.arena_commits, ARENA_COMMITS_PREFIX + name, retry)
+    committed = last_commit(http, commits_url, ARENA_COMMITS_PREFIX + name, retry)
     if committed is not None:
         return dataclasses.replace(fetched, published_on=committed, dated_by="last commit of the file")
     return fetched
@@ -125,7 +125,7 @@ def fetch_arena(endpoints: Endpoints, timeout: float = 30.0,
                 if name == ARENA_REQUIRED or "HTTP 4" not in str(exc):
                     raise
                 continue  # an optional board that is not published any more
-            fetched.append(_dated(name, url, response, http, endpoints, retry))
+            fetched.append(_dated(name, url, response, http, endpoints.arena_commits, retry))
     return fetched
 
 
@@ -144,8 +144,4 @@ def fetch_aa(endpoints: Endpoints, api_key: str, timeout: float = 30.0,
     # No redirects: the key must never be sent on to another host.
     with client(timeout, follow_redirects=False) as http:
         response = _get(http, url, retry or policy(), headers={"x-api-key": api_key})
-    fetched = Fetched("aa-llms-models.json", url, response.content, today())
-    modified = last_modified(response)
-    if modified is not None:
-        fetched = dataclasses.replace(fetched, published_on=modified, dated_by="Last-Modified")
-    return [fetched]
+        return [_dated("aa-llms-models.json", url, response, http, "", retry or policy())]

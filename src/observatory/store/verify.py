@@ -57,7 +57,8 @@ def _table_problems(folder: Path, manifest: dict) -> list[Problem]:
             continue
         try:
             rows = pq.read_metadata(path).num_rows
-            pq.ParquetFile(path).read_row_group(0) if rows else None  # the data, not only the footer
+            if rows:
+                pq.ParquetFile(path).read_row_group(0)  # the data, not only the footer
         except (pa.ArrowException, OSError) as exc:
             found.append(Problem(path, f"unreadable Parquet ({str(exc).splitlines()[0]})"))
             continue
