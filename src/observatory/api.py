@@ -37,6 +37,8 @@ from observatory.store.snapshots import LISTING
 
 if TYPE_CHECKING:
     from observatory.jobs.arena import FileDone
+    from observatory.jobs.hub_backfill import BackfillOptions, BackfillReport
+    from observatory.jobs.hub_backfill import Progress as BackfillProgress
     from observatory.jobs.hub_collect import HubOptions
     from observatory.jobs.imports import ImportReport, Progress
     from observatory.jobs.update import Outcome
@@ -99,6 +101,15 @@ class Observatory:
             raise ObservatoryError(f"no backfill for source {source!r}; expected arena")
         return arena.load(self.catalog, Endpoints.from_env().hub, "full", subsets=subsets,
                           progress=progress)
+
+    def backfill_hub(self, options: BackfillOptions,
+                     progress: Callable[[BackfillProgress], None] = lambda p: None
+                     ) -> BackfillReport:
+        """A Hub history from the public dumps (``hub-weekly``, ``hub-stats``)."""
+        from observatory.config import Endpoints
+        from observatory.jobs import hub_backfill
+
+        return hub_backfill.backfill(self.catalog, Endpoints.from_env().hub, options, progress)
 
     def collect_hub(self, options: HubOptions, progress: Callable[[dict], None] = lambda state: None
                     ) -> tuple[ImportResult, HubRun]:

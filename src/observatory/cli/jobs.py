@@ -42,6 +42,8 @@ MAIN_JOB = (Source.arena, Source.aa, Source.hub)  # jobs.update.MAIN_JOB
 
 class BackfillSource(StrEnum):
     arena = "arena"
+    hub_weekly = "hub-weekly"
+    hub_stats = "hub-stats"
 
 
 class Scope(StrEnum):
@@ -203,15 +205,30 @@ def run(
 def backfill(
     source: Annotated[BackfillSource, typer.Option(
         "--source", help="arena: every board Arena ever published (the full split of every "
-        "subset of Arena's leaderboard dataset).")] = BackfillSource.arena,
+        "subset of Arena's leaderboard dataset). hub-weekly: the whole Hub's model table week by "
+        "week (hfmlsoc/hub_weekly_snapshots, ODbL-1.0). hub-stats: the same, day by day "
+        "(cfahlgren1/hub-stats, Apache-2.0; reported taken down in August 2026).")]
+    = BackfillSource.arena,
     subset: Annotated[list[str] | None, typer.Option(
-        help="Only these subsets (text, text_style_control, vision, webdev, ...); repeatable.")]
-    = None,
+        help="arena: only these subsets (text, text_style_control, vision, webdev, ...); "
+        "repeatable.")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="Hub: the first date to load (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Hub: the last date to load (YYYY-MM-DD).")] = None,
+    every: Annotated[str | None, typer.Option(
+        help="Hub: one file per period, e.g. 7d or 2w (default: every weekly folder; a day a "
+        "week of hub-stats).")] = None,
 ) -> None:
     """Load a source's whole published history. Each publication becomes its own snapshot,
-    dated by its publisher, so running it again adds only what is new; an interrupted backfill
-    goes on when the same command runs again (downloads are cached by huggingface_hub)."""
+    dated by its publisher (Hub dumps: the folder's date or the commit's day), so running it
+    again adds only what is new; an interrupted backfill goes on from where it stopped when
+    the same command runs again. Hub dumps are read by HTTP range requests, only the columns
+    the store needs."""
     obs = observatory()
+    if source is not BackfillSource.arena:
+        _backfill_hub(obs, source.value, since, until, every)
+        return
     columns = [TextColumn("[bold]backfill"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.description}"), TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -222,3 +239,40 @@ def backfill(
 
         report = obs.backfill(source.value, subset, advance)
     print_report(report)
+
+
+def _backfill_hub(obs: Any, source: str, since: str | None, until: str | None,
+                  every: str | None) -> None:
+    from observatory.jobs.hub_backfill import BackfillOptions, parse_every
+
+    options = BackfillOptions(source, parse_date(since, "--since"), parse_date(until, "--until"),
+                              parse_every(every) if every else None)
+    columns = [TextColumn("[bold]{task.fields[file]}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("row groups · {task.fields[rows]:,} rows · {task.fields[rate]} · "
+                          "{task.fields[mb]:,.0f} MB"), TimeRemainingColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=None, file="listing files", rows=0, rate="", mb=0.0)
+
+        def advance(state: Any) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = f"{state.rows / elapsed:,.0f} rows/s" if elapsed else ""
+            bar.update(task, completed=state.groups_done, total=state.groups or None,
+                       file=f"[{min(state.files_done + 1, state.files)}/{state.files}] "
+                            f"{state.file}", rows=state.rows, rate=rate, mb=state.bytes / 1e6)
+
+        report = obs.backfill_hub(options, advance)
+    made = [r for r in report.results if not r.duplicate]
+    rows = sum(r.counts.get("hub_models", 0) for r in made)
+    out.print(f"imported {len(made)} Hub snapshot(s): {rows:,} hub_models rows"
+              + (f" ({', '.join(r.snapshot_date for r in made)})" if made else ""))
+    for result in report.results:
+        if result.duplicate:
+            out.print(f"already in the store, nothing to do: {result.snapshot_date} "
+                      f"(snapshot {result.snapshot_id})")
+    for name, why in report.skipped:
+        out.print(f"skipped {name}: {why}")
+    if report.bytes_declared:
+        out.print(f"read {report.bytes_read / 1e6:,.1f} MB of {report.bytes_declared / 1e6:,.1f} "
+                  f"MB ({report.bytes_read / report.bytes_declared:.1%}) by range requests")
+    if report.retries:
+        err.print("retried: " + ", ".join(f"{k} x{v}" for k, v in sorted(report.retries.items())))

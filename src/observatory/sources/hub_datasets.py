@@ -57,14 +57,32 @@ def revision(endpoint: str, repo: str, policy: RetryPolicy, rev: str = "main") -
 
 
 def folder_files(endpoint: str, repo: str, sha: str, folder: str,
-                 policy: RetryPolicy) -> list[DatasetFile]:
+                 policy: RetryPolicy, recursive: bool = False) -> list[DatasetFile]:
+    """The files in ``folder`` (and, ``recursive``, in its sub-folders) at revision ``sha``."""
     def listing() -> list[DatasetFile]:
-        entries = _api(endpoint).list_repo_tree(repo, path_in_repo=folder, repo_type="dataset",
-                                                revision=sha)
+        entries = _api(endpoint).list_repo_tree(repo, path_in_repo=folder or None,
+                                                repo_type="dataset", revision=sha,
+                                                recursive=recursive)
         return [DatasetFile(e.path, e.size, e.lfs.sha256 if e.lfs else None)
                 for e in entries if isinstance(e, RepoFile)]
 
     return retried(listing, f"{endpoint}/api/datasets/{repo}/tree/{sha}/{folder}", policy)
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    created_at: datetime
+    title: str
+
+
+def commits(endpoint: str, repo: str, policy: RetryPolicy, rev: str = "main") -> list[Commit]:
+    """The repository's commits, newest first (every page of them)."""
+    def listing() -> list[Commit]:
+        found = _api(endpoint).list_repo_commits(repo, repo_type="dataset", revision=rev)
+        return [Commit(c.commit_id, c.created_at, c.title) for c in found]
+
+    return retried(listing, f"{endpoint}/api/datasets/{repo}/commits/{rev}", policy)
 
 
 def download(endpoint: str, repo: str, sha: str, file: DatasetFile, policy: RetryPolicy) -> Path:

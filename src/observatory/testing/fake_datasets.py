@@ -19,6 +19,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 
 class DatasetError(Exception):
@@ -30,13 +31,45 @@ class DatasetError(Exception):
 @dataclass(frozen=True)
 class Revision:
     sha: str
-    files: dict[str, bytes]
+    files: dict[str, bytes | Path]  # a Path: served from disk (a benchmark's gigabyte file)
     date: str  # ISO time of the commit
     title: str
 
 
 def _sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # git's object id (not a security hash)
+
+
+_DIGESTS: dict[tuple[str, int], tuple[str, str]] = {}
+
+
+def digests(content: bytes | Path) -> tuple[str, str]:
+    """(sha256, git-like sha1) of a file's content, computed once per content."""
+    key = (str(content), 0) if isinstance(content, Path) else ("", id(content))
+    if key not in _DIGESTS:
+        sha256, sha1 = hashlib.sha256(), hashlib.sha1()
+        if isinstance(content, Path):
+            with content.open("rb") as handle:
+                while block := handle.read(1 << 24):
+                    sha256.update(block)
+                    sha1.update(block)
+        else:
+            sha256.update(content)
+            sha1.update(content)
+        _DIGESTS[key] = sha256.hexdigest(), sha1.hexdigest()
+    return _DIGESTS[key]
+
+
+def size(content: bytes | Path) -> int:
+    return content.stat().st_size if isinstance(content, Path) else len(content)
+
+
+def read_range(content: bytes | Path, first: int, last: int) -> bytes:
+    if isinstance(content, Path):
+        with content.open("rb") as handle:
+            handle.seek(first)
+            return handle.read(last + 1 - first)
+    return content[first:last + 1]
 
 
 class DatasetRepos:
@@ -46,7 +79,7 @@ class DatasetRepos:
         self.repos: dict[str, list[Revision]] = {}
         self.lock = threading.Lock()
 
-    def commit(self, repo: str, files: dict[str, bytes | None], when: datetime | None = None,
+    def commit(self, repo: str, files: dict[str, bytes | Path | None], when: datetime | None = None,
                title: str = "update") -> str:
         """A new revision: the previous files with ``files`` written over them (None deletes)."""
         with self.lock:
@@ -60,7 +93,7 @@ class DatasetRepos:
             moment = (when or datetime.now(UTC)).astimezone(UTC)
             digest = hashlib.sha1(f"{repo}\n{len(history)}\n{moment.isoformat()}".encode())
             for path in sorted(current):
-                digest.update(path.encode() + _sha1(current[path]).encode())
+                digest.update(path.encode() + digests(current[path])[1].encode())
             sha = digest.hexdigest()
             history.append(Revision(sha, current, moment.isoformat(timespec="milliseconds")
                                     .replace("+00:00", "Z"), title))
@@ -84,18 +117,24 @@ class DatasetRepos:
                 "gated": False, "disabled": False, "tags": [], "downloads": 0, "likes": 0,
                 "siblings": [{"rfilename": path} for path in sorted(revision.files)]}
 
-    def tree(self, repo: str, rev: str, folder: str) -> list[dict]:
+    def tree(self, repo: str, rev: str, folder: str, recursive: bool = False) -> list[dict]:
+        """Files (and, unless recursive, sub-folders) under ``folder``."""
         revision = self.revision(repo, rev)
         prefix = folder.strip("/") + "/" if folder.strip("/") else ""
-        entries = []
+        entries, folders = [], set()
         for path in sorted(revision.files):
-            if not path.startswith(prefix) or "/" in path[len(prefix):]:
+            if not path.startswith(prefix):
+                continue
+            rest = path[len(prefix):]
+            if "/" in rest and not recursive:
+                folders.add(prefix + rest.split("/")[0])
                 continue
             content = revision.files[path]
-            sha256 = hashlib.sha256(content).hexdigest()
-            entries.append({"type": "file", "path": path, "size": len(content),
-                            "oid": _sha1(content),
-                            "lfs": {"oid": sha256, "size": len(content), "pointerSize": 134}})
+            sha256, sha1 = digests(content)
+            entries.append({"type": "file", "path": path, "size": size(content), "oid": sha1,
+                            "lfs": {"oid": sha256, "size": size(content), "pointerSize": 134}})
+        entries += [{"type": "directory", "path": name, "oid": _sha1(name.encode())}
+                    for name in sorted(folders)]
         if not entries and folder:
             raise DatasetError(404, f"Entry not found: {folder}", "EntryNotFound")
         return entries
@@ -107,7 +146,7 @@ class DatasetRepos:
         return [{"id": r.sha, "title": r.title, "message": "", "date": r.date,
                  "authors": [{"user": "fakehub"}]} for r in reversed(upto)]
 
-    def file(self, repo: str, rev: str, path: str) -> tuple[bytes, Revision]:
+    def file(self, repo: str, rev: str, path: str) -> tuple[bytes | Path, Revision]:
         revision = self.revision(repo, rev)
         content = revision.files.get(path)
         if content is None:

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import hashlib
 import json
 import math
 import signal
@@ -56,7 +55,14 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import numpy as np
 
-from observatory.testing.fake_datasets import DatasetError, DatasetRepos, byte_range
+from observatory.testing.fake_datasets import (
+    DatasetError,
+    DatasetRepos,
+    byte_range,
+    digests,
+    read_range,
+    size,
+)
 from observatory.testing.synth import (
     HUB_EXPAND,
     INFO_DEFAULT_FIELDS,
@@ -586,10 +592,12 @@ class _Handler(BaseHTTPRequestHandler):
     # -- plumbing -----------------------------------------------------------------------------
 
     def _send(self, status: int, body: bytes, content_type: str = JSON_TYPE,
-              headers: list[tuple[str, str]] | None = None, head_only: bool = False) -> None:
+              headers: list[tuple[str, str]] | None = None, head_only: bool = False,
+              length: int | None = None) -> None:
+        """``length``: the Content-Length of a HEAD answer whose body is not built."""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(body) if length is None else length))
         for name, value in headers or ():
             self.send_header(name, value)
         # headers and body in one write (no small-packet delays on keep-alive connections)
@@ -631,7 +639,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif path.startswith("/api/models/") and method == "GET":
                 self._info(path[len("/api/models/"):], params)
             elif path.startswith("/api/datasets/") and method == "GET":
-                self._dataset_api(path[len("/api/datasets/"):])
+                self._dataset_api(path[len("/api/datasets/"):], params)
             elif path.startswith("/datasets/") and "/resolve/" in path and method in ("GET", "HEAD"):
                 self._dataset_file(path[len("/datasets/"):], method == "HEAD")
             elif "/resolve/" in path and method in ("GET", "HEAD"):
@@ -746,7 +754,7 @@ class _Handler(BaseHTTPRequestHandler):
             if (self.headers.get("Authorization") or "").startswith("Bearer "):
                 state.stats["with_token"] += 1
 
-    def _dataset_api(self, rest: str) -> None:
+    def _dataset_api(self, rest: str, params: list[tuple[str, str]]) -> None:
         hub = self.server.hub
         decision = hub.decide(listing=False)
         if self._faulted(decision):
@@ -757,7 +765,8 @@ class _Handler(BaseHTTPRequestHandler):
         if kind in ("", "revision"):
             value = hub.datasets.info(repo, tail[0] if tail else "main")
         elif kind == "tree" and tail:
-            value = hub.datasets.tree(repo, tail[0], "/".join(tail[1:]))
+            recursive = dict(params).get("recursive", "").lower() == "true"
+            value = hub.datasets.tree(repo, tail[0], "/".join(tail[1:]), recursive)
         elif kind == "commits" and tail:
             value = hub.datasets.commits(repo, tail[0])
         else:
@@ -775,19 +784,21 @@ class _Handler(BaseHTTPRequestHandler):
         repo, _, tail = rest.partition("/resolve/")
         rev, _, path = tail.partition("/")
         content, revision = hub.datasets.file(repo, rev, path)
-        sha256 = hashlib.sha256(content).hexdigest()
+        sha256, total = digests(content)[0], size(content)
         headers = [("X-Repo-Commit", revision.sha), ("ETag", f'"{sha256}"'),
                    ("Accept-Ranges", "bytes"), *decision.rate_headers]
-        status, body = 200, content
-        wanted = byte_range(self.headers.get("Range"), len(content))
+        wanted = byte_range(self.headers.get("Range"), total)
         if wanted is not None and not head_only:
             first, last = wanted
-            status, body = 206, content[first:last + 1]
-            headers.append(("Content-Range", f"bytes {first}-{last}/{len(content)}"))
+            status, body = 206, read_range(content, first, last)
+            headers.append(("Content-Range", f"bytes {first}-{last}/{total}"))
+        else:
+            status, body = 200, b"" if head_only else read_range(content, 0, total - 1)
         self._count_dataset("dataset_files", 0 if head_only else len(body))
         if decision.truncate and not head_only:
             body = body[:max(1, len(body) // 2)]  # a download cut short
-        self._send(status, body, "application/octet-stream", headers, head_only=head_only)
+        self._send(status, body, "application/octet-stream", headers, head_only=head_only,
+                   length=total if head_only else None)
 
     def _control(self, method: str, path: str, params: list[tuple[str, str]]) -> None:
         hub = self.server.hub

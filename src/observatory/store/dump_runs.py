@@ -1,0 +1,136 @@
+"""A Hub dump file being turned into a snapshot: one part per row group plus a checkpoint,
+finalized into one snapshot.
+
+Layout: ``<home>/runs/dump-<key>/state.json`` and ``parts/m-<group>.parquet`` (``hub_models``
+rows) beside ``parts/c-<group>.parquet`` (``hub_configs`` rows). A part is written under a
+temporary name and renamed, then the checkpoint counts it, so a run killed at any point goes on
+from its last counted row group. Finalizing concatenates the parts in row-group order with one
+DuckDB thread (a model listed twice keeps its first row), so a resumed run and an uninterrupted
+one write the same bytes and get the same snapshot id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from observatory import METHOD_VERSION, __version__
+from observatory.errors import StoreError
+from observatory.sources.base import file_sha256
+from observatory.store.snapshots import ImportResult, Store
+
+FINAL_MEMORY = "1GB"
+
+
+@dataclass
+class DumpRun:
+    folder: Path
+    state: dict[str, Any]
+
+    @classmethod
+    def open(cls, store: Store, key: str, row_groups: int) -> DumpRun:
+        """Resume the unfinished run of ``key`` (a file at one revision), or start one."""
+        folder = store.home / "runs" / f"dump-{key}"
+        state_path = folder / "state.json"
+        if state_path.exists():
+            try:
+                state = json.loads(state_path.read_text())
+            except (OSError, json.JSONDecodeError) as exc:
+                raise StoreError(f"{state_path}: unreadable checkpoint ({exc}); delete {folder} "
+                                 "to start this file again") from exc
+            if state.get("row_groups") == row_groups:
+                return cls(folder, state)
+            shutil.rmtree(folder, ignore_errors=True)  # another file under the same key
+        (folder / "parts").mkdir(parents=True, exist_ok=True)
+        run = cls(folder, {"key": key, "row_groups": row_groups, "done": [], "rows": 0,
+                           "configs": 0, "started_at": datetime.now(UTC).isoformat(
+                               timespec="seconds")})
+        run.save()
+        return run
+
+    @property
+    def resumed(self) -> bool:
+        return bool(self.state["done"])
+
+    def save(self) -> None:
+        tmp = self.folder / "state.json.tmp"
+        tmp.write_text(json.dumps(self.state, indent=1, sort_keys=True))
+        os.replace(tmp, self.folder / "state.json")
+
+    def is_done(self, group: int) -> bool:
+        return group in self.state["done"]
+
+    def write(self, group: int, models: pa.Table, configs: pa.Table) -> None:
+        """One row group's rows, then the checkpoint that counts them."""
+        for prefix, table in (("c", configs), ("m", models)):
+            final = self.folder / "parts" / f"{prefix}-{group:06d}.parquet"
+            tmp = final.with_suffix(".tmp")
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, final)
+        self.state["done"].append(group)
+        self.state["rows"] += models.num_rows
+        self.state["configs"] += configs.num_rows
+        self.save()
+
+    def finalize(self, store: Store, manifest: dict[str, Any],
+                 known: dict[str, dict[str, Any]] | None = None) -> ImportResult:
+        """The parts as one snapshot (``manifest`` gives format, date, origin, provenance);
+        the run folder is removed once the snapshot is in place."""
+        work = self.folder / "final"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        models = self._concat("m", work / "hub_models.parquet", with_id=None)
+        content_hash = file_sha256(models)
+        snapshot_id = content_hash[:12]
+        configs = self._concat("c", work / "hub_configs.parquet", with_id=snapshot_id)
+        full = {**manifest, "snapshot_id": snapshot_id, "content_hash": content_hash,
+                "counts": {"hub_models": self._rows(models),
+                           **({"hub_configs": self._rows(configs)} if configs else {})},
+                "method_version": METHOD_VERSION, "tool_version": __version__,
+                "imported_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                "status": "complete"}
+        if configs is None:
+            (work / "hub_configs.parquet").unlink(missing_ok=True)
+        result = store.adopt(work, full, known)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        return result
+
+    @staticmethod
+    def _rows(path: Path | None) -> int:
+        return pq.ParquetFile(path).metadata.num_rows if path is not None else 0
+
+    def _concat(self, prefix: str, out: Path, with_id: str | None) -> Path | None:
+        """The parts in row-group order, one row per model; ``with_id`` adds the snapshot id
+        column (``hub_models`` carries none: its hash names the snapshot)."""
+        parts = sorted((self.folder / "parts").glob(f"{prefix}-*.parquet"))
+        if not parts or sum(pq.ParquetFile(p).metadata.num_rows for p in parts) == 0:
+            return None
+        files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET threads TO 1; SET preserve_insertion_order TO true; "
+                        f"SET memory_limit = '{FINAL_MEMORY}'; "
+                        f"SET temp_directory = '{self.folder / 'spill'}'")
+            con.execute(f"CREATE VIEW parts AS SELECT * FROM read_parquet([{files}])")
+            total, distinct = con.execute(
+                "SELECT count(*), count(DISTINCT model_id) FROM parts").fetchall()[0]
+            rows = "SELECT * FROM parts"
+            if distinct < total:
+                rows = ("SELECT * EXCLUDE (_pos) FROM (SELECT *, row_number() OVER () AS _pos "
+                        "FROM parts) QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY "
+                        "_pos) = 1 ORDER BY _pos")
+            if with_id is not None:
+                rows = f"SELECT *, '{with_id}' AS snapshot_id FROM ({rows})"
+            con.execute(f"COPY ({rows}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
+        finally:
+            con.close()
+        return out
