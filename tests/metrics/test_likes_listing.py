@@ -64,8 +64,9 @@ def test_most_liked_per_organisation_matches_the_raw_listing(listed: Observatory
 def test_views_that_need_whole_hub_crawls_name_the_command(listed: Observatory) -> None:
     """Listings are partial and have no all-time counts: downloads and shares say what fills
     them instead of answering from a top-N set."""
-    with pytest.raises(EmptyResultError, match=r"no full Hub crawl in the store .*"
-                                               r"`observatory update --source hub`"):
+    with pytest.raises(EmptyResultError, match=r"no Hub history in the store .*"
+                                               r"`observatory backfill --source hub-weekly"):
         listed.downloads("family")
-    with pytest.raises(EmptyResultError, match=r"no full Hub crawl on or before 2026-08-07"):
+    with pytest.raises(EmptyResultError,
+                       match=r"no whole-Hub snapshot on or before 2026-08-07: .*--source hub-weekly"):
         listed.share(date(2026, 8, 7), date(2026, 8, 15), "country")

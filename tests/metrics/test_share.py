@@ -78,7 +78,7 @@ def test_unit_first_year_fraction() -> None:
 
 def test_unit_window_needs_two_snapshots_and_downloads() -> None:
     entries = tables.hub(ENTRIES)
-    with pytest.raises(EmptyResultError, match="no full Hub crawl on or before 2023-12-31"):
+    with pytest.raises(EmptyResultError, match="no whole-Hub snapshot on or before 2023-12-31"):
         download_share(entries, date(2023, 12, 31), date(2025, 1, 1))
     with pytest.raises(EmptyResultError, match="one snapshot covers both ends"):
         download_share(entries, date(2025, 1, 1), date(2025, 6, 1))

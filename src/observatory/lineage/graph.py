@@ -20,7 +20,7 @@ import pandas as pd
 from observatory.errors import EmptyResultError
 from observatory.lineage.edges import declared_edges, graph_edges
 from observatory.lineage.roots import resolve_roots
-from observatory.registry.hub import FULL_CRAWL, root_attributes
+from observatory.registry.hub import FULL_CRAWLS, root_attributes
 from observatory.registry.loader import Registry
 
 MODEL_COLUMNS = ("model_id", "author", "created_at", "downloads_30d", "downloads_all_time", "likes",
@@ -56,16 +56,17 @@ def graph_models(con: ibis.BaseBackend, as_of: date | None = None,
     """One row per model: the latest full crawl plus every partial snapshot, latest row wins."""
     pairs = _dates(con, as_of, source)
     models = con.table("hub_models")
-    crawl = pairs[pairs["source"] == FULL_CRAWL]["snapshot_date"]
-    keep = models.source != FULL_CRAWL
+    crawl = pairs[pairs["source"].isin(FULL_CRAWLS)]["snapshot_date"]
+    keep = ~models.source.isin(FULL_CRAWLS)
     if len(crawl):
-        keep = keep | ((models.source == FULL_CRAWL) & (models.snapshot_date == crawl.max()))
+        keep = keep | (models.source.isin(FULL_CRAWLS) & (models.snapshot_date == crawl.max()))
     if source is not None:
         keep = keep & (models.source == source)
     if as_of is not None:
         keep = keep & (models.snapshot_date <= as_of)
     chosen = models.filter(keep).select(*MODEL_COLUMNS)
-    order = [ibis.desc(chosen.snapshot_date), ibis.desc(chosen.source == FULL_CRAWL), chosen.source]
+    order = [ibis.desc(chosen.snapshot_date), ibis.desc(chosen.source.isin(FULL_CRAWLS)),
+             chosen.source]
     ranked = chosen.mutate(_row=ibis.row_number().over(group_by=chosen.model_id, order_by=order))
     return ranked.filter(ranked._row == 0).drop("_row")
 

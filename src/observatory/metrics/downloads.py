@@ -20,8 +20,9 @@ from observatory.registry.hub import is_gguf
 GROUPS = {"family": "family", "org": "org_id", "country": "country"}
 # Downloads over time need whole-Hub snapshots: saved listings and tree files are partial and
 # have no all-time counts.
-NO_CRAWL = ("no full Hub crawl in the store (saved listings and model trees are partial); "
-            "collect one with `observatory update --source hub`, once a day for a history")
+NO_CRAWL = ("no Hub history in the store (saved listings and model trees are partial): run "
+            "`observatory backfill --source hub-weekly --since 2024-08-01` for the weekly "
+            "history, and `observatory update --source hub` once a day from now on")
 
 
 def _sums(table: ir.Table, models: ir.Value, gguf: ir.Value) -> dict[str, ir.Value]:

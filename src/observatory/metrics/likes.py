@@ -42,8 +42,10 @@ def most_liked(entries: ir.Table, when: date | None = None,
                         "model_id", "likes", "source", "snapshot_id").order_by(
         [ibis.desc("likes"), "org_id"]).to_pandas()
     if frame.empty:
-        raise EmptyResultError("no Hub likes on or before that date; collect with "
-                               "`observatory update --source hub` or import a saved listing "
+        raise EmptyResultError("no Hub likes on or before that date; load the weekly history "
+                               "(`observatory backfill --source hub-weekly --since 2024-08-01`), "
+                               "collect today's with `observatory update --source hub`, or "
+                               "import a saved listing "
                                "(`observatory import ../shared/data/hub-trending-daily`)")
     frame["method_version"] = METHOD_VERSION
     return frame

@@ -21,9 +21,10 @@ from observatory.metrics.downloads import GROUPS
 def _snapshot_at(entries: ir.Table, when: date) -> date:
     dates = entries.filter(entries.snapshot_date <= when).snapshot_date.max().to_pandas()
     if dates is None or pd.isna(dates):
-        raise EmptyResultError(f"no full Hub crawl on or before {when}: a share needs crawls at "
-                               "both ends of the window (`observatory update --source hub`, "
-                               "once a day)")
+        raise EmptyResultError(f"no whole-Hub snapshot on or before {when}: a share needs one "
+                               "at both ends of the window; run `observatory backfill --source "
+                               f"hub-weekly --since {when}` (or `observatory update --source "
+                               "hub` once a day)")
     return pd.Timestamp(dates).date()
 
 

@@ -18,7 +18,10 @@ import pandas as pd
 from observatory.registry.attribute import UNKNOWN_COUNTRY
 from observatory.registry.loader import Registry
 
-FULL_CRAWL = "hub-api"
+# Sources that hold the whole Hub's model table (the collector's crawl, the public daily and
+# weekly dumps), preferred in this order when two hold the same date.
+FULL_CRAWLS = ("hub-api", "hub-stats", "hub-weekly")
+FULL_CRAWL = "full-crawl"  # as a ``source`` argument: every whole-Hub snapshot, one per date
 
 
 def namespace_table(registry: Registry) -> pd.DataFrame:
@@ -55,8 +58,44 @@ def is_gguf(models: ir.Table) -> ir.BooleanValue:
             | (models.library_name == "gguf").fill_null(False))
 
 
+def crawl_dates(con: ibis.BaseBackend) -> dict[str, list[date]]:
+    """The dates each whole-Hub source is read on: a date two sources hold is read from the
+    preferred one only, so no date counts twice."""
+    models = con.table("hub_models")
+    pairs = (models.filter(models.source.isin(FULL_CRAWLS)).select("source", "snapshot_date")
+             .distinct().to_pandas())
+    chosen: dict[date, str] = {}
+    for row in pairs.itertuples():
+        day = pd.Timestamp(row.snapshot_date).date()
+        if day not in chosen or FULL_CRAWLS.index(row.source) < FULL_CRAWLS.index(chosen[day]):
+            chosen[day] = row.source
+    found: dict[str, list[date]] = {}
+    for day, source in sorted(chosen.items()):
+        found.setdefault(source, []).append(day)
+    return found
+
+
+def of_source(con: ibis.BaseBackend, models: ir.Table, source: str | None) -> ir.Table:
+    """``models`` of ``source`` (``FULL_CRAWL``: of the whole-Hub sources, one per date)."""
+    if source is None:
+        return models
+    if source != FULL_CRAWL:
+        return models.filter(models.source == source)
+    dates = crawl_dates(con)
+    if not dates:
+        return models.filter(models.source == FULL_CRAWLS[0])  # empty, with the columns
+    keep = [(models.source == name) & models.snapshot_date.isin(days)
+            for name, days in dates.items()]
+    condition = keep[0]
+    for more in keep[1:]:
+        condition = condition | more
+    return models.filter(condition)
+
+
 def hub_dates(con: ibis.BaseBackend, source: str | None = None) -> list[date]:
     """The Hub snapshot dates in the store (read from the raw table: cheap)."""
+    if source == FULL_CRAWL:
+        return sorted(day for days in crawl_dates(con).values() for day in days)
     models = con.table("hub_models")
     if source is not None:
         models = models.filter(models.source == source)
@@ -74,9 +113,7 @@ def hub_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = 
     """Every ``hub_models`` row (of ``source``, on ``dates``) with namespace, org_id, org_name,
     country, licence_class, is_gguf and is_moe (``with_family`` adds the family). Filtering by
     date here, before the joins, lets the engine skip other snapshots' files."""
-    models = con.table("hub_models")
-    if source is not None:
-        models = models.filter(models.source == source)
+    models = of_source(con, con.table("hub_models"), source)
     if dates is not None:
         models = models.filter(models.snapshot_date.isin(dates) if dates else ibis.literal(False))
     lookup = namespaces(registry)
@@ -156,9 +193,9 @@ def latest_entries(con: ibis.BaseBackend, registry: Registry) -> ir.Table:
 
 
 def crawl_rows(con: ibis.BaseBackend) -> ir.Table:
-    """The raw ``hub_models`` rows of full Hub crawls (downloads by namespace need no joins)."""
-    models = con.table("hub_models")
-    return models.filter(models.source == FULL_CRAWL)
+    """The raw ``hub_models`` rows of whole-Hub snapshots, one source per date (downloads by
+    namespace need no joins)."""
+    return of_source(con, con.table("hub_models"), FULL_CRAWL)
 
 
 def namespaces(registry: Registry) -> ir.Table:

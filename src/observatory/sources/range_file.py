@@ -16,7 +16,7 @@ import threading
 import httpx2
 from huggingface_hub.utils import build_hf_headers, get_session
 
-from observatory.sources.http import RetryPolicy, UnreadableBody, fetch
+from observatory.sources.http import RetryPolicy, UnreadableBody, fetch, library_retries
 
 LIBRARY = "open-weights-observatory"
 
@@ -77,8 +77,9 @@ class RangeFile(io.RawIOBase):
             return content
 
         headers = {**build_hf_headers(library_name=LIBRARY), "Range": f"bytes={first}-{last - 1}"}
-        data = fetch(get_session(), self.url, self.policy, headers=headers, read=body,
-                     timeout=self.timeout, follow_redirects=True)
+        with library_retries(self.policy):  # the session retries 429 and 5xx itself: count them
+            data = fetch(get_session(), self.url, self.policy, headers=headers, read=body,
+                         timeout=self.timeout, follow_redirects=True)
         with self._lock:
             self.received += len(data)
             self.requests += 1
