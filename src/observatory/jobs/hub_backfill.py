@@ -10,15 +10,17 @@ snapshots. A file whose declared sha256 is already in a stored manifest is not r
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import queue
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from observatory.errors import InputError
 from observatory.sources import hub_dump, hub_dumps
@@ -146,6 +148,59 @@ def backfill(catalog: Catalog, endpoint: str, options: BackfillOptions,
     return report
 
 
+BATCH_ROWS = 125_000  # rows decoded at a time: memory stays bounded whatever the row group size
+
+
+class _Batches:
+    """The row groups to do, read in a background thread (the next one downloads while this
+    one is mapped) and decoded ``BATCH_ROWS`` at a time: yields (group, its batches)."""
+
+    def __init__(self, parquet: pq.ParquetFile, groups: list[int], columns: list[str]) -> None:
+        self.parquet, self.groups, self.columns = parquet, groups, columns
+        self.queue: queue.Queue[tuple[int, list[pa.Table]] | BaseException | None] = \
+            queue.Queue(maxsize=1)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+
+    def __enter__(self) -> _Batches:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self.queue.get_nowait()
+        self.thread.join()
+
+    def _read(self) -> None:
+        try:
+            for group in self.groups:
+                batches = [pa.Table.from_batches([b]) for b in self.parquet.iter_batches(
+                    BATCH_ROWS, row_groups=[group], columns=self.columns)]
+                if not self._put((group, batches)):
+                    return
+            self._put(None)
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(exc)
+
+    def _put(self, item: tuple[int, list[pa.Table]] | BaseException | None) -> bool:
+        while not self.stop.is_set():
+            with contextlib.suppress(queue.Full):
+                self.queue.put(item, timeout=0.1)
+                return True
+        return False
+
+    def __iter__(self) -> Iterator[tuple[int, list[pa.Table]]]:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+
 def _one_file(catalog: Catalog, endpoint: str, source: hub_dumps.DumpSource,
               file: hub_dumps.DatedFile, policy: RetryPolicy, report: BackfillReport,
               state: Progress, progress: Callable[[Progress], None]) -> ImportResult:
@@ -156,19 +211,11 @@ def _one_file(catalog: Catalog, endpoint: str, source: hub_dumps.DumpSource,
     run = DumpRun.open(catalog.store, _run_key(source, file), groups)
     state.groups, state.groups_done = groups, len(run.state["done"])
     todo = [g for g in range(groups) if not run.is_done(g)]
-    lock = threading.Lock()
-
-    def read(group: int) -> pa.Table:
-        with lock:  # one reader at a time on the remote file; mapping overlaps the next read
-            return parquet.read_row_group(group, columns=plan.columns)
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead: Future[pa.Table] | None = pool.submit(read, todo[0]) if todo else None
-        for position, group in enumerate(todo):
-            assert ahead is not None
-            batch = ahead.result()
-            ahead = pool.submit(read, todo[position + 1]) if position + 1 < len(todo) else None
-            models, configs = hub_dump.to_tables(batch, plan, file.day, source.name)
+    with _Batches(parquet, todo, plan.columns) as batches:
+        for group, parts in batches:
+            mapped = [hub_dump.to_tables(batch, plan, file.day, source.name) for batch in parts]
+            models = pa.concat_tables([m for m, _ in mapped])
+            configs = pa.concat_tables([c for _, c in mapped])
             run.write(group, models, configs)
             state.groups_done += 1
             state.rows += models.num_rows

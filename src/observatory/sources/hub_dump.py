@@ -219,7 +219,7 @@ def _as_json(batch: pa.Table, plan: ReadPlan, column: str, key: str) -> str:
 
 
 def _facts(keys: pa.Table) -> pa.Table:
-    """``config_row`` of each distinct (config, gguf-without-total) pair, beside its key
+    """``config_row`` of each distinct (config, gguf-without-total) pair, beside its hash key
     (``params_total`` is per model and added apart)."""
     names = [f.name for f in FACTS if f.name != "model_id"]
     found: dict[str, list] = {name: [] for name in names}
@@ -230,9 +230,9 @@ def _facts(keys: pa.Table) -> pa.Table:
         facts = fp.config_row("", config, gguf=gguf) or {}
         for name in names:
             found[name].append(facts.get(name))
-    arrays = [keys["_config"], keys["_gguf"]]
-    arrays += [pa.array(found[f.name], f.type) for f in FACTS if f.name != "model_id"]
-    return pa.Table.from_arrays(arrays, names=["_config", "_gguf", *names])
+    arrays = [keys["_key"], *[pa.array(found[f.name], f.type) for f in FACTS
+                              if f.name != "model_id"]]
+    return pa.Table.from_arrays(arrays, names=["_key", *names])
 
 
 def _object(text: str | None) -> dict | None:
@@ -245,35 +245,38 @@ def _object(text: str | None) -> dict | None:
     return value if isinstance(value, dict) and value else None
 
 
+CHUNK = 16_384  # rows per Arrow batch handed to DuckDB, which scans batches in parallel
+
+
 def to_tables(batch: pa.Table, plan: ReadPlan, snapshot_date: date, source: str
               ) -> tuple[pa.Table, pa.Table]:
     """One batch -> (``hub_models`` rows, ``hub_configs`` rows), both without ``snapshot_id``."""
+    batch = pa.Table.from_batches(batch.to_batches(max_chunksize=CHUNK), batch.schema)
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 2")
         con.register("batch", batch)
         models = con.sql(_models_sql(plan, batch)).to_arrow_table()
+        config, gguf = _key(batch, plan, "config"), _key(batch, plan, "gguf", drop="total")
         st_total = _get(batch, plan, "safetensors", "total", sql_type="BIGINT")
         gguf_total = _get(batch, plan, "gguf", "total", sql_type="BIGINT")
-        con.execute(f"""CREATE TEMP TABLE keyed AS
-            SELECT id AS model_id, {_key(batch, plan, 'config')} AS _config,
-              {_key(batch, plan, 'gguf', drop='total')} AS _gguf,
-              {st_total} AS st_total, {gguf_total} AS gguf_total
-            FROM batch WHERE id IS NOT NULL AND trim(id) <> ''""")
-        con.execute("""DELETE FROM keyed WHERE _config IS NULL AND _gguf IS NULL
-                       AND st_total IS NULL AND gguf_total IS NULL""")
-        keys = con.sql(f"""SELECT DISTINCT _config, _gguf,
-            {_as_json(batch, plan, 'config', '_config')} AS config_json,
-            {_as_json(batch, plan, 'gguf', '_gguf')} AS gguf_json FROM keyed""").to_arrow_table()
+        # Models are matched to their facts by a 64-bit hash of (config, gguf without total):
+        # cheaper than grouping and joining on the nested values themselves.
+        rows = f"""SELECT *, hash({config}, {gguf}) AS _key FROM batch
+            WHERE id IS NOT NULL AND trim(id) <> ''
+              AND ({config} IS NOT NULL OR {gguf} IS NOT NULL OR {st_total} IS NOT NULL
+                   OR {gguf_total} IS NOT NULL)"""
+        keys = con.sql(f"""SELECT _key,
+            any_value({_as_json(batch, plan, 'config', config)}) AS config_json,
+            any_value({_as_json(batch, plan, 'gguf', gguf)}) AS gguf_json
+            FROM ({rows}) GROUP BY _key""").to_arrow_table()
         con.register("facts", _facts(keys))
         fact_names = [f.name for f in FACTS if f.name not in ("model_id", "params_total")]
         configs = con.sql(f"""
-            SELECT k.model_id, {', '.join(f'f.{n}' for n in fact_names)},
-              coalesce(CASE WHEN k.st_total > 0 THEN k.st_total END,
-                       CASE WHEN k.gguf_total >= 0 THEN k.gguf_total END) AS params_total
-            FROM keyed k JOIN facts f
-              ON f._config IS NOT DISTINCT FROM k._config AND f._gguf IS NOT DISTINCT FROM k._gguf
-            """).to_arrow_table()
+            SELECT k.id AS model_id, {', '.join(f'f.{n}' for n in fact_names)},
+              coalesce(CASE WHEN {st_total} > 0 THEN {st_total} END,
+                       CASE WHEN {gguf_total} >= 0 THEN {gguf_total} END) AS params_total
+            FROM ({rows}) k JOIN facts f USING (_key)""").to_arrow_table()
     finally:
         con.close()
     return _shape_models(models, snapshot_date, source), _shape_configs(configs, snapshot_date,

@@ -21,14 +21,18 @@ from typing import Any, TypeVar
 import duckdb
 import ibis
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from observatory.errors import StoreError
 from observatory.schema import TABLES
-from observatory.store.snapshots import Store
+from observatory.store.snapshots import Store, table_files
 
 # Big tables are views over their Parquet files rather than copies in the catalog.
-VIEWS = {"hub_models", "votes"}
+VIEWS = {"hub_models", "hub_configs", "votes"}
 T = TypeVar("T")
+SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN",
+             "date32[day]": "DATE", "timestamp[s, tz=UTC]": "TIMESTAMPTZ",
+             "list<item: string>": "VARCHAR[]"}
 SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
                        ("snapshot_date", pa.date32()), ("imported_at", pa.string()),
                        ("dated_by", pa.string())])
@@ -48,18 +52,23 @@ def _create(con: duckdb.DuckDBPyConnection, name: str, source: pa.Table) -> None
 
 def _create_view(con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema,
                  manifests: list[dict[str, Any]]) -> None:
-    """A view over the snapshots' files, one branch per file with its snapshot id as a constant
+    """A view over the snapshots' files, one branch per snapshot with its id as a constant
     (big snapshots leave the id out of the file, whose hash names the snapshot). Filters on
     constant-per-file columns such as snapshot_date prune whole files."""
-    columns = ", ".join(f'"{field.name}"' for field in schema if field.name != "snapshot_id")
     branches = []
     for manifest in manifests:
-        if not manifest["counts"].get(name):
+        files = table_files(Path(manifest["_dir"]), name) if manifest["counts"].get(name) else []
+        if not files:
             continue
-        path = str(Path(manifest["_dir"]) / "tables" / f"{name}.parquet").replace("'", "''")
+        # a snapshot written before a column was added reads it as null
+        present = set(pq.read_schema(files[0]).names)
+        columns = ", ".join(f'"{f.name}"' if f.name in present else
+                            f'CAST(NULL AS {SQL_TYPES[str(f.type)]}) AS "{f.name}"'
+                            for f in schema if f.name != "snapshot_id")
+        paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
         snapshot_id = str(manifest["snapshot_id"]).replace("'", "''")
         branches.append(f"SELECT {columns}, '{snapshot_id}' AS snapshot_id "
-                        f"FROM read_parquet('{path}', union_by_name = true)")
+                        f"FROM read_parquet([{paths}], union_by_name = true)")
     con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(branches))
 
 
@@ -68,8 +77,8 @@ def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
     con = duckdb.connect(str(path))
     try:
         for name, schema in TABLES.items():
-            files = [str(Path(m["_dir"]) / "tables" / f"{name}.parquet")
-                     for m in manifests if m["counts"].get(name)]
+            files = [str(path) for m in manifests if m["counts"].get(name)
+                     for path in table_files(Path(m["_dir"]), name)]
             if files and name in VIEWS:
                 _create_view(con, name, schema, manifests)
             elif files:

@@ -3,14 +3,19 @@ finalized into one snapshot.
 
 Layout: ``<home>/runs/dump-<key>/state.json`` and ``parts/m-<group>.parquet`` (``hub_models``
 rows) beside ``parts/c-<group>.parquet`` (``hub_configs`` rows). A part is written under a
-temporary name and renamed, then the checkpoint counts it, so a run killed at any point goes on
-from its last counted row group. Finalizing concatenates the parts in row-group order with one
-DuckDB thread (a model listed twice keeps its first row), so a resumed run and an uninterrupted
-one write the same bytes and get the same snapshot id.
+temporary name and renamed, then the checkpoint counts it (with its SHA-256), so a run killed at
+any point goes on from its last counted row group.
+
+Finalizing moves the parts into the snapshot as its tables, one file per row group
+(``tables/hub_models/part-<group>.parquet``): a 2.5-million-model file is not read and written a
+second time. The snapshot's content hash is the SHA-256 of the parts' hashes in row-group order,
+so a resumed run and an uninterrupted one get the same snapshot id. A dump that lists a model
+twice (none should) is rewritten into one file keeping each model's first row.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -52,7 +57,7 @@ class DumpRun:
             shutil.rmtree(folder, ignore_errors=True)  # another file under the same key
         (folder / "parts").mkdir(parents=True, exist_ok=True)
         run = cls(folder, {"key": key, "row_groups": row_groups, "done": [], "rows": 0,
-                           "configs": 0, "started_at": datetime.now(UTC).isoformat(
+                           "configs": 0, "hashes": {}, "started_at": datetime.now(UTC).isoformat(
                                timespec="seconds")})
         run.save()
         return run
@@ -76,6 +81,7 @@ class DumpRun:
             tmp = final.with_suffix(".tmp")
             pq.write_table(table, tmp, compression="zstd")
             os.replace(tmp, final)
+        self.state["hashes"][str(group)] = file_sha256(final)
         self.state["done"].append(group)
         self.state["rows"] += models.num_rows
         self.state["configs"] += configs.num_rows
@@ -88,32 +94,48 @@ class DumpRun:
         work = self.folder / "final"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
-        models = self._concat("m", work / "hub_models.parquet", with_id=None)
-        content_hash = file_sha256(models)
-        snapshot_id = content_hash[:12]
-        configs = self._concat("c", work / "hub_configs.parquet", with_id=snapshot_id)
-        full = {**manifest, "snapshot_id": snapshot_id, "content_hash": content_hash,
-                "counts": {"hub_models": self._rows(models),
-                           **({"hub_configs": self._rows(configs)} if configs else {})},
-                "method_version": METHOD_VERSION, "tool_version": __version__,
+        if self._duplicates():
+            self._concat("m", work / "hub_models.parquet")
+            content_hash = file_sha256(work / "hub_models.parquet")
+        else:
+            content_hash = self._move("m", work / "hub_models")
+        self._move("c", work / "hub_configs")
+        counts = {"hub_models": self.state["rows"],
+                  **({"hub_configs": self.state["configs"]} if self.state["configs"] else {})}
+        full = {**manifest, "snapshot_id": content_hash[:12], "content_hash": content_hash,
+                "counts": counts, "method_version": METHOD_VERSION, "tool_version": __version__,
                 "imported_at": datetime.now(UTC).isoformat(timespec="microseconds"),
                 "status": "complete"}
-        if configs is None:
-            (work / "hub_configs.parquet").unlink(missing_ok=True)
         result = store.adopt(work, full, known)
         shutil.rmtree(self.folder, ignore_errors=True)
         return result
 
-    @staticmethod
-    def _rows(path: Path | None) -> int:
-        return pq.ParquetFile(path).metadata.num_rows if path is not None else 0
+    def _move(self, prefix: str, folder: Path) -> str:
+        """Move the parts with rows into ``folder``; the SHA-256 of their hashes in order."""
+        folder.mkdir()
+        digest = hashlib.sha256()
+        for part in sorted((self.folder / "parts").glob(f"{prefix}-*.parquet")):
+            if prefix == "m":
+                digest.update(self.state["hashes"][str(int(part.stem[2:]))].encode())
+            if pq.ParquetFile(part).metadata.num_rows:
+                os.replace(part, folder / f"part-{part.stem[2:]}.parquet")
+        if not any(folder.iterdir()):
+            folder.rmdir()
+        return digest.hexdigest()
 
-    def _concat(self, prefix: str, out: Path, with_id: str | None) -> Path | None:
-        """The parts in row-group order, one row per model; ``with_id`` adds the snapshot id
-        column (``hub_models`` carries none: its hash names the snapshot)."""
+    def _duplicates(self) -> bool:
+        glob = str(self.folder / "parts" / "m-*.parquet").replace("'", "''")
+        con = duckdb.connect()
+        try:
+            total, distinct = con.execute(f"SELECT count(*), count(DISTINCT model_id) FROM "
+                                          f"read_parquet('{glob}')").fetchall()[0]
+        finally:
+            con.close()
+        return bool(distinct < total)
+
+    def _concat(self, prefix: str, out: Path) -> None:
+        """The parts in row-group order as one file, one row per model (the first)."""
         parts = sorted((self.folder / "parts").glob(f"{prefix}-*.parquet"))
-        if not parts or sum(pq.ParquetFile(p).metadata.num_rows for p in parts) == 0:
-            return None
         files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
         con = duckdb.connect()
         try:
@@ -121,16 +143,10 @@ class DumpRun:
                         f"SET memory_limit = '{FINAL_MEMORY}'; "
                         f"SET temp_directory = '{self.folder / 'spill'}'")
             con.execute(f"CREATE VIEW parts AS SELECT * FROM read_parquet([{files}])")
-            total, distinct = con.execute(
-                "SELECT count(*), count(DISTINCT model_id) FROM parts").fetchall()[0]
-            rows = "SELECT * FROM parts"
-            if distinct < total:
-                rows = ("SELECT * EXCLUDE (_pos) FROM (SELECT *, row_number() OVER () AS _pos "
-                        "FROM parts) QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY "
-                        "_pos) = 1 ORDER BY _pos")
-            if with_id is not None:
-                rows = f"SELECT *, '{with_id}' AS snapshot_id FROM ({rows})"
+            rows = ("SELECT * EXCLUDE (_pos) FROM (SELECT *, row_number() OVER () AS _pos "
+                    "FROM parts) QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY "
+                    "_pos) = 1 ORDER BY _pos")
             con.execute(f"COPY ({rows}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
         finally:
             con.close()
-        return out
+        self.state["rows"] = pq.ParquetFile(out).metadata.num_rows

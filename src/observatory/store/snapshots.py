@@ -4,6 +4,7 @@ Layout under the data home::
 
     snapshots/<format>/<snapshot_date>_<hash12>/raw/<file>
                                                /tables/<table>.parquet
+                                               /tables/<table>/part-*.parquet (big ones)
                                                /manifest.json
     tmp/      work in progress; a snapshot is built here, then renamed into place
     catalog.duckdb
@@ -32,6 +33,15 @@ from observatory.errors import StoreError
 from observatory.sources.base import Parsed
 
 STALE_TMP_SECONDS = 3600
+
+
+def table_files(folder: Path, name: str) -> list[Path]:
+    """A snapshot's files of table ``name``: ``tables/<name>.parquet``, or the parts of a big
+    snapshot written a row group at a time (``tables/<name>/part-*.parquet``)."""
+    single = folder / "tables" / f"{name}.parquet"
+    if single.exists():
+        return [single]
+    return sorted((folder / "tables" / name).glob("part-*.parquet"))
 LISTING = ("snapshot_id", "format", "snapshot_date", "counts", "imported_at", "origin")
 
 

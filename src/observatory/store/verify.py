@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from observatory.errors import StoreError
 from observatory.sources.base import file_sha256
-from observatory.store.snapshots import Store
+from observatory.store.snapshots import Store, table_files
 
 
 @dataclass(frozen=True)
@@ -51,19 +51,23 @@ def _table_problems(folder: Path, manifest: dict) -> list[Problem]:
     for name, count in (manifest.get("counts") or {}).items():
         if not count:
             continue
-        path = folder / "tables" / f"{name}.parquet"
-        if not path.is_file():
-            found.append(Problem(path, "table missing"))
+        files = table_files(folder, name)
+        if not files:
+            found.append(Problem(folder / "tables" / f"{name}.parquet", "table missing"))
             continue
-        try:
-            rows = pq.read_metadata(path).num_rows
-            if rows:
-                pq.ParquetFile(path).read_row_group(0)  # the data, not only the footer
-        except (pa.ArrowException, OSError) as exc:
-            found.append(Problem(path, f"unreadable Parquet ({str(exc).splitlines()[0]})"))
-            continue
-        if rows != count:
-            found.append(Problem(path, f"{rows:,} rows, the manifest says {count:,}"))
+        rows, readable = 0, True
+        for path in files:
+            try:
+                part_rows = pq.read_metadata(path).num_rows
+                if part_rows:
+                    pq.ParquetFile(path).read_row_group(0)  # the data, not only the footer
+                rows += part_rows
+            except (pa.ArrowException, OSError) as exc:
+                found.append(Problem(path, f"unreadable Parquet ({str(exc).splitlines()[0]})"))
+                readable = False
+        if readable and rows != count:
+            where = files[0] if len(files) == 1 else files[0].parent
+            found.append(Problem(where, f"{rows:,} rows, the manifest says {count:,}"))
     return found
 
 

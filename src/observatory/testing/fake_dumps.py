@@ -42,6 +42,10 @@ ARCHITECTURES = (("LlamaForCausalLM", "llama"), ("Qwen2ForCausalLM", "qwen2"),
 TEMPLATES = tuple("{% for m in messages %}<|" + name + "|>{{ m['content'] }}{% endfor %}"
                   for name in ("llama", "qwen", "gemma", "mistral"))
 START = datetime(2022, 3, 1, tzinfo=UTC)
+# Sizes of the large columns, set so a file weighs what the real ones do per model: the weekly
+# file of 2026-09-30 declares 1,572,863,800 bytes for about 2.5 million models (~630 bytes each).
+CARD_WORDS = 100  # 8 random letters each: the card's free text
+SIBLINGS = 6  # files per repository
 
 
 def _strings(values: list[str | None]) -> pa.Array:
@@ -58,10 +62,11 @@ def _list_array(offsets: np.ndarray, values: pa.Array, valid: np.ndarray | None 
     return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), values, mask=mask)
 
 
-def models_table(n: int, week: int = 0, seed: int = 0) -> pa.Table:
-    """``n`` models as the dumps store them, the first ``n`` of an ever-growing Hub."""
-    rng = np.random.default_rng(seed)  # the same models every week: only counts grow
-    index = np.arange(n)
+def models_table(n: int, week: int = 0, seed: int = 0, start: int = 0) -> pa.Table:
+    """``n`` models as the dumps store them, the first ``n`` of an ever-growing Hub (``start``:
+    models ``start`` to ``start + n``, for writing a big file a piece at a time)."""
+    rng = np.random.default_rng([seed, start])  # the same models every week: only counts grow
+    index = np.arange(start, start + n)
     org_pick = rng.integers(0, len(ORGS) + USERS, n)
     owners = [ORGS[i] if i < len(ORGS) else f"user{i - len(ORGS):04d}" for i in org_pick]
     ids = [f"{owner}/model-{i}" for owner, i in zip(owners, index, strict=True)]
@@ -77,7 +82,7 @@ def models_table(n: int, week: int = 0, seed: int = 0) -> pa.Table:
     arch = rng.integers(0, len(ARCHITECTURES), n)
     has_config = rng.random(n) < 0.6
     is_gguf = rng.random(n) < 0.08
-    noise = rng.integers(0, 2**62, (n, 4), dtype=np.int64)
+    noise = rng.integers(0, 2**62, (n, CARD_WORDS), dtype=np.int64)
 
     tags, tag_offsets = [], [0]
     for i in range(n):
@@ -88,17 +93,19 @@ def models_table(n: int, week: int = 0, seed: int = 0) -> pa.Table:
             row.append(f"base_model:{relation[i]}:{base[i]}")
         tags.extend(row)
         tag_offsets.append(len(tags))
+    words = noise.view(np.uint8).reshape(n, CARD_WORDS * 8) % 26 + 97  # random lower-case text
+    notes = words.view(f"S{CARD_WORDS * 8}").ravel()
     cards = [json.dumps({"license": licence[i], **({"base_model": base[i]} if has_base[i] else {}),
-                         "notes": f"{noise[i, 0]:x}{noise[i, 1]:x}{noise[i, 2]:x}{noise[i, 3]:x}" * 4})
-             for i in range(n)]
+                         "notes": notes[i].decode()}) for i in range(n)]
     base_ids = pa.StructArray.from_arrays([_strings([b if h else None for b, h in
                                                      zip(base, has_base, strict=True)])], ["id"])
     base_models = pa.StructArray.from_arrays(
         [_strings([r if h else None for r, h in zip(relation, has_base, strict=True)]),
          _list_array(np.arange(n + 1, dtype=np.int32), base_ids)],
         ["relation", "models"], mask=pa.array(~has_base))
-    files = [f"model-{k:05d}-of-00004-{noise[i, k]:x}.safetensors" for i in range(n) for k in range(4)]
-    siblings = _list_array(np.arange(0, 4 * n + 1, 4, dtype=np.int32),
+    files = [f"model-{k:05d}-of-{SIBLINGS:05d}-{noise[i, k]:x}.safetensors" for i in range(n)
+             for k in range(SIBLINGS)]
+    siblings = _list_array(np.arange(0, SIBLINGS * n + 1, SIBLINGS, dtype=np.int32),
                            pa.StructArray.from_arrays([_strings(files)], ["rfilename"]))
     names = [ARCHITECTURES[a] for a in arch]
     tokenizer = pa.StructArray.from_arrays(
@@ -140,6 +147,16 @@ def write_models(table: pa.Table, out: Path | None = None, row_group_size: int =
     sink: pa.BufferOutputStream | str = str(out) if out is not None else pa.BufferOutputStream()
     pq.write_table(table, sink, row_group_size=row_group_size, compression="zstd")
     return out if out is not None else sink.getvalue().to_pybytes()  # type: ignore[union-attr]
+
+
+def write_big_file(n: int, out: Path, week: int = 0, seed: int = 0,
+                   row_group_size: int = 250_000) -> Path:
+    """A models.parquet of ``n`` models written a row group at a time (bounded memory)."""
+    schema = models_table(1, week, seed).schema
+    with pq.ParquetWriter(str(out), schema, compression="zstd") as writer:
+        for start in range(0, n, row_group_size):
+            writer.write_table(models_table(min(row_group_size, n - start), week, seed, start))
+    return out
 
 
 def weekly_files(weeks: list[str], n: int, row_group_size: int = 50, seed: int = 0,
