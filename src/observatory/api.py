@@ -109,14 +109,18 @@ class Observatory:
         from observatory.config import Endpoints
         from observatory.jobs import hub_backfill
 
-        return hub_backfill.backfill(self.catalog, Endpoints.from_env().hub, options, progress)
+        report = hub_backfill.backfill(self.catalog, Endpoints.from_env().hub, options, progress)
+        self.update_aggregates()  # computed once, as each snapshot lands
+        return report
 
     def collect_hub(self, options: HubOptions, progress: Callable[[dict], None] = lambda state: None
                     ) -> tuple[ImportResult, HubRun]:
         """Collect (or resume) one Hub snapshot."""
         from observatory.jobs import hub_collect
 
-        return hub_collect.collect_hub(self.catalog, self.registry, options, progress)
+        found = hub_collect.collect_hub(self.catalog, self.registry, options, progress)
+        self.update_aggregates()
+        return found
 
     # --- ratings from votes (Q16) --------------------------------------------------------
     def load_votes(self, spec: str | Path, store: bool = True) -> tuple[pa.Table, str]:
@@ -202,11 +206,18 @@ class Observatory:
         return metrics.likes.likes(entries, as_of, earlier, pipeline_tag)
 
     def downloads(self, by: str = "family") -> pd.DataFrame:
-        if by == "family":  # a family needs each model's id; an organisation only its namespace
-            entries = hub.family_entries(self.connection(), self.registry, hub.FULL_CRAWL)
-            return metrics.downloads.downloads_over_time(entries, by)
-        return metrics.downloads.downloads_by_namespace(hub.crawl_rows(self.connection()),
-                                                        hub.namespaces(self.registry), by)
+        """Per snapshot date and group, from the per-snapshot aggregates (computed first for
+        the snapshots that lack them)."""
+        from observatory.jobs import aggregates
+
+        return metrics.aggregates.downloads_from_aggregates(
+            aggregates.current(self.catalog, self.registry), by)
+
+    def update_aggregates(self, skip: set[str] | None = None) -> list[ImportResult]:
+        """Aggregates of every whole-Hub snapshot that lacks them for today's registry."""
+        from observatory.jobs import aggregates
+
+        return aggregates.update(self.catalog, self.registry, skip)
 
     def download_crossings(self, by: str = "family",
                            downloads: pd.DataFrame | None = None) -> pd.DataFrame:

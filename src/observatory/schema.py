@@ -196,6 +196,29 @@ VOTES = pa.schema(
     ]
 )
 
+# Per Hub snapshot, computed once when it lands (``jobs.aggregates``): downloads and likes by
+# organisation (or unattributed namespace), family and artefact flag, so views over a long history
+# read a few thousand rows a snapshot instead of millions. ``rules`` fingerprints the registry
+# rules they were computed with; a registry change computes them again.
+HUB_AGGREGATES = pa.schema(
+    [
+        ("hub_snapshot_id", pa.string()),
+        ("hub_source", pa.string()),
+        ("snapshot_date", pa.date32()),
+        ("rules", pa.string()),
+        ("org_key", pa.string()),  # org_id; an unattributed namespace; or OTHER_NAMESPACES
+        ("org_id", pa.string()),  # null: not attributed
+        ("country", pa.string()),  # null: not attributed
+        ("family", pa.string()),
+        ("is_gguf", pa.bool_()),
+        ("models", pa.int64()),
+        ("downloads_all_time", pa.int64()),
+        ("downloads_30d", pa.int64()),
+        ("likes", pa.int64()),
+        ("snapshot_id", pa.string()),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "board_entries": BOARD_ENTRIES,
     "board_models": BOARD_MODELS,
@@ -205,4 +228,5 @@ TABLES: dict[str, pa.Schema] = {
     "hub_configs": HUB_CONFIGS,
     "hub_edges": HUB_EDGES,
     "votes": VOTES,
+    "hub_aggregates": HUB_AGGREGATES,
 }

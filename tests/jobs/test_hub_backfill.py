@@ -55,7 +55,9 @@ def no_wait() -> RetryPolicy:
 
 
 def manifests(home: Path) -> list[dict]:
-    return [json.loads(p.read_text()) for p in sorted(home.glob("snapshots/*/*/manifest.json"))]
+    """The Hub snapshots (not the aggregates computed from them)."""
+    return [json.loads(p.read_text()) for p in sorted(home.glob("snapshots/hub-*/*/manifest.json"))
+            if "hub-aggregates" not in p.parts]
 
 
 def stored(home: Path) -> list[tuple[str, str]]:

@@ -151,6 +151,17 @@ def moe_evidence(t: ir.Table) -> ir.BooleanValue:
     )
 
 
+def rules_fingerprint(registry: Registry) -> str:
+    """What attribution by namespace and family rests on (the family rules, the namespace map):
+    aggregates computed with other rules are computed again."""
+    import hashlib
+
+    families = registry.families[["pattern", "family"]].to_csv(index=False)
+    names = namespace_table(registry)[["namespace", "org_id", "country"]].sort_values(
+        "namespace").to_csv(index=False)
+    return hashlib.sha256((families + names).encode()).hexdigest()[:16]
+
+
 def with_family(entries: ir.Table, registry: Registry) -> ir.Table:
     """Add ``family``. The rules are regular expressions: they run once per distinct model and
     join back, and only for metrics that need the family."""
