@@ -65,14 +65,16 @@ def main() -> int:
         (home / "written").write_text("")
     if not (home / "ready").exists():
         obs = Observatory(home)
-        newest = max(m["snapshot_id"] for m in obs.store.manifests() if m["format"] == "hub-api")
+        newest = max((m for m in obs.store.manifests() if m["format"] == "hub-api"),
+                     key=lambda m: m["snapshot_date"])["snapshot_id"]
         started = time.perf_counter()
         obs.update_aggregates(skip={newest})
         print(f"aggregates of the older snapshots (setup): {time.perf_counter() - started:.0f} s",
               flush=True)
         (home / "ready").write_text("")
     obs = Observatory(home)
-    newest = max(m["snapshot_id"] for m in obs.store.manifests() if m["format"] == "hub-api")
+    newest = max((m for m in obs.store.manifests() if m["format"] == "hub-api"),
+                     key=lambda m: m["snapshot_date"])["snapshot_id"]
     for manifest in obs.store.manifests():  # as if the newest snapshot had just landed
         if manifest["query"].get("hub_snapshot") == newest:
             shutil.rmtree(manifest["_dir"])

@@ -312,6 +312,27 @@ class Observatory:
 
         return run_lock(self.store.home)
 
+    def export(self, out: Path) -> dict[str, Any]:
+        """The main views as CSV and JSON in ``out`` (``jobs.export``), for a schedule to publish."""
+        from observatory.jobs import export
+
+        views = {"leaders": lambda: self.leaders(), "lead_changes": lambda: self.lead_changes(),
+                 "gap": lambda: self.gap(), "top": lambda: self.top(),
+                 "likes": lambda: self.likes(), "downloads_by_family": lambda: self.downloads(),
+                 "licences": lambda: self.licences()}
+        return export.export(out, views, self.snapshots())
+
+    def last_run(self) -> dict | None:
+        """The last complete main job's record (date, sources), if any."""
+        from observatory.store.lock import last_run
+
+        return last_run(self.store.home)
+
+    def record_run(self, sources: list[str], snapshots: int) -> None:
+        from observatory.store.lock import record_run
+
+        record_run(self.store.home, sources, snapshots)
+
     def verify(self, clean: bool = False) -> tuple[list[Any], list[Path]]:
         """Problems with the snapshots, and what killed runs left in ``tmp/`` (removed when
         ``clean``)."""

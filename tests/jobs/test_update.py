@@ -486,3 +486,29 @@ def test_a_run_while_another_holds_the_lock_stops_at_once(hub_down: str, capsys,
     assert "could not reach" not in result.err  # stopped before any source was tried
     after = run_cli(capsys, monkeypatch, "run")  # the lock went with its holder
     assert "store: another" not in after.err
+
+
+def test_a_second_run_the_same_day_fetches_nothing_and_says_so(arena_hub: FakeHub, capsys,
+                                                               monkeypatch) -> None:
+    """The daily schedule fires twice (a retry, a second timer): the second run asks nothing of
+    any source, says why, and still shows who leads; ``--force`` fetches again."""
+    first = run_cli(capsys, monkeypatch, "run")
+    assert first.code == 0, first.err
+    requests = arena_hub.stats()["requests"]
+    again = run_cli(capsys, monkeypatch, "run")
+    assert again.code == 0, again.err
+    assert "today's run already reached every source" in again.out
+    assert "`observatory run --force` fetches again" in again.out
+    assert "Best open model today: " in again.out
+    assert arena_hub.stats()["requests"] == requests  # nothing fetched
+    forced = run_cli(capsys, monkeypatch, "run", "--force")
+    assert forced.code == 0, forced.err
+    assert arena_hub.stats()["requests"] > requests
+    assert "already in the store" in forced.out
+
+
+def test_a_run_that_failed_is_not_recorded(hub_down: str, capsys, monkeypatch,
+                                           isolated_home: Path) -> None:
+    result = run_cli(capsys, monkeypatch, "run")
+    assert result.code == 1
+    assert not (isolated_home / "last_run.json").exists()  # the next run tries again

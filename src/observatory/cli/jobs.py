@@ -171,6 +171,9 @@ def update(
 @app.command()
 def run(
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Fetch again even when today's run already reached every source.")]
+    = False,
 ) -> None:
     """The main job: update every source, then show who leads today.
 
@@ -178,12 +181,27 @@ def run(
     lead is statistically solid, the best open model of every country, the best open model on
     the newest Artificial Analysis index, the date and age of each, and a line per source that
     is stale (nothing new for more than 30 days) or could not be reached. Without a network it
-    shows what the store holds, then the line that says why nothing new came.
+    shows what the store holds, then the line that says why nothing new came. A run that finds
+    today's run already done (every source reached) fetches nothing and says so; made for a
+    daily schedule (cron, a systemd timer, CI: see docs/SCHEDULING.md).
     """
+    from datetime import UTC, datetime
+
     obs = observatory()
     sources = [s.value for s in MAIN_JOB]
     with obs.run_lock():  # a scheduled run never overlaps another
-        failures = _update(obs, sources, timeout)  # the Hub says why it is skipped
+        done = obs.last_run()
+        today = datetime.now(UTC).date().isoformat()
+        if done is not None and done["date"] == today and not force:
+            out.print(f"today's run already reached every source (finished "
+                      f"{done.get('finished_at', today)}): nothing fetched; `observatory run "
+                      "--force` fetches again", soft_wrap=True)
+            failures: list[tuple[str, ObservatoryError]] = []
+        else:
+            before = len(obs.store.snapshot_folders())
+            failures = _update(obs, sources, timeout)  # the Hub says why it is skipped
+            if not failures:
+                obs.record_run(sources, len(obs.store.snapshot_folders()) - before)
         found = obs.headline(sources)
     if found.leaders is None:
         err.print(found.missing if found.missing and "no board data" not in found.missing else

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -49,6 +50,24 @@ def store_verify(
                  if leftovers else ""))
     if found:
         raise typer.Exit(1)
+
+
+@store_app.command("export")
+def store_export(
+    out_dir: Annotated[Path, typer.Option(
+        "--out", help="The folder to write (replaced whole, never half-written).")],
+) -> None:
+    """The main views (leaders, lead changes, gap, top, likes, downloads by family, licences)
+    and the snapshot list as CSV and JSON, with a manifest.json of when, from which snapshots and
+    with which method; for a daily schedule to publish. A view the store cannot answer yet is
+    named in the manifest with what fills it."""
+    manifest = observatory().export(out_dir)
+    files = manifest["files"]
+    out.print(f"exported {len(files)} table(s) to {out_dir}: "
+              + ", ".join(f"{name} ({info['rows']:,} rows)" for name, info in files.items()),
+              soft_wrap=True)
+    for name, why in manifest["not_exported"].items():
+        out.print(f"not exported: {name}: {why}", soft_wrap=True)
 
 
 @registry_app.command("unknowns")

@@ -39,9 +39,11 @@ SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
 
 
 def fingerprint(folders: list[Path]) -> str:
-    """Of the complete snapshot folders (their names end in the snapshot id). Paths matter
-    too: views point at files, so a moved data home needs a rebuild."""
-    return hashlib.sha256("\n".join(sorted(map(str, folders))).encode()).hexdigest()
+    """Of the complete snapshot folders (their names end in the snapshot id) and the tables this
+    version builds. Paths matter too: views point at files, so a moved data home needs a
+    rebuild; so does a version with a new table."""
+    text = "\n".join([*sorted(map(str, folders)), *sorted(TABLES)])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _create(con: duckdb.DuckDBPyConnection, name: str, source: pa.Table) -> None:

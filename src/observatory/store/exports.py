@@ -1,5 +1,5 @@
-"""Files written outside the snapshot store where the user asks (synthetic votes), and the check
-every such file passes first (charts too)."""
+"""Files written outside the snapshot store where the user asks (synthetic votes, the exports a
+schedule publishes), and the check every such file passes first (charts too)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import os
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -57,3 +58,31 @@ def write_votes(votes: pa.Table, path: Path) -> Path:
             tmp.unlink(missing_ok=True)
         raise OutputError(path, exc.strerror or str(exc)) from exc
     return path
+
+
+def write_export_folder(out: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
+    """Each table as ``<name>.csv`` and ``<name>.json`` plus ``manifest.json``, into ``out``
+    whole: written beside it, then swapped in, so a reader (a web server, a CI upload) never
+    sees half an export."""
+    import json
+    import shutil
+    import uuid
+
+    if out.exists() and not out.is_dir():
+        raise OutputError(out, "a file is in the way")
+    work = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        work.mkdir(parents=True)
+        for name, frame in tables.items():
+            frame.to_csv(work / f"{name}.csv", index=False)
+            frame.to_json(work / f"{name}.json", orient="records", date_format="iso", indent=1)
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
+        if out.exists():
+            os.replace(out, old)
+        os.replace(work, out)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise OutputError(out, exc.strerror or str(exc)) from exc
+    return out
