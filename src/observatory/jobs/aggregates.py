@@ -36,8 +36,9 @@ def compute(catalog: Catalog, registry: Registry, manifest: dict, rules: str) ->
     """The aggregates of one Hub snapshot."""
     con = catalog.connection()
     day = date.fromisoformat(manifest["snapshot_date"])
-    entries = hub.with_family(hub.hub_entries(con, registry, manifest["format"], [day]), registry)
-    entries = entries.filter(entries.snapshot_id == manifest["snapshot_id"])
+    entries = hub.hub_entries(con, registry, manifest["format"], [day])
+    entries = hub.with_row_family(entries.filter(entries.snapshot_id == manifest["snapshot_id"]),
+                                  registry)
     frame = aggregate(entries).to_pyarrow()
     n = frame.num_rows
     columns = {"hub_snapshot_id": pa.array([manifest["snapshot_id"]] * n, pa.string()),

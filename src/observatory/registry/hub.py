@@ -171,6 +171,12 @@ def with_family(entries: ir.Table, registry: Registry) -> ir.Table:
     return entries.left_join(families, "model_id").drop("model_id_right")
 
 
+def with_row_family(entries: ir.Table, registry: Registry) -> ir.Table:
+    """Add ``family`` row by row: for one snapshot, where each model is one row, this is
+    ``with_family`` without the distinct and the join back."""
+    return entries.mutate(family=family_expr(registry, entries.model_id, entries.first_base))
+
+
 def family_entries(con: ibis.BaseBackend, registry: Registry, source: str | None = None,
                    dates: list[date] | None = None) -> ir.Table:
     return with_family(hub_entries(con, registry, source, dates), registry)
