@@ -76,7 +76,7 @@ def main() -> int:
     newest = max((m for m in obs.store.manifests() if m["format"] == "hub-api"),
                      key=lambda m: m["snapshot_date"])["snapshot_id"]
     for manifest in obs.store.manifests():  # as if the newest snapshot had just landed
-        if manifest["query"].get("hub_snapshot") == newest:
+        if manifest.get("query", {}).get("hub_snapshot") == newest:
             shutil.rmtree(manifest["_dir"])
     obs = Observatory(home)
     started = time.perf_counter()

@@ -213,6 +213,20 @@ class Observatory:
         return metrics.aggregates.downloads_from_aggregates(
             aggregates.current(self.catalog, self.registry), by)
 
+    def hub_scope(self) -> list[str]:
+        """Lines above a view of each Hub source's latest snapshot (licences, architecture):
+        which of those snapshots are not the whole Hub."""
+        models = self.connection().table("hub_models")
+        pairs = models.group_by("source").agg(day=models.snapshot_date.max()).to_pandas()
+        return metrics.likes.scope_lines([(r.source, str(r.day)[:10]) for r in pairs.itertuples()])
+
+    def downloads_notes(self, by: str = "family") -> list[str]:
+        """What a downloads table rests on and what it cannot show (lines above it)."""
+        from observatory.jobs import aggregates
+
+        return metrics.aggregates.download_notes(
+            aggregates.current(self.catalog, self.registry), by)
+
     def update_aggregates(self, skip: set[str] | None = None) -> list[ImportResult]:
         """Aggregates of every whole-Hub snapshot that lacks them for today's registry."""
         from observatory.jobs import aggregates

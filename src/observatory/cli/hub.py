@@ -82,7 +82,11 @@ def downloads(
     elif crossings:
         render(obs.download_crossings(by.value), fmt, f"Crossings by {by.value}")
     else:
-        render(obs.downloads(by.value), fmt, f"Downloads by {by.value}")
+        frame = obs.downloads(by.value)
+        if fmt == Fmt.table:
+            for line in obs.downloads_notes(by.value):
+                out.print(line, soft_wrap=True)
+        render(frame, fmt, f"Downloads by {by.value}")
 
 
 @app.command()
@@ -100,7 +104,13 @@ def share(
     Downloader country is not public: this is the share of downloads OF models made BY
     developers from each country, from all-time counts in the snapshots at both ends.
     """
+    from observatory.metrics.aggregates import share_notes
+    from observatory.metrics.downloads import GROUPS
+
     frame = observatory().share(window.start, window.end, by.value, first_year)
+    if fmt == Fmt.table:
+        for line in share_notes(frame, GROUPS[by.value]):
+            out.print(line, soft_wrap=True)
     render(frame, fmt, f"Download share by {by.value}, {window}")
 
 
@@ -113,7 +123,11 @@ def licences(
 ) -> None:
     """Q10: licence class mix (permissive / open-with-restrictions / non-commercial) of the models
     each organisation created per period."""
-    frame = observatory().licences(by.value, period.value, org)
+    obs = observatory()
+    frame = obs.licences(by.value, period.value, org)
+    if fmt == Fmt.table:
+        for line in obs.hub_scope():
+            out.print(line, soft_wrap=True)
     render(frame, fmt, f"Licence classes by {by.value} and {period.value}")
 
 
@@ -137,7 +151,11 @@ def architecture(
     hub: repositories by creation period; MoE from config.json: experts, architecture class,
     active vs total parameters). A model whose MoE status no evidence gives is left out of the
     share, not counted as dense."""
-    frame = observatory().architecture(period.value, by.value, source.value, parse_date(as_of))
+    obs = observatory()
+    frame = obs.architecture(period.value, by.value, source.value, parse_date(as_of))
+    if fmt == Fmt.table and source == ArchSource.hub:
+        for line in obs.hub_scope():
+            out.print(line, soft_wrap=True)
     where = (f"Artificial Analysis snapshot of {frame['snapshot_date'].iloc[0]}, open-weight "
              "models by release" if source == ArchSource.aa else "Hub models by creation")
     render(frame, fmt, f"Architecture by {by.value} and {period.value} — {where}")

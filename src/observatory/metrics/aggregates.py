@@ -56,3 +56,46 @@ def downloads_from_aggregates(aggregates: ir.Table, by: str = "family") -> pd.Da
         downloads_30d=table.downloads_30d.sum().cast("int64"),
         models=table.models.sum().cast("int64"), gguf_models=gguf.sum().cast("int64"))
     return _by_date(grouped, group, NO_CRAWL)
+
+
+DUMPS = {"hub-weekly": "the public weekly dumps (hfmlsoc/hub_weekly_snapshots, ODbL-1.0)",
+         "hub-stats": "the public daily dumps (cfahlgren1/hub-stats, Apache-2.0)"}
+
+
+def download_notes(aggregates: ir.Table, by: str = "family") -> list[str]:
+    """Lines above a downloads table: how many snapshots it rests on (one is not a history),
+    where they come from, and what share of the newest snapshot's downloads it cannot show
+    (models of no known family, namespaces the registry does not attribute)."""
+    group = GROUPS[by]
+    frame = (aggregates.group_by(["snapshot_date", "hub_source", aggregates[group].isnull()
+                                  .name("unshown")])
+             .agg(downloads=aggregates.downloads_all_time.sum()).to_pandas())
+    if frame.empty:
+        return []
+    lines = []
+    dates = sorted(frame["snapshot_date"].unique())
+    newest = pd.Timestamp(dates[-1]).date()
+    if len(dates) == 1:
+        lines.append(f"single snapshot: the Hub as of {newest} only, not a history; load the "
+                     "weekly history with `observatory backfill --source hub-weekly --since "
+                     "2024-08-01`")
+    for source in sorted(set(frame["hub_source"]) & set(DUMPS)):
+        lines.append(f"history from {DUMPS[source]}")
+    last = frame[frame["snapshot_date"] == dates[-1]]
+    total = last["downloads"].sum()
+    hidden = last.loc[last["unshown"], "downloads"].sum()
+    if total and hidden:
+        what = ("models of no known family" if by == "family" else
+                "namespaces the registry does not attribute (country unknown)")
+        lines.append(f"{hidden / total:.0%} of the all-time downloads on {newest} are in {what}, "
+                     "not shown; name them in your registry (`observatory registry files`)")
+    return lines
+
+
+def share_notes(frame: pd.DataFrame, group: str) -> list[str]:
+    """The share of a window that the registry could not attribute."""
+    unknown = frame[frame[group] == "(unknown)"]
+    if unknown.empty:
+        return []
+    return [f"{unknown['share'].iloc[0]:.0%} of the window's downloads are in namespaces the "
+            "registry does not attribute, shown as (unknown)"]

@@ -35,9 +35,12 @@ def most_liked(entries: ir.Table, when: date | None = None,
     if pipeline_tag:
         table = table.filter(table.pipeline_tag == pipeline_tag)
     table = _latest_on_or_before(table, when)
-    rank = ibis.row_number().over(group_by=table.org_id,
-                                  order_by=[ibis.desc(table.likes), table.model_id])
-    best = table.mutate(_rn=rank).filter(lambda t: t._rn == 0)
+    # The most likes per organisation first (a hash aggregate), then the few rows that reach
+    # it, ranked by id for ties: a window over every model would sort millions of rows.
+    top = table.group_by("org_id").agg(_top=table.likes.max())
+    reach = table.join(top, [table.org_id == top.org_id, table.likes == top._top]).drop("_top")
+    rank = ibis.row_number().over(group_by=reach.org_id, order_by=reach.model_id)
+    best = reach.mutate(_rn=rank).filter(lambda t: t._rn == 0)
     frame = best.select("snapshot_date", "org_id", "org_name", "country", "attributed",
                         "model_id", "likes", "source", "snapshot_id").order_by(
         [ibis.desc("likes"), "org_id"]).to_pandas()
@@ -79,18 +82,23 @@ def likes(entries: ir.Table, when: date | None = None, earlier: date | None = No
 
 
 PARTIAL_SOURCES = {"hub-listing": "a saved Hub listing (the top models of one or two sorts)",
-                   "hf-model-tree": "model-tree files (the models around a few roots)"}
+                   "hf-model-tree": "model-tree files (the models around a few roots)",
+                   **{fmt: "the Open LLM Leaderboard's models (evaluated ones only)"
+                      for fmt in ("open-llm-v1", "open-llm-v2", "open-llm-v2-flat")}}
+
+
+def scope_lines(pairs: list[tuple[str, str]]) -> list[str]:
+    """For each (source, date) a Hub view read: a line when it is not the whole Hub."""
+    return [f"partial: the Hub as of {day} from {PARTIAL_SOURCES[source]}, not the whole Hub; "
+            "an organisation missing here may have no model in that set"
+            for source, day in sorted(set(pairs)) if source in PARTIAL_SOURCES]
 
 
 def likes_notes(frame: pd.DataFrame) -> list[str]:
     """Lines above the table: what the snapshot covers when it is not the whole Hub, and how
     much of the table the registry could not attribute."""
-    lines = []
-    for source, day in sorted({(s, str(d)[:10]) for s, d in zip(frame["source"],
-                                                                  frame["snapshot_date"], strict=True)}):
-        if source in PARTIAL_SOURCES:
-            lines.append(f"partial: the Hub as of {day} from {PARTIAL_SOURCES[source]}, not the "
-                         "whole Hub; an organisation missing here may have no model in that set")
+    lines = scope_lines([(s, str(d)[:10]) for s, d in zip(frame["source"], frame["snapshot_date"],
+                                                           strict=True)])
     if "attributed" in frame and len(frame):
         unattributed = frame[~frame["attributed"].fillna(False).astype(bool)]
         if len(unattributed):

@@ -60,9 +60,11 @@ def is_gguf(models: ir.Table) -> ir.BooleanValue:
 
 def crawl_dates(con: ibis.BaseBackend) -> dict[str, list[date]]:
     """The dates each whole-Hub source is read on: a date two sources hold is read from the
-    preferred one only, so no date counts twice."""
-    models = con.table("hub_models")
-    pairs = (models.filter(models.source.isin(FULL_CRAWLS)).select("source", "snapshot_date")
+    preferred one only, so no date counts twice. Read from the catalog's list of snapshots (a
+    whole-Hub snapshot's rows carry its format as their source), not from millions of rows."""
+    snapshots = con.table("snapshots")
+    pairs = (snapshots.filter(snapshots.format.isin(FULL_CRAWLS))
+             .select(source=snapshots.format, snapshot_date=snapshots.snapshot_date)
              .distinct().to_pandas())
     chosen: dict[date, str] = {}
     for row in pairs.itertuples():
@@ -194,11 +196,25 @@ def entries_on_or_before(con: ibis.BaseBackend, registry: Registry, days: list[d
 
 def liked_entries(con: ibis.BaseBackend, registry: Registry,
                   days: list[date | None]) -> ir.Table:
-    """Entries of the latest snapshot that has likes on or before each day."""
+    """Entries of the latest snapshot that has likes on or before each day. The dates come from
+    the catalog's snapshot list; only the candidates are checked for likes, newest first."""
+    snapshots = con.table("snapshots")
+    listed = snapshots.filter(snapshots.tables.contains(",hub_models,")).select(
+        "snapshot_date").distinct().to_pandas()
+    available = sorted(pd.Timestamp(d).date() for d in listed["snapshot_date"])
     models = con.table("hub_models")
-    with_likes = models.filter(models.likes.notnull()).select("snapshot_date").distinct()
-    available = sorted(pd.Timestamp(d).date() for d in with_likes.to_pandas()["snapshot_date"])
-    chosen = [latest_on_or_before(available, day) for day in days]
+    has_likes: dict[date, bool] = {}
+
+    def liked(day: date) -> bool:
+        if day not in has_likes:
+            rows = models.filter((models.snapshot_date == day) & models.likes.notnull())
+            has_likes[day] = bool(rows.limit(1).count().execute())
+        return has_likes[day]
+
+    chosen = []
+    for day in days:
+        candidates = [d for d in available if day is None or d <= day]
+        chosen.append(next((d for d in reversed(candidates) if liked(d)), None))
     return hub_entries(con, registry, dates=[d for d in chosen if d is not None])
 
 

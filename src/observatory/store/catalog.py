@@ -35,14 +35,16 @@ SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool":
              "list<item: string>": "VARCHAR[]"}
 SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
                        ("snapshot_date", pa.date32()), ("imported_at", pa.string()),
-                       ("dated_by", pa.string())])
+                       ("dated_by", pa.string()),
+                       # the tables the snapshot has rows in, comma-separated (",hub_models,")
+                       ("tables", pa.string())])
 
 
 def fingerprint(folders: list[Path]) -> str:
     """Of the complete snapshot folders (their names end in the snapshot id) and the tables this
     version builds. Paths matter too: views point at files, so a moved data home needs a
     rebuild; so does a version with a new table."""
-    text = "\n".join([*sorted(map(str, folders)), *sorted(TABLES)])
+    text = "\n".join([*sorted(map(str, folders)), *sorted(TABLES), str(SNAPSHOTS)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -93,7 +95,8 @@ def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
             counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
         rows = [{"snapshot_id": m["snapshot_id"], "format": m["format"],
                  "snapshot_date": m["snapshot_date"], "imported_at": m["imported_at"],
-                 "dated_by": m.get("dated_by")}
+                 "dated_by": m.get("dated_by"),
+                 "tables": "," + ",".join(sorted(k for k, v in m["counts"].items() if v)) + ","}
                 for m in manifests]
         for row in rows:
             row["snapshot_date"] = date.fromisoformat(row["snapshot_date"])
