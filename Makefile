@@ -5,7 +5,8 @@
 #              fingerprint precision/recall), ratings from 3M votes against arena-rank
 #              (make bench-ratings), the import of 3M votes (bench-votes), attribution with
 #              the registry's model rows hidden (bench-attribution), an Arena backfill at the
-#              size of the real text history (bench-arena)
+#              size of the real text history (bench-arena), the Hub history: one weekly dump file
+#              backfilled, views over 104 weekly snapshots (bench-hub-history)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -13,7 +14,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint bench bench-cli bench-hub bench-lineage bench-ratings bench-votes \
-	bench-attribution bench-arena clean
+	bench-attribution bench-arena bench-hub-history clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_votes_import.py
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_attribution.py
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_arena.py
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_backfill.py
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_history.py
+
+bench-hub-history: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_backfill.py
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_history.py
 
 bench-attribution: $(STAMP)
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_attribution.py

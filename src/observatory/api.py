@@ -220,6 +220,13 @@ class Observatory:
         pairs = models.group_by("source").agg(day=models.snapshot_date.max()).to_pandas()
         return metrics.likes.scope_lines([(r.source, str(r.day)[:10]) for r in pairs.itertuples()])
 
+    def lineage_scope(self, inferred: bool = False) -> list[str]:
+        """Lines above a lineage view: the partial sources its graph was built from."""
+        models = self.lineage_graph(inferred=inferred).models
+        pairs = models.select("source", "snapshot_date").distinct().to_pandas()
+        found = [(r.source, str(r.snapshot_date)[:10]) for r in pairs.itertuples()]
+        return metrics.likes.spans_lines(found, "the lineage graph")
+
     def downloads_notes(self, by: str = "family") -> list[str]:
         """What a downloads table rests on and what it cannot show (lines above it)."""
         from observatory.jobs import aggregates

@@ -282,3 +282,20 @@ def test_a_killed_backfill_ends_as_an_uninterrupted_one(hub: FakeHub, tmp_path: 
     assert stored(home) == stored(tmp_path / "clean")
     assert set(partial) <= set(stored(home))
     assert not list(home.glob("runs/dump-*")), "the finished run's checkpoint stays behind"
+
+
+def test_the_token_is_sent_and_nothing_but_the_snapshot_stays(hub: FakeHub, capsys, monkeypatch,
+                                                              isolated_home: Path,
+                                                              tmp_path: Path) -> None:
+    monkeypatch.setenv("HF_TOKEN", "hf_secret_for_the_test")
+    hub.datasets.commit(WEEKLY_REPO, weekly_files(WEEKS[:1], 200, row_group_size=50))
+    result = run_cli(capsys, monkeypatch, "backfill", "--source", "hub-weekly")
+    assert result.code == 0, result.err
+    stats = hub.stats()
+    assert stats["with_token"] == stats["dataset_api"] + stats["dataset_files"] > 0
+    assert "hf_secret_for_the_test" not in "".join(
+        p.read_text(errors="ignore") for p in isolated_home.rglob("*") if p.is_file()
+        and p.suffix in (".json", ".parquet", ".duckdb"))
+    assert not list(isolated_home.glob("runs/*")) and not list(isolated_home.glob("tmp/*"))
+    cached = [p for p in (tmp_path / "hf").rglob("*") if p.is_file()]
+    assert cached == []  # read by range requests: no copy of the dump anywhere

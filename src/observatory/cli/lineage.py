@@ -62,10 +62,14 @@ def derivatives(
 ) -> None:
     """Q8: new derivative models per month and the share built on each country's (or family's,
     organisation's) bases, with a 95 % interval. A merge of two roots counts half to each."""
-    frame = observatory().derivatives(by.value, inferred, parse_date(since, "--since"),
-                                      parse_date(until, "--until"),
-                                      tuple(r.value for r in relation) if relation else None,
-                                      parse_date(as_of))
+    obs = observatory()
+    frame = obs.derivatives(by.value, inferred, parse_date(since, "--since"),
+                            parse_date(until, "--until"),
+                            tuple(r.value for r in relation) if relation else None,
+                            parse_date(as_of))
+    if fmt == Fmt.table:
+        for line in obs.lineage_scope(inferred):
+            out.print(line, soft_wrap=True)
     render(frame, fmt, f"New derivatives per month by {by.value} "
            f"({frame['lineage'].iloc[0]} lineage)",
            ["month", "group", "derivatives", "share", "ci_low", "ci_high", "month_total"])
@@ -151,7 +155,11 @@ def derivers(
 ) -> None:
     """Q15: who builds on a family — derivatives whose root base is in FAMILY, by the country or
     organisation of the namespace that published them."""
-    frame = observatory().derivers(family, f"uploader-{by.value}", inferred)
+    obs = observatory()
+    frame = obs.derivers(family, f"uploader-{by.value}", inferred)
+    if fmt == Fmt.table:
+        for line in obs.lineage_scope(inferred):
+            out.print(line, soft_wrap=True)
     render(frame, fmt, f"Who builds on {family} (by {by.value}, "
            f"{frame['lineage'].iloc[0]} lineage)",
            ["group", "derivatives", "share", "ci_low", "ci_high", "downloads_30d"])

@@ -94,6 +94,21 @@ def scope_lines(pairs: list[tuple[str, str]]) -> list[str]:
             for source, day in sorted(set(pairs)) if source in PARTIAL_SOURCES]
 
 
+def spans_lines(pairs: list[tuple[str, str]], what: str) -> list[str]:
+    """One line per partial source among (source, date) pairs, with its date range: for a view
+    built from many snapshots of one source (the lineage graph)."""
+    spans: dict[str, list[str]] = {}  # by description: the Open LLM layouts are one source
+    for source, day in pairs:
+        if source in PARTIAL_SOURCES:
+            spans.setdefault(PARTIAL_SOURCES[source], []).append(day)
+    lines = []
+    for described, days in sorted(spans.items(), key=lambda item: min(item[1])):
+        first, last = min(days), max(days)
+        when = f"as of {first}" if first == last else f"from {first} to {last}"
+        lines.append(f"partial: {what} includes {described} {when}, not the whole Hub")
+    return lines
+
+
 def likes_notes(frame: pd.DataFrame) -> list[str]:
     """Lines above the table: what the snapshot covers when it is not the whole Hub, and how
     much of the table the registry could not attribute."""

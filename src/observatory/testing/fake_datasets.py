@@ -40,22 +40,22 @@ def _sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # git's object id (not a security hash)
 
 
-_DIGESTS: dict[tuple[str, int], tuple[str, str]] = {}
+_DIGESTS: dict[tuple[str, int, float], tuple[str, str]] = {}
 
 
 def digests(content: bytes | Path) -> tuple[str, str]:
-    """(sha256, git-like sha1) of a file's content, computed once per content."""
-    key = (str(content), 0) if isinstance(content, Path) else ("", id(content))
+    """(sha256, git-like sha1) of a file's content; a file on disk (a benchmark's gigabyte) is
+    hashed once per path, size and modification time."""
+    if not isinstance(content, Path):
+        return hashlib.sha256(content).hexdigest(), _sha1(content)
+    stat = content.stat()
+    key = (str(content), stat.st_size, stat.st_mtime)
     if key not in _DIGESTS:
         sha256, sha1 = hashlib.sha256(), hashlib.sha1()
-        if isinstance(content, Path):
-            with content.open("rb") as handle:
-                while block := handle.read(1 << 24):
-                    sha256.update(block)
-                    sha1.update(block)
-        else:
-            sha256.update(content)
-            sha1.update(content)
+        with content.open("rb") as handle:
+            while block := handle.read(1 << 24):
+                sha256.update(block)
+                sha1.update(block)
         _DIGESTS[key] = sha256.hexdigest(), sha1.hexdigest()
     return _DIGESTS[key]
 
