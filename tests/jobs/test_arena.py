@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,29 +23,15 @@ from observatory.errors import InputError, SourceUnreachableError
 from observatory.jobs import arena
 from observatory.sources import hub_datasets
 from observatory.sources.http import RetryPolicy
-from observatory.testing import FakeHub, FakeHubConfig
+from observatory.testing import FakeHub
 from observatory.testing.fake_datasets import ARENA_REPO, arena_files, arena_rows, parquet_bytes
 from tests.cli_runner import run_cli
+from tests.jobs.dataset_hub import no_wait
 
 DAYS = {"text": ["2026-06-02", "2026-07-14", "2026-09-08"],
         "text_style_control": ["2026-07-14", "2026-09-08"],
         "webdev": ["2026-08-20"],
         "vision": ["2026-05-30", "2026-09-01"]}
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    server = FakeHub(FakeHubConfig(models=10))
-    server.start()
-    monkeypatch.setenv("OBSERVATORY_HUB_URL", server.base_url)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def no_wait() -> RetryPolicy:
-    return RetryPolicy(sleep=lambda seconds: None)
 
 
 def served_days(files: dict[str, bytes], split: str) -> dict[str, list[str]]:

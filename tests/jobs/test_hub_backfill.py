@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from observatory.errors import InputError, SourceUnreachableError
 from observatory.jobs import hub_backfill
 from observatory.jobs.hub_backfill import BackfillOptions
 from observatory.sources.http import RetryPolicy
-from observatory.testing import FakeHub, FakeHubConfig
+from observatory.testing import FakeHub
 from observatory.testing.fake_dumps import (
     DAILY_REPO,
     WEEKLY_REPO,
@@ -35,23 +34,9 @@ from observatory.testing.fake_dumps import (
     write_models,
 )
 from tests.cli_runner import run_cli
+from tests.jobs.dataset_hub import no_wait
 
 WEEKS = ["2026-01-07", "2026-01-14", "2026-01-21", "2026-01-28"]
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
-    server = FakeHub(FakeHubConfig(models=10))
-    server.start()
-    monkeypatch.setenv("OBSERVATORY_HUB_URL", server.base_url)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def no_wait() -> RetryPolicy:
-    return RetryPolicy(sleep=lambda seconds: None)
 
 
 def manifests(home: Path) -> list[dict]:

@@ -31,9 +31,8 @@ import pyarrow.parquet as pq
 from observatory import METHOD_VERSION, __version__
 from observatory.errors import StoreError
 from observatory.sources.base import file_sha256
+from observatory.store.hub_runs import reproducible_connection
 from observatory.store.snapshots import ImportResult, Store
-
-FINAL_MEMORY = "1GB"
 
 
 @dataclass
@@ -137,11 +136,8 @@ class DumpRun:
         """The parts in row-group order as one file, one row per model (the first)."""
         parts = sorted((self.folder / "parts").glob(f"{prefix}-*.parquet"))
         files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
-        con = duckdb.connect()
+        con = reproducible_connection(self.folder)
         try:
-            con.execute(f"SET threads TO 1; SET preserve_insertion_order TO true; "
-                        f"SET memory_limit = '{FINAL_MEMORY}'; "
-                        f"SET temp_directory = '{self.folder / 'spill'}'")
             con.execute(f"CREATE VIEW parts AS SELECT * FROM read_parquet([{files}])")
             rows = ("SELECT * EXCLUDE (_pos) FROM (SELECT *, row_number() OVER () AS _pos "
                     "FROM parts) QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY "

@@ -42,6 +42,16 @@ ENRICH_SCHEMA = pa.schema([("model_id", pa.string()), ("params_total", pa.int64(
 CONFIG_SCHEMA = pa.schema([f for f in HUB_CONFIGS if f.name != "snapshot_id"])
 
 
+def reproducible_connection(folder: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that writes byte-for-byte reproducible files: one thread, rows in
+    insertion order, spilling to ``folder/spill`` beyond ``FINAL_MEMORY``."""
+    con = duckdb.connect()
+    con.execute(f"SET threads TO 1; SET preserve_insertion_order TO true; "
+                f"SET memory_limit = '{FINAL_MEMORY}'; "
+                f"SET temp_directory = '{folder / 'spill'}'")
+    return con
+
+
 def run_key(query: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -170,11 +180,8 @@ class HubRun:
         """One row per model in page order (the latest page's row when a model appears twice),
         enrichment merged in. One thread, so the file is byte-for-byte reproducible."""
         enrich = sorted((self.folder / "parts").glob("enrich-*.parquet"))
-        con = duckdb.connect()
+        con = reproducible_connection(self.folder)
         try:
-            con.execute(f"SET threads TO 1; SET preserve_insertion_order TO true; "
-                        f"SET memory_limit = '{FINAL_MEMORY}'; "
-                        f"SET temp_directory = '{self.folder / 'spill'}'")
             con.execute(f"CREATE VIEW pages AS SELECT * FROM read_parquet('{self.part_glob()}')")
             total, distinct = con.execute(
                 "SELECT count(*), count(DISTINCT model_id) FROM pages").fetchall()[0]
