@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from observatory.metrics.common import UNKNOWN
 from observatory.metrics.downloads import GROUPS, NO_CRAWL, _by_date
 
 TOP_UNATTRIBUTED = 200
@@ -47,8 +48,15 @@ def aggregate(entries: ir.Table, top: int = TOP_UNATTRIBUTED) -> ir.Table:
 
 def downloads_from_aggregates(aggregates: ir.Table, by: str = "family") -> pd.DataFrame:
     """Per snapshot date and group: all-time and 30-day downloads, models and GGUF models, from
-    the aggregates of the chosen snapshots (attributed groups only, as from the raw rows)."""
+    the aggregates of the chosen snapshots. By organisation or country nothing is dropped: an
+    unattributed namespace is its own organisation (the least downloaded share one row), of
+    country "unknown"; by family, models of no known family are left out (the notes say how
+    much that is)."""
     group = GROUPS[by]
+    if by == "org":
+        aggregates = aggregates.mutate(org_id=aggregates.org_key)
+    elif by == "country":
+        aggregates = aggregates.mutate(country=aggregates.country.fill_null(UNKNOWN))
     table = aggregates.filter(aggregates[group].notnull())
     gguf = ibis.ifelse(table.is_gguf, table.models, 0)
     grouped = table.group_by(["snapshot_date", group]).agg(
@@ -84,11 +92,15 @@ def download_notes(aggregates: ir.Table, by: str = "family") -> list[str]:
     last = frame[frame["snapshot_date"] == dates[-1]]
     total = last["downloads"].sum()
     hidden = last.loc[last["unshown"], "downloads"].sum()
-    if total and hidden:
-        what = ("models of no known family" if by == "family" else
-                "namespaces the registry does not attribute (country unknown)")
-        lines.append(f"{hidden / total:.0%} of the all-time downloads on {newest} are in {what}, "
-                     "not shown; name them in your registry (`observatory registry files`)")
+    if total and hidden and by == "family":
+        lines.append(f"{hidden / total:.0%} of the all-time downloads on {newest} are in models "
+                     "of no known family, not shown; add family rules in your registry "
+                     "(`observatory registry files`)")
+    elif total and hidden:
+        lines.append(f"{hidden / total:.0%} of the all-time downloads on {newest} are in "
+                     "namespaces the registry does not attribute: each stands as its own "
+                     f"organisation, country unknown (the least downloaded as {OTHER_NAMESPACES});"
+                     " name them in your registry (`observatory registry files`)")
     return lines
 
 
