@@ -76,17 +76,25 @@ def _key(table: ir.Table, *columns: str) -> ir.Value:
     return key
 
 
+def first_per(table: ir.Table, key: str) -> pd.DataFrame:
+    """One row per ``key``, the same on every run: the distinct rows, sorted by every column,
+    first kept (``distinct(on=..., keep="first")`` keeps whichever row the engine meets first,
+    which changes with its threads)."""
+    frame = table.distinct().to_pandas()
+    if frame.empty:
+        return frame
+    order = frame.astype(str)  # mixed None/bool/str columns sort as text; None as "None"
+    chosen = order.sort_values(list(order.columns), kind="stable").drop_duplicates(key).index
+    return frame.loc[sorted(chosen)].reset_index(drop=True)
+
+
 def stated_index_facts(con: ibis.BaseBackend) -> pd.DataFrame:
     """Per AA model: the latest open-weights flag, country, licence and Hub id any snapshot
     states (the API omits them; the page payload and daily CSV carry them)."""
     scores = con.table("index_scores").filter(lambda t: t.open_weights.notnull())
     latest = scores.snapshot_date.max().over(group_by=scores.model_key)
-    return (
-        scores.filter(scores.snapshot_date == latest)
-        .select("model_key", "open_weights", "creator_country", "licence_label", "hf_id")
-        .distinct(on="model_key", keep="first")
-        .to_pandas()
-    )
+    return first_per(scores.filter(scores.snapshot_date == latest).select(
+        "model_key", "open_weights", "creator_country", "licence_label", "hf_id"), "model_key")
 
 
 def published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
@@ -100,8 +108,8 @@ def published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
     frames = []
     for table in (models, rows):
         latest = table.snapshot_date.max().over(group_by=table.model_key)
-        frames.append(table.filter(table.snapshot_date == latest).select(columns)
-                      .distinct(on="model_key", keep="first").to_pandas())
+        frames.append(first_per(table.filter(table.snapshot_date == latest).select(columns),
+                                "model_key"))
     both = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
     return both.drop_duplicates("model_key", keep="first").reset_index(drop=True)
 
@@ -111,13 +119,9 @@ def aa_candidates(con: ibis.BaseBackend, registry: Registry) -> Candidates | Non
     candidates for the same model on a board."""
     scores = con.table("index_scores")
     latest = scores.snapshot_date.max().over(group_by=scores.model_key)
-    models = (
-        scores.filter(scores.snapshot_date == latest)
-        .select("model_key", "model_name", "creator", "creator_slug", "creator_country",
-                "open_weights", "licence_label", "hf_id")
-        .distinct(on="model_key", keep="first")
-        .to_pandas()
-    )
+    models = first_per(scores.filter(scores.snapshot_date == latest).select(
+        "model_key", "model_name", "creator", "creator_slug", "creator_country", "open_weights",
+        "licence_label", "hf_id"), "model_key")
     if models.empty:
         return None
     attributed = attribute_index(models, registry, stated_index_facts(con))
@@ -163,11 +167,8 @@ def arena_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
         table = table.filter(table.source == sel.source)
     table = _one_publication(con, table).mutate(
         _akey=lambda t: _key(t, "model_key", "org_label", "licence_label"))
-    distinct = (
-        table.select("_akey", "model_key", "model_name", "org_label", "licence_label", "url")
-        .distinct(on="_akey", keep="first")
-        .to_pandas()
-    )
+    distinct = first_per(table.select("_akey", "model_key", "model_name", "org_label",
+                                      "licence_label", "url"), "_akey")
     if distinct.empty:
         _no_entries(con, sel)
     attributed = attribute_arena(distinct, registry, gather_evidence(con, registry))
@@ -222,12 +223,9 @@ def index_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
                           style_control=ibis.literal(False))
     table = _one_publication(con, table).mutate(
         _akey=lambda t: _key(t, "model_key", "creator_slug", "open_weights", "licence_label"))
-    distinct = (
-        table.select("_akey", "model_key", "model_name", "creator", "creator_slug",
-                     "creator_country", "open_weights", "licence_label", "hf_id")
-        .distinct(on="_akey", keep="first")
-        .to_pandas()
-    )
+    distinct = first_per(table.select("_akey", "model_key", "model_name", "creator",
+                                      "creator_slug", "creator_country", "open_weights",
+                                      "licence_label", "hf_id"), "_akey")
     if distinct.empty:
         raise EmptyResultError(f"no Artificial Analysis '{sel.index_name()}' index values in "
                                f"version {version}")
@@ -289,9 +287,8 @@ def index_models(con: ibis.BaseBackend, registry: Registry, when: date | None = 
     if day is None or pd.isna(day):
         raise EmptyResultError("no Artificial Analysis data; import it with "
                                "`observatory import PATH` or `observatory update --source aa`")
-    models = (scores.filter(scores.snapshot_date == day)
-              .select("source", "snapshot_date", "model_key", "model_name", "creator",
-                      "creator_slug", "creator_country", "open_weights", "licence_label", "hf_id",
-                      "params_total_b", "params_active_b", "release_date")
-              .distinct(on="model_key", keep="first").to_pandas())
+    models = first_per(scores.filter(scores.snapshot_date == day).select(
+        "source", "snapshot_date", "model_key", "model_name", "creator", "creator_slug",
+        "creator_country", "open_weights", "licence_label", "hf_id", "params_total_b",
+        "params_active_b", "release_date"), "model_key")
     return attribute_index(models, registry, stated_index_facts(con))

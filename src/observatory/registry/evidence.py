@@ -59,6 +59,10 @@ class Candidates:
 
     @classmethod
     def build(cls, source: str, table: pd.DataFrame, name_columns: list[str]) -> Candidates:
+        # Rows in a fixed order (a query's rows come in whatever order its threads give them):
+        # the first candidate that states a fact must be the same on every run.
+        order = table.astype(str)
+        table = table.loc[order.sort_values(list(order.columns), kind="stable").index]
         table = table.reset_index(drop=True)
         facts = table[MATCH_COLUMNS].astype(object)
         found = cls(source, facts.where(facts.notna(), None).to_dict("records"))
