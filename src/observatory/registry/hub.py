@@ -168,8 +168,9 @@ def with_family(entries: ir.Table, registry: Registry) -> ir.Table:
     """Add ``family``. The rules are regular expressions: they run once per distinct model and
     join back, and only for metrics that need the family."""
     # a model's first base as its newest snapshot declares it (the same on every run)
-    distinct = entries.group_by("model_id").agg(
-        first_base=entries.first_base.argmax(entries.snapshot_date))
+    newest = (entries.first_base.argmax(entries.snapshot_date) if "snapshot_date" in entries.columns
+              else entries.first_base.max())
+    distinct = entries.group_by("model_id").agg(first_base=newest)
     families = distinct.mutate(family=family_expr(registry, distinct.model_id,
                                                   distinct.first_base)).select("model_id", "family")
     return entries.left_join(families, "model_id").drop("model_id_right")
