@@ -83,7 +83,7 @@ def test_family_from_the_model_id_then_its_first_base() -> None:
         "Qwen",  # no rule matches the id: the first base's family
         "Qwen",  # rules ignore case
         None,
-        "Llama", "Llama",  # one family per model (its first row's base), on every row
+        "Llama", "Llama",  # one family per model (undated rows: the smallest base), on every row
     ]
     assert [r["model_id"] for r in out] == ["u/my-llama-tune", "u/finetune-7b", "u/QWQ-tune",
                                             "u/plain", "u/x", "u/x"]

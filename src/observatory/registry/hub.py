@@ -169,7 +169,7 @@ def with_family(entries: ir.Table, registry: Registry) -> ir.Table:
     join back, and only for metrics that need the family."""
     # a model's first base as its newest snapshot declares it (the same on every run)
     newest = (entries.first_base.argmax(entries.snapshot_date) if "snapshot_date" in entries.columns
-              else entries.first_base.max())
+              else entries.first_base.min())
     distinct = entries.group_by("model_id").agg(first_base=newest)
     families = distinct.mutate(family=family_expr(registry, distinct.model_id,
                                                   distinct.first_base)).select("model_id", "family")
