@@ -87,12 +87,15 @@ def marks(views: list[dict[str, Any]]) -> list[str]:
 def test_leaders_chart() -> None:
     frame = timeline()
     data = check_golden("leaders", lambda: charts.leaders_chart(timeline(), "Best open model"))
-    assert data["title"] == {"text": "Best open model", "subtitle": charts.SOURCE_NOTE}
+    assert data["title"] == {"text": "Best open model", "subtitle": [
+        "Source: LMArena, snapshots 2025-01-01 to 2025-03-01; Open Weights Observatory",
+        f"no line across gaps of more than {charts.GAP_DAYS} days"]}
     assert marks(data["layer"]) == ["area", "line", "circle"]
     band, line, points = (view["encoding"] for view in data["layer"])
     assert all(e["x"] == {"field": "snapshot_date", "type": "temporal", "title": "snapshot date"}
                for e in (band, line, points))
     assert (band["y"]["field"], band["y2"]["field"]) == ("ci_low", "ci_high")
+    assert band["detail"]["field"] == line["detail"]["field"] == "segment"
     assert line["y"]["field"] == points["y"]["field"] == "rating"
     assert points["y"]["scale"] == {"zero": False}
     assert points["color"]["field"] == "country"
@@ -105,6 +108,21 @@ def test_leaders_chart() -> None:
     pd.testing.assert_frame_equal(frame, timeline())
 
 
+def test_a_gap_in_the_data_is_drawn_as_a_gap() -> None:
+    """Six months without a board (2023-12-20 to 2024-06-19 in the real history) are not
+    bridged: the line and band are drawn per segment."""
+    frame = timeline().assign(snapshot_date=pd.to_datetime(["2023-11-20", "2023-12-20",
+                                                            "2024-06-19"]))
+    data = spec(charts.leaders_chart(frame, "t"))
+    assert [r["segment"] for r in rows(data, data)] == [0, 0, 1]
+
+
+def test_unknown_countries_are_grey_and_last() -> None:
+    scale = charts.colours(pd.Series(["(unknown)", "(unknown)", "(unknown)", "CN", "US", "CN"]))
+    assert scale.domain == ["CN", "US", "(unknown)"]
+    assert scale.range[-1] == charts.UNKNOWN_COLOUR and charts.UNKNOWN_COLOUR not in scale.range[:-1]
+
+
 def test_leaders_chart_accepts_plain_dates() -> None:
     frame = timeline().assign(snapshot_date=[d.date() for d in DATES])
     data = spec(charts.leaders_chart(frame, "t"))
@@ -113,7 +131,9 @@ def test_leaders_chart_accepts_plain_dates() -> None:
 
 def test_gap_chart() -> None:
     data = check_golden("gap", lambda: charts.gap_chart(gap_frame(), "Open vs closed"))
-    assert data["title"] == {"text": "Open vs closed", "subtitle": charts.SOURCE_NOTE}
+    assert data["title"]["text"] == "Open vs closed"
+    assert data["title"]["subtitle"][0] == ("Source: the stored boards, snapshots 2025-01-01 to "
+                                            "2025-02-01; Open Weights Observatory")
     lines, gap_plot = data["vconcat"]
     assert lines["mark"] == {"type": "line", "point": True}
     assert lines["encoding"]["color"]["field"] == "kind"
@@ -131,10 +151,14 @@ def test_gap_chart() -> None:
 def test_top_chart() -> None:
     frame = top_frame()
     data = check_golden("top", lambda: charts.top_chart(top_frame(), "Top open models"))
-    assert data["title"]["text"] == "Top open models"
+    assert data["title"]["text"] == "Top open models, 2025-03-01"  # the board's date
+    assert data["title"]["subtitle"] == ("Source: LMArena, snapshot of 2025-03-01; Open Weights "
+                                         "Observatory")
     assert data["height"] == {"step": 22}
-    assert marks(data["layer"]) == ["bar", "rule"]
-    bars, errors = (view["encoding"] for view in data["layer"])
+    assert marks(data["layer"]) == ["rule", "point"]
+    errors, bars = (view["encoding"] for view in data["layer"])
+    assert bars["x"]["scale"] == {"zero": False}  # not from zero: 1,350 vs 1,430 must show
+    assert bars["x"]["title"] == "rating (dot) and 95% interval"
     assert bars["y"]["field"] == errors["y"]["field"] == "model_name"
     assert bars["y"]["sort"] == {"field": "rating", "order": "descending"}
     assert (bars["x"]["field"], bars["color"]["field"]) == ("rating", "country")
@@ -190,7 +214,7 @@ def test_save_html_inlines_vega(tmp_path: Path, small_chart: Any) -> None:
     assert "https://cdn" not in html and not re.search(r"<script[^>]*\bsrc=", html)
     assert "vega-embed.js bundle with Vega-Lite version" in html and "vegaEmbed('#vis'" in html
     assert len(html) > 100_000  # vega, vega-lite and vega-embed are in the file itself
-    assert '"text": "Saved chart"' in html and '"model_name": "qwen-max"' in html
+    assert '"text": "Saved chart, 2025-03-01"' in html and '"model_name": "qwen-max"' in html
 
 
 def test_save_svg(tmp_path: Path, small_chart: Any) -> None:

@@ -59,14 +59,16 @@ def drawn_rows(chart: Any) -> list[tuple[str, str, int, float, float]]:
 def test_derivatives_chart() -> None:
     frame = monthly()
     data = check_golden("derivatives", lambda: lineage_charts.derivatives_chart(monthly(), "New derivatives"))
-    assert data["title"] == {"text": "New derivatives",
-                             "subtitle": f"{lineage_charts.SOURCE_NOTE}; declared lineage"}
+    assert data["title"] == {"text": "New derivatives", "subtitle": [
+        f"{lineage_charts.SOURCE_NOTE}; declared lineage",
+        f"faded: months with fewer than {lineage_charts.SMALL_MONTH} new derivatives"]}
     assert data["mark"] == {"type": "bar"}
     enc = data["encoding"]
     assert enc["x"]["field"] == "month" and enc["x"]["timeUnit"] == "yearmonth"
     assert enc["y"]["field"] == "share" and enc["y"]["stack"] == "normalize"
     assert enc["color"]["field"] == "group"
-    assert enc["color"]["sort"] == ["US", "CN", "FR", "other"]  # the largest groups first
+    assert enc["color"]["sort"] == ["US", "CN", "FR"]  # the largest groups first
+    assert enc["opacity"]["condition"]["test"] == "datum.small"  # small months faded
     rows = data["datasets"][data["data"]["name"]]
     assert {r["month"] for r in rows} == {"2025-01-01T00:00:00", "2025-02-01T00:00:00"}
     assert "lineage" not in rows[0]
@@ -85,7 +87,17 @@ def test_derivatives_chart_folds_small_groups_into_other() -> None:
     assert other["share"] == folded["share"].sum()
     assert (other["ci_low"], other["ci_high"]) == (folded["ci_low"].min(), folded["ci_high"].max())
     assert other["month_total"] == folded["month_total"].iloc[0]
-    assert spec(chart, validate=False)["title"]["subtitle"].endswith("; declared+inferred lineage")
+    assert spec(chart, validate=False)["title"]["subtitle"][0].endswith("; declared+inferred lineage")
+
+
+def test_unknown_is_grey_and_stacked_last() -> None:
+    groups = {"unknown": (60.0, 40.0), "CN": (30.0, 40.0), "US": (10.0, 20.0)}
+    data = spec(lineage_charts.derivatives_chart(monthly(groups), "t"), validate=False)
+    assert data["encoding"]["color"]["sort"] == ["CN", "US", "unknown"]
+    scale = data["encoding"]["color"]["scale"]
+    assert scale["range"][scale["domain"].index("unknown")] == "#9e9e9e"
+    rows = data["datasets"][data["data"]["name"]]
+    assert max(r["stack_order"] for r in rows if r["group"] == "unknown") == 2
 
 
 def test_tree_chart() -> None:

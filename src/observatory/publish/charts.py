@@ -12,6 +12,22 @@ from observatory.store.exports import check_writable
 
 SUFFIXES = (".png", ".svg", ".html", ".json")
 SOURCE_NOTE = "Sources: LMArena / Artificial Analysis via the Open Weights Observatory"
+# The publisher behind each snapshot format, for the credit line under a chart.
+PUBLISHERS = {"lmarena-csv": "LMArena", "arena-catalog": "LMArena (arena-catalog)",
+              "arena-scatterplot": "LMArena", "hf-space-table": "LMArena (Hugging Face Space)",
+              "hf-space-elo-max": "LMArena (Hugging Face Space)",
+              "arena-dataset": "Arena (lmarena-ai/leaderboard-dataset, CC-BY-4.0)",
+              "arena-daily": "Arena (daily pages)", "aa-llms-json": "Artificial Analysis",
+              "aa-compact-csv": "Artificial Analysis", "aa-api-json": "Artificial Analysis",
+              "observatory-bt": "the Observatory's own Bradley-Terry fit"}
+GAP_DAYS = 60  # consecutive snapshots further apart than this are drawn with a gap between
+UNKNOWN_COLOUR = "#9e9e9e"
+OTHER_COLOUR = "#d4d4d4"  # the small groups folded into one
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+           "#000000"]
+UNKNOWN_LABELS = ("unknown", "(unknown)")
+OTHER = "other"
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -21,25 +37,70 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def credit(frame: pd.DataFrame, date_column: str = "snapshot_date") -> str:
+    """The credit line: the publishers of the snapshots actually drawn, and their dates."""
+    names = (sorted({PUBLISHERS.get(str(s), str(s)) for s in frame["source"].dropna()})
+             if "source" in frame else [])
+    dates = pd.to_datetime(frame[date_column]).dropna() if date_column in frame else pd.Series()
+    when = ""
+    if len(dates):
+        first, last = dates.min().date(), dates.max().date()
+        when = f", snapshot of {last}" if first == last else f", snapshots {first} to {last}"
+    return f"Source: {', '.join(names) or 'the stored boards'}{when}; Open Weights Observatory"
+
+
+def segments(frame: pd.DataFrame, column: str = "snapshot_date", days: int = GAP_DAYS) -> pd.Series:
+    """A number per run of snapshots without a gap longer than ``days``: lines drawn per
+    segment stop at a gap instead of bridging months without data."""
+    order = pd.to_datetime(frame[column]).sort_values()
+    breaks = (order.diff() > pd.Timedelta(days=days)).cumsum()
+    return breaks.reindex(frame.index)
+
+
+def legend_order(values: pd.Series) -> list[str]:
+    """Groups most frequent first, then the folded small groups, then unknowns."""
+    counts = values.fillna("(unknown)").value_counts()
+    known = [v for v in counts.index if v not in UNKNOWN_LABELS and v != OTHER]
+    return [*known, *[v for v in counts.index if v == OTHER],
+            *[v for v in counts.index if v in UNKNOWN_LABELS]]
+
+
+def colours(values: pd.Series, order: list[str] | None = None) -> alt.Scale:
+    """Colour-blind-safe colours in ``order`` (default ``legend_order``); the folded small
+    groups light grey, unknowns grey."""
+    domain = order or legend_order(values)
+    known = [v for v in domain if v not in UNKNOWN_LABELS and v != OTHER]
+    palette = iter(PALETTE * (len(known) // len(PALETTE) + 1))
+    colour = {v: UNKNOWN_COLOUR if v in UNKNOWN_LABELS else OTHER_COLOUR if v == OTHER
+              else next(palette) for v in domain}
+    return alt.Scale(domain=domain, range=[colour[v] for v in domain])
+
+
 def leaders_chart(timeline: pd.DataFrame, title: str) -> alt.Chart:
     """The best open model's rating over time, coloured by its country, with its interval."""
     frame = _dates(timeline, "snapshot_date")
+    frame["country"] = frame["country"].fillna("(unknown)")
+    frame["segment"] = segments(frame)
     base = alt.Chart(frame).encode(x=alt.X("snapshot_date:T", title="snapshot date"))
-    band = base.mark_area(opacity=0.2).encode(y=alt.Y("ci_low:Q", title="rating"),
-                                              y2="ci_high:Q")
+    band = base.mark_area(opacity=0.2).encode(y=alt.Y("ci_low:Q", title="rating (95% interval)"),
+                                              y2="ci_high:Q", detail="segment:N")
     points = base.mark_circle(size=45).encode(
         y=alt.Y("rating:Q", scale=alt.Scale(zero=False)),
-        color=alt.Color("country:N", title="country of best open model"),
+        color=alt.Color("country:N", title="country of best open model",
+                        scale=colours(frame["country"])),
         tooltip=["snapshot_date:T", "model_name:N", "org_name:N", "country:N", "rating:Q",
                  "runner_up_model:N", "runner_up_country:N", "solid:N"],
     )
-    line = base.mark_line(color="#999", strokeWidth=1).encode(y="rating:Q")
+    line = base.mark_line(color="#999", strokeWidth=1).encode(y="rating:Q", detail="segment:N")
     return (band + line + points).properties(
-        title={"text": title, "subtitle": SOURCE_NOTE}, width=720, height=360)
+        title={"text": title, "subtitle": [credit(frame),
+                                           f"no line across gaps of more than {GAP_DAYS} days"]},
+        width=720, height=360)
 
 
 def gap_chart(gap: pd.DataFrame, title: str) -> alt.Chart:
     frame = _dates(gap, "snapshot_date")
+    frame["segment"] = segments(frame)
     long = pd.concat([
         frame.assign(kind="best closed", rating=frame["closed_rating"],
                      model=frame["closed_model"]),
@@ -48,32 +109,42 @@ def gap_chart(gap: pd.DataFrame, title: str) -> alt.Chart:
     lines = alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("snapshot_date:T", title="snapshot date"),
         y=alt.Y("rating:Q", scale=alt.Scale(zero=False)),
-        color=alt.Color("kind:N", title=None),
+        color=alt.Color("kind:N", title=None,
+                        scale=alt.Scale(domain=["best closed", "best open"],
+                                        range=[PALETTE[1], PALETTE[0]])),
+        detail="segment:N",
         tooltip=["snapshot_date:T", "kind:N", "model:N", "rating:Q"],
     ).properties(width=720, height=280)
     gap_band = alt.Chart(frame).encode(x=alt.X("snapshot_date:T", title="snapshot date"))
-    gap_plot = (gap_band.mark_area(opacity=0.25).encode(y=alt.Y("gap_low:Q", title="gap"),
-                                                        y2="gap_high:Q")
-                + gap_band.mark_line().encode(y="gap:Q")).properties(width=720, height=160)
+    gap_plot = (gap_band.mark_area(opacity=0.25).encode(
+        y=alt.Y("gap_low:Q", title="gap (95% interval)"), y2="gap_high:Q", detail="segment:N")
+        + gap_band.mark_line().encode(y="gap:Q", detail="segment:N")).properties(
+        width=720, height=160)
     return alt.vconcat(lines, gap_plot).properties(
-        title={"text": title, "subtitle": SOURCE_NOTE})
+        title={"text": title, "subtitle": [credit(frame),
+                                           f"no line across gaps of more than {GAP_DAYS} days"]})
 
 
 def top_chart(top: pd.DataFrame, title: str) -> alt.Chart:
+    """Each model's rating as a dot on its 95% interval: ratings near 1,400 differ by tens of
+    points, which bars from zero would flatten (the axis does not start at zero)."""
     frame = top.copy()
     frame["country"] = frame["country"].fillna("(unknown)")
-    bars = alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("model_name:N", sort=alt.EncodingSortField("rating", order="descending"),
-                title=None),
-        x=alt.X("rating:Q", scale=alt.Scale(zero=False)),
-        color=alt.Color("country:N"),
-        tooltip=["position:Q", "model_name:N", "org_name:N", "country:N", "rating:Q"],
+    order = alt.EncodingSortField("rating", order="descending")
+    dots = alt.Chart(frame).mark_point(filled=True, size=70).encode(
+        y=alt.Y("model_name:N", sort=order, title=None),
+        x=alt.X("rating:Q", scale=alt.Scale(zero=False), title="rating (dot) and 95% interval"),
+        color=alt.Color("country:N", scale=colours(frame["country"])),
+        tooltip=["position:Q", "model_name:N", "org_name:N", "country:N", "rating:Q",
+                 "ci_low:Q", "ci_high:Q"],
     )
     errors = alt.Chart(frame).mark_rule().encode(
-        y=alt.Y("model_name:N", sort=alt.EncodingSortField("rating", order="descending")),
-        x="ci_low:Q", x2="ci_high:Q")
-    return (bars + errors).properties(title={"text": title, "subtitle": SOURCE_NOTE},
-                                      width=600, height=alt.Step(22))
+        y=alt.Y("model_name:N", sort=order), x="ci_low:Q", x2="ci_high:Q",
+        color=alt.Color("country:N", scale=colours(frame["country"]), legend=None))
+    when = pd.to_datetime(frame["snapshot_date"]).max().date() if len(frame) else None
+    return (errors + dots).properties(
+        title={"text": f"{title}, {when}" if when else title, "subtitle": credit(frame)},
+        width=600, height=alt.Step(22))
 
 
 def check_output(out: Path) -> str:

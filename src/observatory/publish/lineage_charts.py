@@ -7,8 +7,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from observatory.publish.charts import OTHER, UNKNOWN_LABELS, colours
+
 SOURCE_NOTE = "Source: Hugging Face Hub snapshots (declared base models) via the Open Weights Observatory"
 TOP_GROUPS = 8
+SMALL_MONTH = 30  # a month with fewer new derivatives is drawn faded: its shares say little
 TREE_CHILDREN = 12  # per node; the rest are drawn as one "... n more" block
 TREE_LEVELS = 4
 
@@ -26,15 +29,28 @@ def derivatives_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
         derivatives=("derivatives", "sum"), share=("share", "sum"), month_total=("month_total", "first"),
         ci_low=("ci_low", "min"), ci_high=("ci_high", "max"))
     data["month"] = pd.to_datetime(data["month"])
+    data["small"] = data["month_total"] < SMALL_MONTH
     lineage = str(frame["lineage"].iloc[0]) if "lineage" in frame and len(frame) else "declared"
-    return alt.Chart(data).mark_bar().encode(
+    # Known groups by size, then "other", then unknowns in grey, stacked last: the known groups
+    # carry the colour.
+    present = set(data["group"])
+    order = [g for g in top if g not in UNKNOWN_LABELS and g in present]
+    order += [g for g in (OTHER, *UNKNOWN_LABELS) if g in present]
+    data["stack_order"] = data["group"].map({g: i for i, g in enumerate(order)})
+    chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("yearmonth(month):T", title="month created"),
         y=alt.Y("share:Q", stack="normalize", axis=alt.Axis(format="%"), title="share of new derivatives"),
-        color=alt.Color("group:N", sort=[*top, "other"], title=None),
+        color=alt.Color("group:N", sort=order, title=None, scale=colours(data["group"], order)),
+        order=alt.Order("stack_order:Q"),
+        opacity=alt.condition(alt.datum.small, alt.value(0.35), alt.value(1.0)),
         tooltip=["group", alt.Tooltip("yearmonth(month):T", title="month"),
                  alt.Tooltip("share:Q", format=".1%"), alt.Tooltip("derivatives:Q", format=",.1f"),
-                 "month_total:Q"],
-    ).properties(title=_title(title, lineage), width=720, height=360)
+                 "month_total:Q", alt.Tooltip("small:N", title=f"fewer than {SMALL_MONTH}")],
+    )
+    title = _title(title, lineage)
+    title["subtitle"] = [title["subtitle"],
+                         f"faded: months with fewer than {SMALL_MONTH} new derivatives"]
+    return chart.properties(title=title, width=720, height=360)
 
 
 def _icicle(node: dict[str, Any], depth: int, y0: float, rows: list[dict[str, Any]]) -> float:
