@@ -6,6 +6,7 @@ Expected dates, counts and values are read in the test from the parquet the fake
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -98,9 +99,17 @@ def test_backfilled_rows_carry_the_dump_values(hub: FakeHub, obs: Observatory) -
         assert row["base_relation"] == (declared["relation"] if declared else None)
         config = record["config"]
         assert row["architecture"] == (config["architectures"][0] if config else None)
-    configs = obs.connection().table("hub_configs").to_pyarrow().to_pylist()
+    configs = {r["model_id"]: r for r in obs.connection().table("hub_configs").to_pyarrow().to_pylist()}
     with_config = [r for r in raw if r["config"] or r["gguf"]]
     assert len(configs) == len(with_config)
+    for record in with_config[::5]:  # each model gets its own config's facts (computed here)
+        facts, config, gguf = configs[record["id"]], record["config"], record["gguf"]
+        tokenizer = (config or {}).get("tokenizer_config") or {}
+        template = tokenizer.get("chat_template") or (gguf or {}).get("chat_template")
+        assert facts["chat_template_hash"] == hashlib.sha256(template.encode()).hexdigest()[:16]
+        assert facts["model_type"] == (config["model_type"] if config else gguf["architecture"])
+        total = (record["safetensors"] or {}).get("total") or (gguf or {}).get("total")
+        assert facts["params_total"] == total
 
 
 def test_the_daily_dump_keeps_a_day_a_period_and_skips_unchanged_files(hub: FakeHub, capsys,

@@ -211,12 +211,12 @@ def _one_file(catalog: Catalog, endpoint: str, source: hub_dumps.DumpSource,
     run = DumpRun.open(catalog.store, _run_key(source, file), groups)
     state.groups, state.groups_done = groups, len(run.state["done"])
     todo = [g for g in range(groups) if not run.is_done(g)]
+
     with _Batches(parquet, todo, plan.columns) as batches:
         for group, parts in batches:
             mapped = [hub_dump.to_tables(batch, plan, file.day, source.name) for batch in parts]
             models = pa.concat_tables([m for m, _ in mapped])
-            configs = pa.concat_tables([c for _, c in mapped])
-            run.write(group, models, configs)
+            run.write(group, models, pa.concat_tables([c for _, c in mapped]))
             state.groups_done += 1
             state.rows += models.num_rows
             state.bytes = report.bytes_read + remote.received

@@ -40,8 +40,17 @@ def licence_table(registry: Registry) -> pd.DataFrame:
 
 
 def family_expr(registry: Registry, model_id: ir.StringValue, first_base: ir.StringValue) -> ir.Value:
-    """The first family rule matching the model id, else its first declared base's id."""
-    cases = []
+    """The first family rule matching the model id, else its first declared base's id.
+
+    Most Hub models match no rule: one regular expression joining every rule tells those apart
+    first (one pass each), so only the models that match something go through the rules in
+    order."""
+    patterns = [f"(?:{p})" for p in registry.families["pattern"]]
+    if not patterns:
+        return ibis.null("string")
+    anything = "(?i)" + "|".join(patterns)
+    matches = model_id.re_search(anything) | first_base.fill_null("").re_search(anything)
+    cases = [(~matches, ibis.null("string"))]
     for row in registry.families.itertuples():
         pattern = f"(?i){row.pattern}"
         cases.append((model_id.re_search(pattern), row.family))

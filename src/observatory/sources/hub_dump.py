@@ -260,23 +260,27 @@ def to_tables(batch: pa.Table, plan: ReadPlan, snapshot_date: date, source: str
         config, gguf = _key(batch, plan, "config"), _key(batch, plan, "gguf", drop="total")
         st_total = _get(batch, plan, "safetensors", "total", sql_type="BIGINT")
         gguf_total = _get(batch, plan, "gguf", "total", sql_type="BIGINT")
-        # Models are matched to their facts by a 64-bit hash of (config, gguf without total):
-        # cheaper than grouping and joining on the nested values themselves.
-        rows = f"""SELECT *, hash({config}, {gguf}) AS _key FROM batch
+        # The distinct (config, gguf without total) pairs, numbered; the facts of each pair are
+        # computed once, and every model joins its pair back by value (exact, unlike a hash
+        # key: DuckDB's hash() collides on millions of similar values).
+        rows = f"""SELECT *, {config} AS _c, {gguf} AS _g FROM batch
             WHERE id IS NOT NULL AND trim(id) <> ''
               AND ({config} IS NOT NULL OR {gguf} IS NOT NULL OR {st_total} IS NOT NULL
                    OR {gguf_total} IS NOT NULL)"""
-        keys = con.sql(f"""SELECT _key,
-            any_value({_as_json(batch, plan, 'config', config)}) AS config_json,
-            any_value({_as_json(batch, plan, 'gguf', gguf)}) AS gguf_json
-            FROM ({rows}) GROUP BY _key""").to_arrow_table()
+        keys = con.sql(f"""SELECT _c, _g, row_number() OVER () AS _key,
+            {_as_json(batch, plan, 'config', '_c')} AS config_json,
+            {_as_json(batch, plan, 'gguf', '_g')} AS gguf_json
+            FROM (SELECT DISTINCT _c, _g FROM ({rows}))""").to_arrow_table()
+        con.register("keys", keys.select(["_c", "_g", "_key"]))
         con.register("facts", _facts(keys))
         fact_names = [f.name for f in FACTS if f.name not in ("model_id", "params_total")]
         configs = con.sql(f"""
-            SELECT k.id AS model_id, {', '.join(f'f.{n}' for n in fact_names)},
+            SELECT r.id AS model_id, {', '.join(f'f.{n}' for n in fact_names)},
               coalesce(CASE WHEN {st_total} > 0 THEN {st_total} END,
                        CASE WHEN {gguf_total} >= 0 THEN {gguf_total} END) AS params_total
-            FROM ({rows}) k JOIN facts f USING (_key)""").to_arrow_table()
+            FROM ({rows}) r
+            JOIN keys k ON k._c IS NOT DISTINCT FROM r._c AND k._g IS NOT DISTINCT FROM r._g
+            JOIN facts f ON f._key = k._key""").to_arrow_table()
     finally:
         con.close()
     return _shape_models(models, snapshot_date, source), _shape_configs(configs, snapshot_date,

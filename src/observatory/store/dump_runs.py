@@ -34,6 +34,16 @@ from observatory.sources.base import file_sha256
 from observatory.store.hub_runs import reproducible_connection
 from observatory.store.snapshots import ImportResult, Store
 
+# Dictionaries only where values repeat (ids and dates do not), statistics only on what the
+# views filter by: a third less time to write a 2.5-million-row snapshot.
+_ENCODING: dict[str, Any] = {
+    "use_dictionary": ["source", "author", "pipeline_tag", "library_name", "licence", "gated",
+                       "architecture", "model_type", "base_relation", "tags", "base_models",
+                       "quant_method", "torch_dtype", "bos_token", "eos_token",
+                       "chat_template_hash"],
+    "write_statistics": ["source", "snapshot_date"],
+}
+
 
 @dataclass
 class DumpRun:
@@ -78,7 +88,7 @@ class DumpRun:
         for prefix, table in (("c", configs), ("m", models)):
             final = self.folder / "parts" / f"{prefix}-{group:06d}.parquet"
             tmp = final.with_suffix(".tmp")
-            pq.write_table(table, tmp, compression="zstd")
+            pq.write_table(table, tmp, compression="zstd", **_ENCODING)
             os.replace(tmp, final)
         self.state["hashes"][str(group)] = file_sha256(final)
         self.state["done"].append(group)
