@@ -211,7 +211,6 @@ def _one_file(catalog: Catalog, endpoint: str, source: hub_dumps.DumpSource,
     run = DumpRun.open(catalog.store, _run_key(source, file), groups)
     state.groups, state.groups_done = groups, len(run.state["done"])
     todo = [g for g in range(groups) if not run.is_done(g)]
-
     with _Batches(parquet, todo, plan.columns) as batches:
         for group, parts in batches:
             mapped = [hub_dump.to_tables(batch, plan, file.day, source.name) for batch in parts]
@@ -235,7 +234,7 @@ def _one_file(catalog: Catalog, endpoint: str, source: hub_dumps.DumpSource,
         "notes": {"columns_read": plan.columns, "columns_skipped": plan.skipped,
                   "unknown_columns_kept": plan.unknown, "json_text_columns":
                   sorted(plan.json_text), "bytes_read_this_run": remote.received,
-                  "row_groups": groups, "resumed": bool(run.state["done"]) and
-                  len(todo) < groups, "scope": "whole Hub (a dump of every public model)"},
+                  "row_groups": groups, "resumed": len(todo) < groups,
+                  "scope": "whole Hub (a dump of every public model)"},
     }
     return run.finalize(catalog.store, manifest)
