@@ -216,13 +216,13 @@ class Observatory:
     def hub_scope(self) -> list[str]:
         """Lines above a view of each Hub source's latest snapshot (licences, architecture):
         which of those snapshots are not the whole Hub."""
-        models = self.connection().table("hub_models")
-        pairs = models.group_by("source").agg(day=models.snapshot_date.max()).to_pandas()
-        return metrics.likes.scope_lines([(r.source, str(r.day)[:10]) for r in pairs.itertuples()])
+        latest = hub.latest_dates(self.connection())
+        return metrics.likes.scope_lines([(source, str(day)) for source, day in latest.items()])
 
-    def lineage_scope(self, inferred: bool = False) -> list[str]:
-        """Lines above a lineage view: the partial sources its graph was built from."""
-        models = self.lineage_graph(inferred=inferred).models
+    def lineage_scope(self, inferred: bool = False, as_of: date | None = None) -> list[str]:
+        """Lines above a lineage view: the partial sources its graph was built from (the same
+        graph the view read: built once per arguments)."""
+        models = self.lineage_graph(as_of, inferred=inferred).models
         pairs = models.select("source", "snapshot_date").distinct().to_pandas()
         found = [(r.source, str(r.snapshot_date)[:10]) for r in pairs.itertuples()]
         return metrics.likes.spans_lines(found, "the lineage graph")
@@ -337,10 +337,9 @@ class Observatory:
         """The main views as CSV and JSON in ``out`` (``jobs.export``), for a schedule to publish."""
         from observatory.jobs import export
 
-        views = {"leaders": lambda: self.leaders(), "lead_changes": lambda: self.lead_changes(),
-                 "gap": lambda: self.gap(), "top": lambda: self.top(),
-                 "likes": lambda: self.likes(), "downloads_by_family": lambda: self.downloads(),
-                 "licences": lambda: self.licences()}
+        views = {"leaders": self.leaders, "lead_changes": self.lead_changes, "gap": self.gap,
+                 "top": self.top, "likes": self.likes, "downloads_by_family": self.downloads,
+                 "licences": self.licences}
         return export.export(out, views, self.snapshots())
 
     def last_run(self) -> dict | None:

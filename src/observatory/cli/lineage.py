@@ -68,7 +68,7 @@ def derivatives(
                             tuple(r.value for r in relation) if relation else None,
                             parse_date(as_of))
     if fmt == Fmt.table:
-        for line in obs.lineage_scope(inferred):
+        for line in obs.lineage_scope(inferred, parse_date(as_of)):
             out.print(line, soft_wrap=True)
     render(frame, fmt, f"New derivatives per month by {by.value} "
            f"({frame['lineage'].iloc[0]} lineage)",

@@ -9,6 +9,7 @@ attributes a lineage root (by the root's id) and a derivative's uploader.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import ibis
@@ -165,8 +166,6 @@ def moe_evidence(t: ir.Table) -> ir.BooleanValue:
 def rules_fingerprint(registry: Registry) -> str:
     """What attribution by namespace and family rests on (the family rules, the namespace map):
     aggregates computed with other rules are computed again."""
-    import hashlib
-
     families = registry.families[["pattern", "family"]].to_csv(index=False)
     names = namespace_table(registry)[["namespace", "org_id", "country"]].sort_values(
         "namespace").to_csv(index=False)
@@ -230,11 +229,16 @@ def liked_entries(con: ibis.BaseBackend, registry: Registry,
     return hub_entries(con, registry, dates=[d for d in chosen if d is not None])
 
 
-def latest_entries(con: ibis.BaseBackend, registry: Registry) -> ir.Table:
-    """Entries of each Hub source's latest snapshot (dates read from the raw table, no joins)."""
+def latest_dates(con: ibis.BaseBackend) -> dict[str, date]:
+    """Each Hub source's latest snapshot date (read from the raw table, no joins)."""
     models = con.table("hub_models")
     latest = models.group_by("source").agg(day=models.snapshot_date.max()).to_pandas()
-    return hub_entries(con, registry, dates=sorted({pd.Timestamp(d).date() for d in latest["day"]}))
+    return {row.source: pd.Timestamp(row.day).date() for row in latest.itertuples()}
+
+
+def latest_entries(con: ibis.BaseBackend, registry: Registry) -> ir.Table:
+    """Entries of each Hub source's latest snapshot."""
+    return hub_entries(con, registry, dates=sorted(set(latest_dates(con).values())))
 
 
 def crawl_rows(con: ibis.BaseBackend) -> ir.Table:

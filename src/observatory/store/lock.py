@@ -9,6 +9,7 @@ run that finds today's already done fetches nothing and says so (``run --force``
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,8 +52,6 @@ LAST_RUN = "last_run.json"
 
 def last_run(home: Path) -> dict | None:
     """What the last complete `observatory run` recorded (None: none, or unreadable)."""
-    import json
-
     try:
         found = json.loads((home / LAST_RUN).read_text())
     except (OSError, ValueError):
@@ -62,8 +61,6 @@ def last_run(home: Path) -> dict | None:
 
 def record_run(home: Path, sources: list[str], snapshots: int) -> None:
     """Record a run that reached every source (written whole: temporary file, then rename)."""
-    import json
-
     now = datetime.now(UTC)
     tmp = home / f"{LAST_RUN}.tmp"
     tmp.write_text(json.dumps({"date": now.date().isoformat(),
