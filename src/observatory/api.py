@@ -152,7 +152,11 @@ class Observatory:
 
     # --- boards (Q1-Q4, Q12, Q13) --------------------------------------------------------
     def entries(self, sel: Selection | None = None) -> ibis.Table:
-        return boards.entries(self.connection(), self.registry, sel or Selection())
+        """The selection's attributed board rows, computed once per connection (a temporary
+        table): a report or a server reads one board many times."""
+        sel = sel or Selection()
+        return self.catalog.memo(("entries", sel), lambda: self.catalog.temp_table(
+            boards.entries(self.connection(), self.registry, sel), "entries"))
 
     def leaders(self, by: str = "country", as_of: date | None = None,
                 sel: Selection | None = None) -> pd.DataFrame:
@@ -325,6 +329,7 @@ class Observatory:
         path = override_dir() / "model_facts.csv"
         upsert_rows(path, unknowns.FACT_COLUMNS, rows, key="model_key")
         self.__dict__.pop("registry", None)  # read the accepted rows on next use
+        self.catalog.forget()  # and attribute with them
         return path, rows
 
     def run_lock(self) -> contextlib.AbstractContextManager[Path]:

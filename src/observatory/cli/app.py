@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from observatory import __version__
-from observatory.cli import boards, charts, hub, jobs, lineage, ratings
+from observatory.cli import boards, charts, hub, jobs, lineage, ratings, web
 from observatory.cli.common import err, out
 from observatory.cli.store import registry_app, store_app
 from observatory.errors import (
@@ -32,7 +32,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,  # plain help: rich's help renderer takes longer to load than the app
 )
-for group in (jobs, boards, hub, lineage, ratings, charts):
+for group in (jobs, boards, hub, lineage, ratings, charts, web):
     app.add_typer(group.app)
 app.add_typer(registry_app, name="registry")
 app.add_typer(store_app, name="store")

@@ -174,8 +174,11 @@ def run(
     force: Annotated[bool, typer.Option(
         "--force", help="Fetch again even when today's run already reached every source.")]
     = False,
+    report: Annotated[bool, typer.Option(
+        "--report/--no-report", help="Build the report site into the data home afterwards.")]
+    = True,
 ) -> None:
-    """The main job: update every source, then show who leads today.
+    """The main job: update every source, show who leads today, and build the report site.
 
     One screen: the best open model on the newest text board with its interval and whether its
     lead is statistically solid, the best open model of every country, the best open model on
@@ -183,7 +186,8 @@ def run(
     is stale (nothing new for more than 30 days) or could not be reached. Without a network it
     shows what the store holds, then the line that says why nothing new came. A run that finds
     today's run already done (every source reached) fetches nothing and says so; made for a
-    daily schedule (cron, a systemd timer, CI: see docs/SCHEDULING.md).
+    daily schedule (cron, a systemd timer, CI: see docs/SCHEDULING.md). The report site
+    (`observatory report`) is rebuilt into the data home's site folder and its path printed.
     """
     from datetime import UTC, datetime
 
@@ -215,6 +219,10 @@ def run(
                 "ci_high", "votes", "tied_with_next"])
     for line in found.index + found.stale:
         out.print(line, soft_wrap=True)
+    if report:
+        from observatory.cli.web import build_site
+
+        out.print(f"report: {build_site(obs=obs)}", soft_wrap=True)
     if failures:
         raise SourcesFailed(failures)
 

@@ -26,6 +26,8 @@ OTHER_COLOUR = "#d4d4d4"  # the small groups folded into one
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
            "#000000"]
+# The countries behind most open models, each with its own colour of the palette.
+PINNED = {"US": PALETTE[0], "CN": PALETTE[1], "FR": PALETTE[2], "CA": PALETTE[3]}
 UNKNOWN_LABELS = ("unknown", "(unknown)")
 OTHER = "other"
 
@@ -67,12 +69,12 @@ def legend_order(values: pd.Series) -> list[str]:
 
 def colours(values: pd.Series, order: list[str] | None = None) -> alt.Scale:
     """Colour-blind-safe colours in ``order`` (default ``legend_order``); the folded small
-    groups light grey, unknowns grey."""
+    groups light grey, unknowns grey. The countries that lead are pinned (the US always blue,
+    China always vermillion, ...) so a country keeps its colour from chart to chart."""
     domain = order or legend_order(values)
-    known = [v for v in domain if v not in UNKNOWN_LABELS and v != OTHER]
-    palette = iter(PALETTE * (len(known) // len(PALETTE) + 1))
+    free = iter([c for c in PALETTE if c not in PINNED.values()] * (len(domain) // 4 + 1))
     colour = {v: UNKNOWN_COLOUR if v in UNKNOWN_LABELS else OTHER_COLOUR if v == OTHER
-              else next(palette) for v in domain}
+              else PINNED.get(v) or next(free) for v in domain}
     return alt.Scale(domain=domain, range=[colour[v] for v in domain])
 
 
@@ -145,6 +147,35 @@ def top_chart(top: pd.DataFrame, title: str) -> alt.Chart:
     return (errors + dots).properties(
         title={"text": f"{title}, {when}" if when else title, "subtitle": credit(frame)},
         width=600, height=alt.Step(22))
+
+
+def org_rank_chart(ranks: pd.DataFrame, title: str) -> alt.LayerChart:
+    """The rank of each organisation's best open-weight model over time, one line per
+    organisation coloured by its country (the seed analyses' chart). Rank 1 is at the top, on a
+    log scale: the places near the top matter most. Each line stops at gaps in its data."""
+    frame = _dates(ranks, "snapshot_date")
+    frame["country"] = frame["country"].fillna("(unknown)")
+    frame["segment"] = frame.groupby("org_id", group_keys=False)[["snapshot_date"]].apply(
+        lambda rows: segments(rows)).astype(str)
+    frame["line"] = frame["org_id"] + "/" + frame["segment"]
+    colour = alt.Color("country:N", title="country", scale=colours(frame["country"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X("snapshot_date:T", title="snapshot date"),
+        y=alt.Y("rank:Q", title="rank on the board (1 = top)",
+                scale=alt.Scale(type="log", reverse=True, domainMin=1)),
+        color=colour)
+    lines = base.mark_line(strokeWidth=1.5, opacity=0.8).encode(detail="line:N")
+    points = base.mark_circle(size=18).encode(
+        tooltip=["snapshot_date:T", "org_name:N", "country:N", "model_name:N", "rank:Q",
+                 "open_rank:Q", "rating:Q"])
+    last = frame.sort_values("snapshot_date").groupby("org_id").tail(1)
+    labels = alt.Chart(last).mark_text(align="left", dx=5, fontSize=10, limit=110).encode(
+        x="snapshot_date:T", y=alt.Y("rank:Q", scale=alt.Scale(type="log", reverse=True)),
+        text="org_name:N", color=colour)
+    return (lines + points + labels).properties(
+        title={"text": title, "subtitle": [credit(frame),
+                                           f"no line across gaps of more than {GAP_DAYS} days"]},
+        width=720, height=380)
 
 
 def check_output(out: Path) -> str:

@@ -53,6 +53,15 @@ def derivatives_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
     return chart.properties(title=title, width=720, height=360)
 
 
+def burst_chart(daily: pd.DataFrame, title: str) -> alt.Chart:
+    """The cumulative count of derivatives by day after the base's creation."""
+    return alt.Chart(daily).mark_line(point=True, interpolate="step-after").encode(
+        x=alt.X("day:Q", title="days after the base was created"),
+        y=alt.Y("derivatives:Q", title="derivatives (cumulative)"),
+        tooltip=["day:Q", "derivatives:Q"],
+    ).properties(title=_title(title, "declared"), width=640, height=300)
+
+
 def _icicle(node: dict[str, Any], depth: int, y0: float, rows: list[dict[str, Any]]) -> float:
     """Lay out ``node`` from ``y0``; returns its height (its leaf count, capped children)."""
     children = node["children"][:TREE_CHILDREN] if depth < TREE_LEVELS else []

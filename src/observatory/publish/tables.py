@@ -22,7 +22,7 @@ def _missing(value: Any) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
     if _missing(value):
         return ""
     if isinstance(value, bool | np.bool_):  # a nullable "boolean" column yields numpy.bool_
@@ -49,10 +49,13 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: dates as ISO text, missing values as null."""
+    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
 def to_json(frame: pd.DataFrame) -> str:
-    records = [{k: _json_value(v) for k, v in row.items()}
-               for row in frame.to_dict(orient="records")]
-    return json.dumps(records, indent=2, ensure_ascii=False)
+    return json.dumps(records(frame), indent=2, ensure_ascii=False)
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -77,5 +80,5 @@ def render(frame: pd.DataFrame, fmt: str, console: Console, title: str | None = 
             not pd.api.types.is_bool_dtype(shown[column])
         table.add_column(column, justify="right" if numeric else "left")
     for row in shown.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(cell(v) for v in row))
     console.print(table)

@@ -176,6 +176,17 @@ class Catalog:
         self._memo.clear()
         return rebuild(self.store)
 
+    def temp_table(self, table: ibis.Table, prefix: str = "memo") -> ibis.Table:
+        """``table`` computed once into a temporary table on the connection. Unlike
+        ``.cache()`` it has no finalizer, so it can outlive a closed connection without errors;
+        it goes when the connection closes."""
+        return self.connection().create_table(f"_{prefix}_{uuid.uuid4().hex[:12]}", table,
+                                              temp=True)
+
+    def forget(self) -> None:
+        """Drop what ``memo`` kept (attribution changed: the registry was edited)."""
+        self._memo.clear()
+
     def memo(self, key: Hashable, build: Callable[[], T]) -> T:
         if key not in self._memo:
             self._memo[key] = build()

@@ -1,10 +1,11 @@
 """Files written outside the snapshot store where the user asks (synthetic votes, the exports a
-schedule publishes), and the check every such file passes first (charts too)."""
+schedule publishes, the report site), and the check every such file passes first (charts too)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -62,9 +63,36 @@ def write_votes(votes: pa.Table, path: Path) -> Path:
 
 def write_export_folder(out: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
     """Each table as ``<name>.csv`` and ``<name>.json`` plus ``manifest.json``, into ``out``
-    whole: written beside it, then swapped in, so a reader (a web server, a CI upload) never
-    sees half an export."""
+    whole (``write_folder``)."""
     import json
+
+    def fill(work: Path) -> None:
+        for name, frame in tables.items():
+            frame.to_csv(work / f"{name}.csv", index=False)
+            frame.to_json(work / f"{name}.json", orient="records", date_format="iso", indent=1)
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+
+    return _swap_in(out, fill)
+
+
+def write_folder(out: Path, files: dict[str, bytes]) -> Path:
+    """Files by relative path (a report site) into ``out`` whole (``_swap_in``). A path that
+    would leave the folder is refused."""
+
+    def fill(work: Path) -> None:
+        for name, data in files.items():
+            target = (work / name).resolve()
+            if not target.is_relative_to(work.resolve()):
+                raise OutputError(out, f"refusing to write {name!r}: outside the folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    return _swap_in(out, fill)
+
+
+def _swap_in(out: Path, fill: Callable[[Path], None]) -> Path:
+    """Fill a folder beside ``out``, then swap it in: a reader (a web server, a CI upload)
+    never sees half of it, and a failure leaves the old one."""
     import shutil
     import uuid
 
@@ -73,10 +101,7 @@ def write_export_folder(out: Path, tables: dict[str, pd.DataFrame], manifest: di
     work = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         work.mkdir(parents=True)
-        for name, frame in tables.items():
-            frame.to_csv(work / f"{name}.csv", index=False)
-            frame.to_json(work / f"{name}.json", orient="records", date_format="iso", indent=1)
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        fill(work)
         old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
         if out.exists():
             os.replace(out, old)
@@ -85,4 +110,7 @@ def write_export_folder(out: Path, tables: dict[str, pd.DataFrame], manifest: di
     except OSError as exc:
         shutil.rmtree(work, ignore_errors=True)
         raise OutputError(out, exc.strerror or str(exc)) from exc
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     return out

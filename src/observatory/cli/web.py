@@ -1,0 +1,69 @@
+"""Publishing commands: report (the static site) and serve (the local server and JSON API)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from observatory.cli.common import err, observatory, out
+
+if TYPE_CHECKING:
+    from observatory.api import Observatory
+
+app = typer.Typer()
+
+
+def build_site(out_dir: Path | None = None, images: bool = True,
+               obs: Observatory | None = None) -> Path:
+    """Build the report into ``out_dir`` (default: the data home's ``site``); prints progress
+    to stderr and returns the index's path."""
+    from observatory.web.report import build_report, default_site
+
+    obs = obs or observatory()
+    target = out_dir or default_site(obs)
+    started = time.monotonic()
+    with err.status("building the report site", spinner="dots"):
+        site = build_report(obs, target, images)
+    missing = [r.page.qid for r in site.results().values() if r.missing]
+    err.print(f"built {len(site.results())} pages in {time.monotonic() - started:.1f} s"
+              + (f"; no data yet for {', '.join(missing)} (each page says which command fills it)"
+                 if missing else ""), soft_wrap=True)
+    return target / "index.html"
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Path, typer.Option("--out", help="The site's folder (replaced whole).")],
+    images: Annotated[bool, typer.Option("--images/--no-images",
+                                         help="Draw every chart as PNG and SVG files.")] = True,
+) -> None:
+    """Write the report site: an index with headline cards and one page per question (chart,
+    table as CSV, definitions, uncertainty, provenance). Self-contained: open index.html from
+    the file system, no network needed."""
+    out.print(f"wrote {build_site(out_dir, images)}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8321,
+    site: Annotated[Path | None, typer.Option(
+        help="The site folder its assets are served from (default: the data home's site).")]
+    = None,
+) -> None:
+    """Serve the report's pages live from the store, and a read-only JSON API (/api/leaders,
+    /api/lead-changes, /api/gap, /api/top, /api/likes, /api/downloads, /api/share,
+    /api/derivatives, ...; documented at /docs and /openapi.json)."""
+    from observatory.web.live import Live
+    from observatory.web.report import default_site
+    from observatory.web.server import serve as run_server
+
+    obs = observatory()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"listening on {host}: anyone who can reach it can read the store's views")
+    out.print(f"serving {obs.store.home} at http://{host}:{port}/ (API docs: /docs); Ctrl-C stops")
+    run_server(Live(obs=obs), site or default_site(obs), host, port)

@@ -1,0 +1,22 @@
+"""``observatory report``: the site written whole into a folder (nothing half-written: the
+folder is swapped in when complete)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from observatory.api import Observatory
+from observatory.store.exports import write_folder
+from observatory.web.site import Site
+
+SITE_FOLDER = "site"  # in the data home, where `observatory run` builds it
+
+
+def default_site(obs: Observatory) -> Path:
+    return obs.store.home / SITE_FOLDER
+
+
+def build_report(obs: Observatory, out: Path, images: bool = True) -> Site:
+    site = Site(obs)
+    write_folder(out, site.files(images=images))
+    return site
