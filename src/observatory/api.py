@@ -223,11 +223,15 @@ class Observatory:
         latest = hub.latest_dates(self.connection())
         return metrics.likes.scope_lines([(source, str(day)) for source, day in latest.items()])
 
-    def lineage_scope(self, inferred: bool = False, as_of: date | None = None) -> list[str]:
-        """Lines above a lineage view: the partial sources its graph was built from (the same
-        graph the view read: built once per arguments)."""
+    def lineage_sources(self, inferred: bool = False, as_of: date | None = None) -> pd.DataFrame:
+        """The (source, snapshot_date) pairs the lineage graph was built from (the same graph
+        the view read: built once per arguments)."""
         models = self.lineage_graph(as_of, inferred=inferred).models
-        pairs = models.select("source", "snapshot_date").distinct().to_pandas()
+        return models.select("source", "snapshot_date").distinct().to_pandas()
+
+    def lineage_scope(self, inferred: bool = False, as_of: date | None = None) -> list[str]:
+        """Lines above a lineage view: the partial sources its graph was built from."""
+        pairs = self.lineage_sources(inferred, as_of)
         found = [(r.source, str(r.snapshot_date)[:10]) for r in pairs.itertuples()]
         return metrics.likes.spans_lines(found, "the lineage graph")
 

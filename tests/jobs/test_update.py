@@ -4,6 +4,7 @@ source ends with (imported, skipped with its own reason, failed with its own err
 
 from __future__ import annotations
 
+import html
 import json
 import socket
 import threading
@@ -26,6 +27,7 @@ from observatory.jobs.update import (
     update_source,
     update_sources,
 )
+from observatory.registry.boards import newest_selection
 from observatory.testing import FakeHub, FakeHubConfig
 from observatory.testing.fake_datasets import ARENA_REPO, arena_files, arena_rows
 from tests.cli_runner import run_cli
@@ -260,7 +262,7 @@ def test_run_offline_ends_with_the_endpoint(capsys, monkeypatch) -> None:
     """`make run` offline: the main job ends with one line naming the unreachable endpoint."""
     hub = f"http://127.0.0.1:{closed_port()}"
     monkeypatch.setenv("OBSERVATORY_HUB_URL", hub)
-    result = run_cli(capsys, monkeypatch, "run")
+    result = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert result.code == 1
     last = [line for line in result.err.splitlines() if line.strip()][-1]
     assert last.startswith(f"unreachable: arena: could not reach {hub}/api/datasets/{ARENA_REPO}/")
@@ -361,11 +363,21 @@ def hub_down(monkeypatch: pytest.MonkeyPatch) -> str:
     return base
 
 
-def test_run_skips_the_hub_with_its_own_reason(arena_hub: FakeHub, capsys, monkeypatch) -> None:
-    """`observatory run` once reported the Hub as skipped for want of the AA key."""
+def test_run_skips_the_hub_with_its_own_reason(arena_hub: FakeHub, capsys, monkeypatch,
+                                               isolated_home: Path) -> None:
+    """`observatory run` once reported the Hub as skipped for want of the AA key. It ends with
+    the report site built into the data home, its path printed beside the headline."""
     result = run_cli(capsys, monkeypatch, "run")
     assert result.code == 0, result.err
-    assert err_lines(result.err) == [f"skipped aa: {AA_KEY_REASON}", f"skipped hub: {HUB_REASON}"]
+    lines = err_lines(result.err)
+    assert lines[:2] == [f"skipped aa: {AA_KEY_REASON}", f"skipped hub: {HUB_REASON}"]
+    assert lines[2].startswith("built 16 pages in ") and len(lines) == 3
+    index = isolated_home / "site" / "index.html"
+    assert f"report: {index}" in result.out
+    obs = Observatory(isolated_home)
+    best = obs.leaders(sel=newest_selection(obs.connection())).sort_values("position").iloc[0]
+    card = index.read_text().split("Best open model today")[1].split("</article>")[0]
+    assert html.escape(str(best["model_name"])) in card
     assert "skipped hub: the Artificial Analysis API needs a key" not in result.err
     assert "imported 1 snapshot(s)" in result.out
     stats = arena_hub.stats()
@@ -419,7 +431,7 @@ def test_a_missing_key_is_a_skip_beside_a_failure(server: Board, hub_down: str, 
 def test_run_with_every_source_down_says_so_line_by_line(server: Board, hub_down: str, capsys,
                                                          monkeypatch) -> None:
     monkeypatch.setenv("AA_API_KEY", "wrong")
-    result = run_cli(capsys, monkeypatch, "run")
+    result = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert result.code == 1
     lines = err_lines(result.err)
     assert lines[0] == f"skipped hub: {HUB_REASON}"
@@ -445,7 +457,7 @@ def test_run_prints_who_leads_with_the_board_date_age_and_solidity(arena_hub: Fa
     rows = [r for r in arena_rows(["2026-09-08"]) if r["category"] == "overall"]
     first, us = rows[0], next(r for r in rows if r["organization"] == "Google")
     assert first["rating_lower"] > us["rating_upper"]  # the fixture's premise
-    result = run_cli(capsys, monkeypatch, "run")
+    result = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert result.code == 0, result.err
     lines = [line.strip() for line in result.out.splitlines()]
     assert (f"Best open model today: {first['model_name']} (CN), rating {first['rating']:.0f} "
@@ -463,7 +475,7 @@ def test_run_offline_shows_the_store_then_the_one_clear_line(hub_down: str, caps
     need_shared(TEXT_BOARD)
     imported = run_cli(capsys, monkeypatch, "import", str(TEXT_BOARD))
     assert imported.code == 0, imported.err
-    result = run_cli(capsys, monkeypatch, "run")
+    result = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert result.code == 1
     assert "Best open model today: " in result.out
     assert "text board fetched 2025-05-24" not in result.out  # a dated file keeps its date
@@ -478,13 +490,13 @@ def test_a_run_while_another_holds_the_lock_stops_at_once(hub_down: str, capsys,
     from observatory.store.lock import run_lock
 
     with run_lock(isolated_home):
-        result = run_cli(capsys, monkeypatch, "run")
+        result = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert result.code == 1
     [line] = err_lines(result.err)
     assert line.startswith(f"store: another `observatory run` is using {isolated_home} (pid ")
     assert line.endswith(f"; nothing done (lock: {isolated_home / 'run.lock'})")
     assert "could not reach" not in result.err  # stopped before any source was tried
-    after = run_cli(capsys, monkeypatch, "run")  # the lock went with its holder
+    after = run_cli(capsys, monkeypatch, "run", "--no-report")  # the lock went with its holder
     assert "store: another" not in after.err
 
 
@@ -492,16 +504,16 @@ def test_a_second_run_the_same_day_fetches_nothing_and_says_so(arena_hub: FakeHu
                                                                monkeypatch) -> None:
     """The daily schedule fires twice (a retry, a second timer): the second run asks nothing of
     any source, says why, and still shows who leads; ``--force`` fetches again."""
-    first = run_cli(capsys, monkeypatch, "run")
+    first = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert first.code == 0, first.err
     requests = arena_hub.stats()["requests"]
-    again = run_cli(capsys, monkeypatch, "run")
+    again = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert again.code == 0, again.err
     assert "today's run already reached every source" in again.out
     assert "`observatory run --force` fetches again" in again.out
     assert "Best open model today: " in again.out
     assert arena_hub.stats()["requests"] == requests  # nothing fetched
-    forced = run_cli(capsys, monkeypatch, "run", "--force")
+    forced = run_cli(capsys, monkeypatch, "run", "--force", "--no-report")
     assert forced.code == 0, forced.err
     assert arena_hub.stats()["requests"] > requests
     assert "already in the store" in forced.out
@@ -509,6 +521,6 @@ def test_a_second_run_the_same_day_fetches_nothing_and_says_so(arena_hub: FakeHu
 
 def test_a_run_that_failed_is_not_recorded(hub_down: str, capsys, monkeypatch,
                                            isolated_home: Path) -> None:
-    result = run_cli(capsys, monkeypatch, "run")
+    result = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert result.code == 1
     assert not (isolated_home / "last_run.json").exists()  # the next run tries again

@@ -244,3 +244,31 @@ def test_golden_update_writes_then_compares(tmp_path: Path, monkeypatch: pytest.
         check_golden("small", lambda: small_chart, folder=tmp_path)
     with pytest.raises(AssertionError, match="no golden file"):
         check_golden("missing", lambda: small_chart, folder=tmp_path)
+
+
+def test_a_country_keeps_its_colour_from_chart_to_chart() -> None:
+    """CN leads one chart and trails in another: its colour does not follow its rank."""
+    one = charts.colours(pd.Series(["CN", "CN", "US", "FR"]))
+    two = charts.colours(pd.Series(["US", "US", "FR", "CN", "DE"]))
+    colour_one = dict(zip(one.domain, one.range, strict=True))
+    colour_two = dict(zip(two.domain, two.range, strict=True))
+    for country in ("CN", "US", "FR"):
+        assert colour_one[country] == colour_two[country] == charts.PINNED[country]
+    assert colour_two["DE"] not in charts.PINNED.values()
+
+
+def test_org_rank_chart_draws_a_line_per_organisation_with_gaps() -> None:
+    frame = pd.DataFrame({
+        "snapshot_date": pd.to_datetime(["2024-01-01", "2024-01-08", "2024-09-01",
+                                         "2024-01-01", "2024-01-08"]),
+        "org_id": ["meta", "meta", "meta", "deepseek", "deepseek"],
+        "org_name": ["Meta", "Meta", "Meta", "DeepSeek", "DeepSeek"],
+        "country": ["US", "US", "US", "CN", "CN"], "model_name": ["a", "b", "c", "d", "e"],
+        "rank": [3, 2, 5, 7, 1], "open_rank": [1, 1, 1, 2, 1], "rating": [1.0] * 5,
+        "source": ["lmarena-csv"] * 5})
+    data = spec(charts.org_rank_chart(frame, "t"))
+    drawn = rows(data, data)
+    assert {r["line"] for r in drawn} == {"meta/0", "meta/1", "deepseek/0"}  # 8 months apart
+    y = data["layer"][0]["encoding"]["y"]
+    assert y["scale"]["reverse"] is True and y["field"] == "rank"
+    assert "LMArena" in data["title"]["subtitle"][0]

@@ -67,7 +67,8 @@ def _architecture(obs: Observatory, a: ChartArgs) -> Any:
 
 def _derivatives(obs: Observatory, a: ChartArgs) -> Any:
     return lineage_charts.derivatives_chart(obs.derivatives(a.by, as_of=a.as_of),
-                                            f"New derivative models per month by {a.by}")
+                                            f"New derivative models per month by {a.by}",
+                                            obs.lineage_sources(as_of=a.as_of))
 
 
 def _tree(obs: Observatory, a: ChartArgs) -> Any:

@@ -25,7 +25,8 @@ def _best(table: ir.Table, prefix: str) -> ir.Table:
         *DATE_KEYS,
         **{f"{prefix}_model": best.model_name, f"{prefix}_country": best.country,
            f"{prefix}_rating": best.rating, f"{prefix}_ci_low": best.ci_low,
-           f"{prefix}_ci_high": best.ci_high},
+           f"{prefix}_ci_high": best.ci_high, f"{prefix}_source": best.source,
+           f"{prefix}_snapshot_id": best.snapshot_id},
     )
 
 
@@ -36,6 +37,9 @@ def gap(table: ir.Table) -> pd.DataFrame:
     half_open = (joined.open_ci_high - joined.open_ci_low) / 2
     half_closed = (joined.closed_ci_high - joined.closed_ci_low) / 2
     half = (half_open**2 + half_closed**2).sqrt()
+    # provenance: both rows come from the date's one snapshot of the board
+    joined = joined.mutate(source=joined.open_source, snapshot_id=joined.open_snapshot_id).drop(
+        "open_source", "closed_source", "open_snapshot_id", "closed_snapshot_id")
     result = joined.mutate(gap=joined.closed_rating - joined.open_rating)
     result = result.mutate(gap_low=result.gap - half, gap_high=result.gap + half)
     frame = result.order_by(DATE_KEYS).to_pandas()

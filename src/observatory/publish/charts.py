@@ -11,7 +11,6 @@ from observatory.errors import InputError, OutputError
 from observatory.store.exports import check_writable
 
 SUFFIXES = (".png", ".svg", ".html", ".json")
-SOURCE_NOTE = "Sources: LMArena / Artificial Analysis via the Open Weights Observatory"
 # The publisher behind each snapshot format, for the credit line under a chart.
 PUBLISHERS = {"lmarena-csv": "LMArena", "arena-catalog": "LMArena (arena-catalog)",
               "arena-scatterplot": "LMArena", "hf-space-table": "LMArena (Hugging Face Space)",
@@ -19,7 +18,13 @@ PUBLISHERS = {"lmarena-csv": "LMArena", "arena-catalog": "LMArena (arena-catalog
               "arena-dataset": "Arena (lmarena-ai/leaderboard-dataset, CC-BY-4.0)",
               "arena-daily": "Arena (daily pages)", "aa-llms-json": "Artificial Analysis",
               "aa-compact-csv": "Artificial Analysis", "aa-api-json": "Artificial Analysis",
-              "observatory-bt": "the Observatory's own Bradley-Terry fit"}
+              "observatory-bt": "the Observatory's own Bradley-Terry fit",
+              "hub-api": "Hugging Face Hub API", "hub-listing": "Hugging Face Hub (saved listing)",
+              "hub-weekly": "Hugging Face Hub weekly dumps (hfmlsoc/hub_weekly_snapshots)",
+              "hub-stats": "Hugging Face Hub daily dumps (cfahlgren1/hub-stats)",
+              "hf-model-tree": "Hugging Face Hub model trees",
+              "open-llm-v1": "Open LLM Leaderboard", "open-llm-v2": "Open LLM Leaderboard",
+              "open-llm-v2-flat": "Open LLM Leaderboard"}
 GAP_DAYS = 60  # consecutive snapshots further apart than this are drawn with a gap between
 UNKNOWN_COLOUR = "#9e9e9e"
 OTHER_COLOUR = "#d4d4d4"  # the small groups folded into one

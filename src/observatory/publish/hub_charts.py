@@ -5,10 +5,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from observatory.publish.charts import credit
+
 SOURCE_NOTE = "Source: Hugging Face Hub snapshots via the Open Weights Observatory"
 
 
-def _title(text: str) -> dict:
+def _title(text: str, frame: pd.DataFrame | None = None) -> dict:
+    """The title, and the credit of the snapshots drawn when the frame says them."""
+    if frame is not None and {"source", "snapshot_date"} <= set(frame.columns):
+        return {"text": text, "subtitle": credit(frame)}
     return {"text": text, "subtitle": SOURCE_NOTE}
 
 
@@ -29,7 +34,7 @@ def likes_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("org_id:N", sort="-x", title=None), x=alt.X("likes:Q"),
         color=alt.Color("country:N"), tooltip=["org_id", "model_id", "likes"],
-    ).properties(title=_title(title), width=560, height=alt.Step(20))
+    ).properties(title=_title(title, frame), width=560, height=alt.Step(20))
 
 
 def downloads_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
@@ -42,7 +47,7 @@ def downloads_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
         x=alt.X("snapshot_date:T", title="snapshot date"),
         y=alt.Y("downloads_all_time:Q", title="all-time downloads"),
         color=alt.Color(f"{group}:N"), tooltip=[group, "snapshot_date:T", "downloads_all_time:Q"],
-    ).properties(title=_title(title), width=720, height=360)
+    ).properties(title=_title(title, frame), width=720, height=360)
 
 
 def share_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:

@@ -7,7 +7,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from observatory.publish.charts import OTHER, UNKNOWN_LABELS, colours
+from observatory.publish.charts import OTHER, UNKNOWN_LABELS, colours, credit
 
 SOURCE_NOTE = "Source: Hugging Face Hub snapshots (declared base models) via the Open Weights Observatory"
 TOP_GROUPS = 8
@@ -16,11 +16,16 @@ TREE_CHILDREN = 12  # per node; the rest are drawn as one "... n more" block
 TREE_LEVELS = 4
 
 
-def _title(text: str, lineage: str) -> dict:
-    return {"text": text, "subtitle": f"{SOURCE_NOTE}; {lineage} lineage"}
+def _title(text: str, lineage: str, sources: pd.DataFrame | None = None) -> dict:
+    """The title; the credit names the Hub snapshots the graph was built from when given
+    (``source``, ``snapshot_date``)."""
+    note = credit(sources).removesuffix("; Open Weights Observatory") if sources is not None \
+        and len(sources) else SOURCE_NOTE
+    return {"text": text, "subtitle": f"{note}; {lineage} lineage"}
 
 
-def derivatives_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
+def derivatives_chart(frame: pd.DataFrame, title: str,
+                      sources: pd.DataFrame | None = None) -> alt.Chart:
     """Stacked monthly shares of new derivatives; groups beyond the largest few are 'other'."""
     data = frame[["month", "group", "derivatives", "share", "ci_low", "ci_high", "month_total"]].copy()
     top = data.groupby("group")["derivatives"].sum().nlargest(TOP_GROUPS).index
@@ -47,7 +52,7 @@ def derivatives_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
                  alt.Tooltip("share:Q", format=".1%"), alt.Tooltip("derivatives:Q", format=",.1f"),
                  "month_total:Q", alt.Tooltip("small:N", title=f"fewer than {SMALL_MONTH}")],
     )
-    title = _title(title, lineage)
+    title = _title(title, lineage, sources)
     title["subtitle"] = [title["subtitle"],
                          f"faded: months with fewer than {SMALL_MONTH} new derivatives"]
     return chart.properties(title=title, width=720, height=360)

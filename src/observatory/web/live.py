@@ -3,6 +3,7 @@ connection is not shared between threads), results kept until the store changes.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -26,11 +27,16 @@ class Live:
         self._site = Site(self.obs, live=True)
 
     def version(self) -> tuple[int, ...]:
-        """Changes when a snapshot lands or the registry's overrides are edited: one stat each."""
+        """Changes when a snapshot lands (a new folder under its format's folder) or the
+        registry's overrides are edited: a stat per format folder, microseconds."""
         from observatory.registry.loader import override_dir
 
+        snapshots = self.obs.store.home / "snapshots"
+        folders = [snapshots, override_dir()]
+        with contextlib.suppress(OSError):
+            folders += sorted(p for p in snapshots.iterdir() if p.is_dir())
         found = []
-        for path in (self.obs.store.home / "snapshots", override_dir()):
+        for path in folders:
             try:
                 found.append(path.stat().st_mtime_ns)
             except OSError:

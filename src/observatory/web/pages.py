@@ -78,19 +78,39 @@ def _board_rank(obs: Observatory, sel: Selection, name: str, what: str) -> Secti
                                      f"model on {what}")])
 
 
-def _leaders_page(obs: Observatory) -> list[Section]:
+def _each(*parts: Callable[[], Section]) -> list[Section]:
+    """The sections the store can answer; a section without data is left out, and the page is
+    missing (the first reason) only when none can be answered."""
+    sections, reasons = [], []
+    for part in parts:
+        try:
+            sections.append(part())
+        except EmptyResultError as exc:
+            reasons.append(exc)
+    if not sections and reasons:
+        raise reasons[0]
+    return sections
+
+
+def _country_leaders(obs: Observatory) -> Section:
     newest = newest_selection(obs.connection())
     leaders = obs.leaders(sel=newest)
-    sections = [Section("q01-leaders-by-country", f"Best open model of each country, today — "
-                        f"{newest.describe()}", leaders,
-                        _cols(leaders, ["snapshot_date", "position", "country", "model_name",
-                                        "rating", "ci_low", "ci_high", "votes", "tied_with_next"]),
-                        notes=_board_notes(leaders))]
-    for style in (False, True):
-        sel = Selection(style_control=style)
-        sections.append(_board_rank(obs, sel, f"q01-org-rank{'-style' if style else ''}",
-                                    f"the arena text board{' (style control)' if style else ''}"))
-    return sections
+    return Section("q01-leaders-by-country", f"Best open model of each country, today — "
+                   f"{newest.describe()}", leaders,
+                   _cols(leaders, ["snapshot_date", "position", "country", "model_name", "rating",
+                                   "ci_low", "ci_high", "votes", "tied_with_next"]),
+                   notes=_board_notes(leaders))
+
+
+def _text_rank(obs: Observatory, style: bool) -> Section:
+    return _board_rank(obs, Selection(style_control=style),
+                       f"q01-org-rank{'-style' if style else ''}",
+                       f"the arena text board{' (style control)' if style else ''}")
+
+
+def _leaders_page(obs: Observatory) -> list[Section]:
+    return _each(lambda: _country_leaders(obs), lambda: _text_rank(obs, False),
+                 lambda: _text_rank(obs, True))
 
 
 def _board_notes(frame: pd.DataFrame) -> list[str]:
@@ -105,47 +125,46 @@ def _board_notes(frame: pd.DataFrame) -> list[str]:
     return notes
 
 
+def _lead_changes_section(obs: Observatory, style: bool) -> Section:
+    pick = Selection(style_control=style)
+    timeline = obs.timeline(pick)
+    changes = obs.lead_changes(pick)
+    stem = f"q02-lead-changes{'-style' if style else ''}"
+    last = changes.iloc[-1] if len(changes) else None
+    alt_text = (f"The country of the best open model on each date of the {pick.describe()}; "
+                + (f"the lead last changed hands between {str(last['last_date_before'])[:10]} "
+                   f"and {str(last['first_date_after'])[:10]}, from {last['from_country']} to "
+                   f"{last['to_country']}." if last is not None else "it never changed."))
+    return Section(stem, f"Lead changes — {pick.describe()}", changes,
+                   _cols(changes, ["last_date_before", "first_date_after", "from_country",
+                                   "from_model", "to_country", "to_model", "margin",
+                                   "solid_at_change", "solid_from"]),
+                   [Figure(stem, charts.leaders_chart(
+                       timeline, f"Best open-weight model — {pick.describe()}"), alt_text)],
+                   basis=[timeline])
+
+
 def _lead_changes_page(obs: Observatory) -> list[Section]:
-    sel = newest_selection(obs.connection())
-    sections = []
-    for style in sorted({sel.style_control, False}, reverse=True):
-        pick = Selection(style_control=style)
-        timeline = obs.timeline(pick)
-        changes = obs.lead_changes(pick)
-        stem = f"q02-lead-changes{'-style' if style else ''}"
-        last = changes.iloc[-1] if len(changes) else None
-        alt_text = (f"The country of the best open model on each date of the {pick.describe()}; "
-                    + (f"the lead last changed hands between {last['last_date_before']} and "
-                       f"{last['first_date_after']}, from {last['from_country']} to "
-                       f"{last['to_country']}." if last is not None else "it never changed."))
-        sections.append(Section(stem, f"Lead changes — {pick.describe()}", changes,
-                                _cols(changes, ["last_date_before", "first_date_after",
-                                                "from_country", "from_model", "to_country",
-                                                "to_model", "margin", "solid_at_change",
-                                                "solid_from"]),
-                                [Figure(stem, charts.leaders_chart(
-                                    timeline, f"Best open-weight model — {pick.describe()}"),
-                                    alt_text)], basis=[timeline]))
-    return sections
+    return _each(lambda: _lead_changes_section(obs, True), lambda: _lead_changes_section(obs, False))
+
+
+def _gap_section(obs: Observatory, style: bool) -> Section:
+    sel = Selection(style_control=style)
+    gap = obs.gap(sel)
+    last = gap.iloc[-1]
+    stem = f"q03-gap{'-style' if style else ''}"
+    return Section(stem, f"Best open against best closed — {sel.describe()}", gap,
+                   _cols(gap, ["snapshot_date", "open_model", "open_rating", "closed_model",
+                               "closed_rating", "gap", "gap_low", "gap_high"]),
+                   [Figure(stem, charts.gap_chart(gap, f"Best open vs best closed — "
+                                                  f"{sel.describe()}"),
+                           f"Ratings of the best open and best closed model over time; on "
+                           f"{str(last['snapshot_date'])[:10]} the gap was {last['gap']:.0f} "
+                           "points.")])
 
 
 def _gap_page(obs: Observatory) -> list[Section]:
-    sections = []
-    for style in (False, True):
-        sel = Selection(style_control=style)
-        gap = obs.gap(sel)
-        last = gap.iloc[-1]
-        stem = f"q03-gap{'-style' if style else ''}"
-        sections.append(Section(stem, f"Best open against best closed — {sel.describe()}", gap,
-                                _cols(gap, ["snapshot_date", "open_model", "open_rating",
-                                            "closed_model", "closed_rating", "gap", "gap_low",
-                                            "gap_high"]),
-                                [Figure(stem, charts.gap_chart(gap, f"Best open vs best closed — "
-                                                               f"{sel.describe()}"),
-                                        f"Ratings of the best open and best closed model over "
-                                        f"time; on {str(last['snapshot_date'])[:10]} the gap was "
-                                        f"{last['gap']:.0f} points.")]))
-    return sections
+    return _each(lambda: _gap_section(obs, False), lambda: _gap_section(obs, True))
 
 
 def _top_section(obs: Observatory, sel: Selection, stem: str, n: int = 10) -> Section:
@@ -239,9 +258,10 @@ def _derivatives_page(obs: Observatory) -> list[Section]:
                     _cols(frame, ["month", "group", "derivatives", "share", "ci_low", "ci_high",
                                   "month_total"]),
                     [Figure("q08-derivatives", lineage_charts.derivatives_chart(
-                        frame, "New derivative models per month by root country"),
+                        frame, "New derivative models per month by root country",
+                        obs.lineage_sources()),
                         f"Stacked monthly shares of new derivatives by root-base country{said}.")],
-                    obs.lineage_scope())]
+                    obs.lineage_scope(), basis=[obs.lineage_sources()])]
 
 
 def _most_derived_root(obs: Observatory) -> str:
@@ -296,14 +316,16 @@ def _architecture_page(obs: Observatory) -> list[Section]:
 
 def _index_page(obs: Observatory) -> list[Section]:
     sel = Selection(board="aa")
-    return [_top_section(obs, sel, "q12-index-top"),
-            _board_rank(obs, sel, "q12-org-rank", "the Artificial Analysis intelligence index")]
+    return _each(lambda: _top_section(obs, sel, "q12-index-top"),
+                 lambda: _board_rank(obs, sel, "q12-org-rank",
+                                     "the Artificial Analysis intelligence index"))
 
 
 def _categories_page(obs: Observatory) -> list[Section]:
     style = newest_selection(obs.connection(), category="coding").style_control
-    return [_top_section(obs, Selection(category="coding", style_control=style), "q13-coding"),
-            _top_section(obs, Selection(board="vision", style_control=style), "q13-vision")]
+    return _each(
+        lambda: _top_section(obs, Selection(category="coding", style_control=style), "q13-coding"),
+        lambda: _top_section(obs, Selection(board="vision", style_control=style), "q13-vision"))
 
 
 def _whose_base_page(obs: Observatory) -> list[Section]:

@@ -21,10 +21,6 @@ from observatory.publish.tables import to_csv
 from observatory.web import render
 from observatory.web.pages import PAGES, TABLE_ROWS, Page, Section
 
-HUB_PUBLISHERS = {"hub-api": "Hugging Face Hub API", "hub-listing": "Hugging Face Hub (saved listing)",
-                  "hub-weekly": "Hugging Face Hub weekly dumps (hfmlsoc/hub_weekly_snapshots)",
-                  "hub-stats": "Hugging Face Hub daily dumps (cfahlgren1/hub-stats)",
-                  "hf-model-tree": "Hugging Face Hub model trees"}
 IMAGE_FORMATS = ("png", "svg")
 
 
@@ -51,7 +47,7 @@ def provenance(tables: list[pd.DataFrame]) -> dict[str, Any]:
             days += list(pd.to_datetime(table["snapshot_date"]).dropna())
         if "snapshot_id" in table:
             snapshots |= {str(s) for s in table["snapshot_id"].dropna().unique()}
-    named = sorted({PUBLISHERS.get(s) or HUB_PUBLISHERS.get(s) or s for s in sources})
+    named = sorted({PUBLISHERS.get(s, s) for s in sources})
     span = ""
     if days:
         first, last = min(days).date(), max(days).date()
@@ -89,8 +85,12 @@ def _country(value: Any) -> str:
     return "country unknown" if value is None or pd.isna(value) or value == "(unknown)" else str(value)
 
 
+def _table(result: PageResult, name: str) -> pd.DataFrame:
+    return next(s.table for s in result.sections if s.name == name)
+
+
 def _best_open(result: PageResult, card: Card) -> None:
-    frame = result.sections[0].table.sort_values("position")
+    frame = _table(result, "q01-leaders-by-country").sort_values("position")
     first = frame.iloc[0]
     card.value = f"{first['model_name']} ({_country(first['country'])})"
     card.details.append(f"rating {_fmt(first['rating'])}, 95% interval {_fmt(first['ci_low'])} "
@@ -128,7 +128,7 @@ def _lead_change(result: PageResult, card: Card) -> None:
 
 
 def _best_index(result: PageResult, card: Card) -> None:
-    first = result.sections[0].table.sort_values("position").iloc[0]
+    first = _table(result, "q12-index-top").sort_values("position").iloc[0]
     card.value = f"{first['model_name']} ({_country(first['country'])})"
     card.details.append(f"score {_fmt(first['rating'], 1)} on the intelligence index "
                         f"({first['org_name']})")
@@ -192,8 +192,8 @@ def cards(results: dict[str, PageResult]) -> list[Card]:
         else:
             try:
                 fill_in(result, card)
-            except (IndexError, KeyError) as exc:  # an empty table: say so, keep the site
-                card.missing = f"the view returned no rows to headline ({exc})"
+            except (IndexError, KeyError, StopIteration):  # that table is empty or absent
+                card.missing = "the page has no rows for this headline"
         found.append(card)
     return found
 
