@@ -8,7 +8,7 @@ import pytest
 from tests.cli_runner import run_cli
 
 
-@pytest.mark.parametrize("kind", ["leaders", "gap", "top"])
+@pytest.mark.parametrize("kind", ["leaders", "gap", "top", "org-rank"])
 @pytest.mark.parametrize("suffix", [".svg", ".html"])
 def test_charts(home, capsys, monkeypatch, tmp_path, kind, suffix) -> None:
     out = tmp_path / f"{kind}{suffix}"

@@ -121,7 +121,8 @@ def test_downloads_chart() -> None:
     enc = data["encoding"]
     assert enc["x"]["field"] == "snapshot_date" and enc["x"]["type"] == "temporal"
     assert enc["y"]["field"] == "downloads_all_time"
-    assert enc["color"] == {"field": "family", "type": "nominal"}
+    assert enc["color"]["field"] == "family"
+    assert enc["color"]["scale"]["domain"] == ["qwen", "llama", "mistral"]  # the largest first
     rows = drawn(data)
     assert set(rows[0]) == {"snapshot_date", "family", "downloads_all_time"}
     assert rows[0] == {"snapshot_date": "2025-01-01T00:00:00", "family": "llama", "downloads_all_time": 900}
@@ -163,8 +164,10 @@ def test_licences_chart() -> None:
 def test_architecture_chart() -> None:
     data = check_golden("architecture", lambda: hub_charts.architecture_chart(
         architecture_frame(), "country", "Mixture-of-experts share"))
-    assert data["title"] == {"text": "Mixture-of-experts share", "subtitle": SUBTITLE}
+    assert data["title"] == {"text": "Mixture-of-experts share",
+                             "subtitle": [SUBTITLE, "faded: fewer than 5 models"]}
     assert data["mark"] == {"type": "line", "point": True}
+    assert [r["small"] for r in drawn(data)] == [True, False, True]  # 4, 5 and 2 models
     enc = data["encoding"]
     assert (enc["x"]["field"], enc["y"]["field"], enc["color"]["field"]) == ("period", "moe_share", "country")
     assert enc["y"]["axis"] == {"format": "%"}

@@ -31,6 +31,7 @@ class ChartKind(StrEnum):
     leaders = "leaders"
     gap = "gap"
     top = "top"
+    org_rank = "org-rank"
     likes = "likes"
     downloads = "downloads"
     share = "share"
@@ -43,7 +44,8 @@ class ChartKind(StrEnum):
 @app.command()
 def chart(
     kind: Annotated[ChartKind, typer.Argument(
-        help="leaders (timeline), gap, top, likes, downloads, share, licences, architecture, "
+        help="leaders (timeline), gap, top, org-rank (the board rank of each organisation's "
+             "best open model over time), likes, downloads, share, licences, architecture, "
              "derivatives (monthly shares by root country), tree (a model's derivatives; --model).")],
     out_path: Annotated[Path, typer.Option("--out", help="FILE.png, .svg, .html or .json")],
     n: Annotated[int, typer.Option("--n", min=1, help="For 'top'.")] = 10,

@@ -38,6 +38,14 @@ def _top(obs: Observatory, a: ChartArgs) -> Any:
                             f"Top {a.n} open-weight models — {a.sel.describe()}")
 
 
+def _org_rank(obs: Observatory, a: ChartArgs) -> Any:
+    from observatory.metrics.org_rank import org_ranks
+
+    return charts.org_rank_chart(org_ranks(obs.entries(a.sel)),
+                                 f"Rank of each organisation's best open-weight model — "
+                                 f"{a.sel.describe()}")
+
+
 def _likes(obs: Observatory, a: ChartArgs) -> Any:
     return hub_charts.likes_chart(obs.likes(a.as_of), "Most-liked model per organisation")
 
@@ -80,7 +88,7 @@ def _tree(obs: Observatory, a: ChartArgs) -> Any:
 
 
 BUILDERS: dict[str, Callable[[Observatory, ChartArgs], Any]] = {
-    "leaders": _leaders, "gap": _gap, "top": _top,
+    "leaders": _leaders, "gap": _gap, "top": _top, "org-rank": _org_rank,
     "likes": _likes, "downloads": _downloads, "share": _share,
     "licences": _licences, "architecture": _architecture,
     "derivatives": _derivatives, "tree": _tree,

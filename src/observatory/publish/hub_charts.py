@@ -5,9 +5,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from observatory.publish.charts import credit
+from observatory.publish.charts import colours, credit
 
 SOURCE_NOTE = "Source: Hugging Face Hub snapshots via the Open Weights Observatory"
+SMALL_GROUP = 5  # a share over fewer models is drawn faded: it says little
 
 
 def _title(text: str, frame: pd.DataFrame | None = None) -> dict:
@@ -33,7 +34,8 @@ def likes_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
     data["likes"] = data["likes"].astype("int64")
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("org_id:N", sort="-x", title=None), x=alt.X("likes:Q"),
-        color=alt.Color("country:N"), tooltip=["org_id", "model_id", "likes"],
+        color=alt.Color("country:N", scale=colours(data["country"].fillna("(unknown)"))),
+        tooltip=["org_id", "model_id", "likes"],
     ).properties(title=_title(title, frame), width=560, height=alt.Step(20))
 
 
@@ -46,7 +48,8 @@ def downloads_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
     return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("snapshot_date:T", title="snapshot date"),
         y=alt.Y("downloads_all_time:Q", title="all-time downloads"),
-        color=alt.Color(f"{group}:N"), tooltip=[group, "snapshot_date:T", "downloads_all_time:Q"],
+        color=alt.Color(f"{group}:N", scale=colours(data[group], list(top))),
+        tooltip=[group, "snapshot_date:T", "downloads_all_time:Q"],
     ).properties(title=_title(title, frame), width=720, height=360)
 
 
@@ -62,12 +65,22 @@ def share_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
 def licences_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("period:N", title=None), y=alt.Y("models:Q", stack="normalize", title="share"),
-        color=alt.Color("licence_class:N"), tooltip=["period", "licence_class", "models"],
+        color=alt.Color("licence_class:N", scale=colours(frame["licence_class"])),
+        tooltip=["period", "licence_class", "models"],
     ).properties(title=_title(title), width=640, height=300)
 
 
 def architecture_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
-    return alt.Chart(frame).mark_line(point=True).encode(
+    """The MoE share per period and group; a share over fewer than ``SMALL_GROUP`` models (those
+    known MoE or dense, when the frame says) is drawn faded and said in the tooltip."""
+    counted = frame["moe_known"] if "moe_known" in frame else frame["models"]
+    data = frame.assign(small=counted < SMALL_GROUP)
+    heading = _title(title)
+    heading["subtitle"] = [heading["subtitle"], f"faded: fewer than {SMALL_GROUP} models"]
+    return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("period:N", title=None), y=alt.Y("moe_share:Q", axis=alt.Axis(format="%")),
-        color=alt.Color(f"{group}:N"), tooltip=[group, "period", "moe_share", "models"],
-    ).properties(title=_title(title), width=640, height=300)
+        color=alt.Color(f"{group}:N", scale=colours(data[group])),
+        opacity=alt.condition(alt.datum.small, alt.value(0.35), alt.value(1.0)),
+        tooltip=[group, "period", "moe_share", "models",
+                 alt.Tooltip("small:N", title=f"fewer than {SMALL_GROUP}")],
+    ).properties(title=heading, width=640, height=300)

@@ -4,6 +4,7 @@ only (Starlette's StaticFiles refuses paths that leave it)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -12,12 +13,14 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from observatory import __version__
+from observatory.api import Observatory
 from observatory.errors import ObservatoryError
 from observatory.store.exports import write_folder
 from observatory.web import render
 from observatory.web.live import Live
 from observatory.web.pages import PAGES
 from observatory.web.routes import router
+from observatory.web.site import Site
 
 HOST, PORT = "127.0.0.1", 8321
 STEM = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")  # page, table and chart names
@@ -39,6 +42,10 @@ def ensure_assets(site_dir: Path) -> Path:
         files["VERSION"] = __version__.encode()
         write_folder(assets, files)
     return assets
+
+
+def index_page(obs: Observatory, site: Site) -> str:
+    return site.index_html()
 
 
 def create_app(live: Live, site_dir: Path) -> FastAPI:
@@ -66,7 +73,7 @@ def create_app(live: Live, site_dir: Path) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/index.html", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
-        return html("index", lambda obs, site: site.index_html())
+        return html("index", index_page)
 
     @app.get("/{slug}.html", response_class=HTMLResponse, include_in_schema=False)
     def page(slug: str) -> HTMLResponse:
@@ -95,6 +102,17 @@ def create_app(live: Live, site_dir: Path) -> FastAPI:
 
 
 def serve(live: Live, site_dir: Path, host: str = HOST, port: int = PORT) -> None:
+    """Run until interrupted. The index (and with it every page) is computed in the background
+    from the start, so the first visitor does not wait for it."""
+    import threading
+
     import uvicorn
 
-    uvicorn.run(create_app(live, site_dir), host=host, port=port, log_level="warning")
+    app = create_app(live, site_dir)
+    threading.Thread(target=_warm, args=(live,), daemon=True, name="warm-up").start()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _warm(live: Live) -> None:
+    with contextlib.suppress(Exception):  # a failure shows on the first request instead
+        live.get(("page", "index"), index_page)
