@@ -217,11 +217,17 @@ class Observatory:
         return metrics.aggregates.downloads_from_aggregates(
             aggregates.current(self.catalog, self.registry), by)
 
+    def hub_sources(self) -> pd.DataFrame:
+        """Each Hub source's latest snapshot (``source``, ``snapshot_date``): what a view of the
+        latest Hub (licences, architecture) reads."""
+        latest = hub.latest_dates(self.connection())
+        return pd.DataFrame({"source": list(latest), "snapshot_date": list(latest.values())})
+
     def hub_scope(self) -> list[str]:
         """Lines above a view of each Hub source's latest snapshot (licences, architecture):
         which of those snapshots are not the whole Hub."""
-        latest = hub.latest_dates(self.connection())
-        return metrics.likes.scope_lines([(source, str(day)) for source, day in latest.items()])
+        latest = self.hub_sources()
+        return metrics.likes.scope_lines([(r.source, str(r.snapshot_date)) for r in latest.itertuples()])
 
     def lineage_sources(self, inferred: bool = False, as_of: date | None = None) -> pd.DataFrame:
         """The (source, snapshot_date) pairs the lineage graph was built from (the same graph

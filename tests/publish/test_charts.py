@@ -163,9 +163,18 @@ def test_top_chart() -> None:
     assert bars["y"]["sort"] == {"field": "rating", "order": "descending"}
     assert (bars["x"]["field"], bars["color"]["field"]) == ("rating", "country")
     assert (errors["x"]["field"], errors["x2"]["field"]) == ("ci_low", "ci_high")
-    assert [r["country"] for r in rows(data, data)] == ["CN", "CN", "(unknown)"]
+    assert [r["country"] for r in rows(data, data["layer"][1])] == ["CN", "CN", "(unknown)"]
     assert frame["country"].isna().iloc[-1]  # filled on a copy only
     pd.testing.assert_frame_equal(frame, top_frame())
+
+
+def test_top_chart_without_intervals_draws_dots_only() -> None:
+    """The Artificial Analysis index publishes no intervals: no empty rules (whose infinite
+    extent Vega warns about), and the axis says so."""
+    frame = top_frame().assign(ci_low=None, ci_high=None)
+    data = spec(charts.top_chart(frame, "Index"))
+    assert data["mark"]["type"] == "point" and "layer" not in data
+    assert data["encoding"]["x"]["title"] == "score (no interval published)"
 
 
 # --- check_output / save ---------------------------------------------------------------------

@@ -134,24 +134,29 @@ def gap_chart(gap: pd.DataFrame, title: str) -> alt.Chart:
 
 def top_chart(top: pd.DataFrame, title: str) -> alt.Chart:
     """Each model's rating as a dot on its 95% interval: ratings near 1,400 differ by tens of
-    points, which bars from zero would flatten (the axis does not start at zero)."""
+    points, which bars from zero would flatten (the axis does not start at zero). A board that
+    publishes no intervals (the Artificial Analysis index) is drawn as dots only."""
     frame = top.copy()
     frame["country"] = frame["country"].fillna("(unknown)")
     order = alt.EncodingSortField("rating", order="descending")
+    scale = colours(frame["country"])
+    intervals = frame.dropna(subset=["ci_low", "ci_high"])
+    axis = "rating (dot) and 95% interval" if len(intervals) else "score (no interval published)"
     dots = alt.Chart(frame).mark_point(filled=True, size=70).encode(
         y=alt.Y("model_name:N", sort=order, title=None),
-        x=alt.X("rating:Q", scale=alt.Scale(zero=False), title="rating (dot) and 95% interval"),
-        color=alt.Color("country:N", scale=colours(frame["country"])),
+        x=alt.X("rating:Q", scale=alt.Scale(zero=False), title=axis),
+        color=alt.Color("country:N", scale=scale),
         tooltip=["position:Q", "model_name:N", "org_name:N", "country:N", "rating:Q",
                  "ci_low:Q", "ci_high:Q"],
     )
-    errors = alt.Chart(frame).mark_rule().encode(
-        y=alt.Y("model_name:N", sort=order), x="ci_low:Q", x2="ci_high:Q",
-        color=alt.Color("country:N", scale=colours(frame["country"]), legend=None))
     when = pd.to_datetime(frame["snapshot_date"]).max().date() if len(frame) else None
-    return (errors + dots).properties(
-        title={"text": f"{title}, {when}" if when else title, "subtitle": credit(frame)},
-        width=600, height=alt.Step(22))
+    heading = {"text": f"{title}, {when}" if when else title, "subtitle": credit(frame)}
+    if intervals.empty:
+        return dots.properties(title=heading, width=600, height=alt.Step(22))
+    errors = alt.Chart(intervals).mark_rule().encode(
+        y=alt.Y("model_name:N", sort=order), x="ci_low:Q", x2="ci_high:Q",
+        color=alt.Color("country:N", scale=scale, legend=None))
+    return (errors + dots).properties(title=heading, width=600, height=alt.Step(22))
 
 
 def org_rank_chart(ranks: pd.DataFrame, title: str) -> alt.LayerChart:

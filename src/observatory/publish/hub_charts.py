@@ -62,12 +62,18 @@ def share_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
     ).properties(title=_title(title), width=560, height=alt.Step(20))
 
 
-def licences_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
-    return alt.Chart(frame).mark_bar().encode(
+def licences_chart(frame: pd.DataFrame, title: str, sources: pd.DataFrame | None = None) -> alt.Chart:
+    """Shares of licence classes per period, over every organisation of the frame; unknown in
+    grey on top."""
+    data = frame.groupby(["period", "licence_class"], as_index=False)["models"].sum()
+    order = [c for c in colours(data["licence_class"]).domain]
+    data["stack_order"] = data["licence_class"].map({c: i for i, c in enumerate(order)})
+    return alt.Chart(data).mark_bar().encode(
         x=alt.X("period:N", title=None), y=alt.Y("models:Q", stack="normalize", title="share"),
-        color=alt.Color("licence_class:N", scale=colours(frame["licence_class"])),
+        color=alt.Color("licence_class:N", sort=order, scale=colours(data["licence_class"])),
+        order=alt.Order("stack_order:Q"),
         tooltip=["period", "licence_class", "models"],
-    ).properties(title=_title(title), width=640, height=300)
+    ).properties(title=_title(title, sources), width=640, height=300)
 
 
 def architecture_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:

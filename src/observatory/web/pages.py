@@ -297,9 +297,9 @@ def _licences_page(obs: Observatory) -> list[Section]:
     return [Section("q10-licences", "Licence classes of new models per organisation and quarter",
                     frame, list(frame.columns),
                     [Figure("q10-licences", hub_charts.licences_chart(
-                        frame, "Licence classes of new models"),
+                        frame, "Licence classes of new models", obs.hub_sources()),
                         "Stacked shares of licence classes among new models per quarter.")],
-                    obs.hub_scope())]
+                    obs.hub_scope(), basis=[obs.hub_sources()])]
 
 
 def _architecture_page(obs: Observatory) -> list[Section]:

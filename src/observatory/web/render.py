@@ -62,6 +62,17 @@ def asset(name: str) -> bytes:
     return resources.files("observatory.web").joinpath("assets", name).read_bytes()
 
 
+def assets() -> dict[str, bytes]:
+    """The site's ``assets/`` folder: Vega, the style sheet, the page script, and a stamp of the
+    tool's version (the server refreshes assets from another version)."""
+    from observatory import __version__
+
+    files = {name: asset(name) for name in ASSETS}
+    files["vega.js"] = vega_bundle()
+    files["VERSION"] = __version__.encode()
+    return files
+
+
 @cache
 def vega_bundle() -> bytes:
     """Vega, Vega-Lite and vega-embed in one script, from vl-convert (no CDN, works offline)."""

@@ -17,6 +17,6 @@ def default_site(obs: Observatory) -> Path:
 
 
 def build_report(obs: Observatory, out: Path, images: bool = True) -> Site:
-    site = Site(obs)
-    write_folder(out, site.files(images=images))
+    site = Site(obs, images=images)
+    write_folder(out, site.files())
     return site

@@ -37,10 +37,7 @@ def ensure_assets(site_dir: Path) -> Path:
     assets = site_dir / "assets"
     stamp = assets / "VERSION"
     if not (stamp.is_file() and stamp.read_text().strip() == __version__):
-        files = {name: render.asset(name) for name in render.ASSETS}
-        files["vega.js"] = render.vega_bundle()
-        files["VERSION"] = __version__.encode()
-        write_folder(assets, files)
+        write_folder(assets, render.assets())
     return assets
 
 
@@ -69,6 +66,10 @@ def create_app(live: Live, site_dir: Path) -> FastAPI:
             return HTMLResponse(live.get(("page", key), build))
         except ObservatoryError as exc:
             raise HTTPException(500, str(exc)) from exc
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:  # pages declare none; a browser asking still gets no error
+        return Response(status_code=204)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/index.html", response_class=HTMLResponse, include_in_schema=False)

@@ -200,11 +200,13 @@ def cards(results: dict[str, PageResult]) -> list[Card]:
 
 class Site:
     """The pages of one store, computed on first use and kept (thread-safe: one build at a
-    time). ``live`` marks pages served by ``observatory serve``."""
+    time). ``live`` marks pages served by ``observatory serve``; ``images``, pages whose charts
+    have PNG and SVG files to link to (drawn by ``files``, or on request when served)."""
 
-    def __init__(self, obs: Observatory, live: bool = False) -> None:
+    def __init__(self, obs: Observatory, live: bool = False, images: bool = True) -> None:
         self.obs = obs
         self.live = live
+        self.images = images
         self.generated_at = datetime.now(UTC).isoformat(timespec="seconds")
         self._results: dict[str, PageResult] = {}
         self._lock = threading.RLock()
@@ -212,7 +214,8 @@ class Site:
 
     def meta(self) -> dict[str, Any]:
         return {"generated_at": self.generated_at, "home": str(self.obs.store.home),
-                "tool_version": __version__, "method_version": METHOD_VERSION, "live": self.live}
+                "tool_version": __version__, "method_version": METHOD_VERSION, "live": self.live,
+                "images": self.images}
 
     def result(self, slug: str) -> PageResult:
         with self._lock:
@@ -274,8 +277,9 @@ class Site:
             return vl_convert.vegalite_to_svg(spec).encode()
         return vl_convert.vegalite_to_png(spec, scale=2)
 
-    def files(self, images: bool = True, workers: int = 2) -> dict[str, bytes]:
-        """Every file of the static site, by path relative to its folder."""
+    def files(self, workers: int = 2) -> dict[str, bytes]:
+        """Every file of the static site, by path relative to its folder (the charts' PNG and
+        SVG files when ``images``)."""
         files: dict[str, bytes] = {"index.html": self.index_html().encode()}
         manifest: dict[str, Any] = {**self.meta(), "pages": {}}
         for slug, result in self.results().items():
@@ -284,14 +288,12 @@ class Site:
                                        "tables": [s.name for s in result.sections]}
             for section in result.sections:
                 files[f"data/{section.name}.csv"] = to_csv(section.table).encode()
-        if images:
+        if self.images:
             jobs = [(name, fmt) for name in self._specs for fmt in IMAGE_FORMATS]
             with ThreadPoolExecutor(workers) as pool:
                 drawn = pool.map(lambda job: self.image(*job), jobs)
                 for (name, fmt), data in zip(jobs, drawn, strict=True):
                     files[f"charts/{name}.{fmt}"] = data or b""
-        files["assets/vega.js"] = render.vega_bundle()
-        for name in render.ASSETS:
-            files[f"assets/{name}"] = render.asset(name)
+        files.update({f"assets/{name}": data for name, data in render.assets().items()})
         files["manifest.json"] = render.script_json(manifest).encode()
         return files
