@@ -6,7 +6,8 @@
 #              (make bench-ratings), the import of 3M votes (bench-votes), attribution with
 #              the registry's model rows hidden (bench-attribution), an Arena backfill at the
 #              size of the real text history (bench-arena), the Hub history: one weekly dump file
-#              backfilled, views over 104 weekly snapshots (bench-hub-history)
+#              backfilled, views over 104 weekly snapshots (bench-hub-history), the report site
+#              built from all shipped data and the server under 50 concurrent clients (bench-report)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -14,7 +15,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint bench bench-cli bench-hub bench-lineage bench-ratings bench-votes \
-	bench-attribution bench-arena bench-hub-history clean
+	bench-attribution bench-arena bench-hub-history bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,12 @@ bench: $(STAMP)
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_arena.py
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_backfill.py
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_history.py
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_report.py
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_serve.py
+
+bench-report: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_report.py
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_serve.py
 
 bench-hub-history: $(STAMP)
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_backfill.py

@@ -175,6 +175,12 @@ class Observatory:
             sel: Selection | None = None) -> pd.DataFrame:
         return metrics.top.top(self.entries(sel), n=n, when=as_of, open_weights_only=open_weights_only)
 
+    def org_ranks(self, sel: Selection | None = None, orgs: int = metrics.org_rank.ORGS_SHOWN
+                  ) -> pd.DataFrame:
+        """Q1 as the seed analyses drew it: the board rank of each organisation's best open
+        model on every snapshot."""
+        return metrics.org_rank.org_ranks(self.entries(sel), orgs)
+
     def headline(self, sources: list[str], today: date | None = None) -> metrics.headline.Headline:
         """Who leads today: the newest text board's leaders per country and best open model,
         the newest AA index's best open model, each with its date and age, and a line per
@@ -296,6 +302,10 @@ class Observatory:
                     as_of: date | None = None) -> pd.DataFrame:
         graph = self.lineage_graph(as_of, inferred=inferred)
         return metrics.derivatives.monthly(graph, self.registry, by, start, end, relations)
+
+    def most_derived(self, column: str = "root_id") -> str:
+        """The root (``root_id``) or family (``root_family``) with the most derivatives."""
+        return metrics.derivers.most_derived(self.lineage_graph(), column)
 
     def derivers(self, family: str, by: str = "uploader-country", inferred: bool = False) -> pd.DataFrame:
         return metrics.derivers.derivers(self.lineage_graph(inferred=inferred), self.registry, family, by)

@@ -67,13 +67,25 @@ def test_the_api_gives_the_cli_numbers(client: TestClient, home: Path, capsys, m
 def test_responses_carry_the_query_and_provenance(client: TestClient) -> None:
     body = client.get("/api/top", params={"n": 3, "board": "aa"}).json()
     assert body["view"] == "top"
-    assert body["query"] == {"n": "3", "board": "aa"}
+    query = body["query"]  # every validated parameter, defaults spelled out
+    assert (query["n"], query["board"], query["open_only"], query["as_of"]) == (3, "aa", True, None)
     assert body["method_version"]
     assert body["provenance"]["sources"] == ["Artificial Analysis"]
     assert len(body["rows"]) == 3
     for row in body["rows"]:  # each row says where it came from
         assert row["source"].startswith("aa-") and row["snapshot_id"] and row["snapshot_date"]
     assert body["provenance"]["dates"] == body["rows"][0]["snapshot_date"]
+
+
+def test_an_unknown_parameter_is_the_same_query(client: TestClient) -> None:
+    """The answer is kept per validated query: junk in the URL neither forces a new computation
+    nor comes back in the answer."""
+    live: Live = client.app.state.live
+    plain = client.get("/api/gap").json()
+    kept = [key for key in live._kept if key[:2] == ("api", "gap")]
+    for junk in ("x=1", "x=2", "by_the_way=%3Cb%3E"):
+        assert client.get(f"/api/gap?{junk}&category=full").json() == plain
+    assert [key for key in live._kept if key[:2] == ("api", "gap")] == kept
 
 
 @pytest.mark.parametrize(("url", "field", "says"), [

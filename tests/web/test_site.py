@@ -64,14 +64,16 @@ def test_the_headline_cards_say_what_the_raw_boards_say(built: tuple[Observatory
     apart = board[best][0] - board[best][2] > board[second][0] + board[second][1]
     text = card(index, "Best open model today")
     assert f"{best} ({COUNTRY[MODELS[best][0]]})" in text
-    assert ("statistically solid" if apart else "not statistically solid") in text
+    assert ("is statistically solid" if apart else "is not statistically solid") in text
     assert f"text board of {latest}" in text
     # the lead's last change: the country of the best open model on the last two dates
     leaders = [max((m for m in BOARDS[d] if m in OPEN), key=lambda m: BOARDS[d][m][0])
                for d in sorted(BOARDS)]
     before, after = COUNTRY[MODELS[leaders[-2]][0]], COUNTRY[MODELS[leaders[-1]][0]]
     assert before != after
-    assert f"{before} → {after}" in card(index, "The lead last changed hands")
+    lead = card(index, "The lead last changed hands")
+    assert f"{before} → {after}" in lead
+    assert f"between {sorted(BOARDS)[-2]} and {latest}" in lead
 
 
 def test_a_page_without_data_names_the_command(built: tuple[Observatory, Path]) -> None:
@@ -117,12 +119,25 @@ def test_charts_have_text_alternatives(built: tuple[Observatory, Path]) -> None:
 
 def test_the_folder_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    write_folder(out, {"index.html": b"old"})
+    write_folder(out, {"index.html": b"old", "manifest.json": b"{}"})
     with pytest.raises(OutputError, match="outside the folder"):
         write_folder(out, {"index.html": b"new", "../escape.html": b"x"})
     assert (out / "index.html").read_bytes() == b"old"
     assert not (tmp_path / "escape.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no half-written folder left
+
+
+def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path, capsys, monkeypatch) -> None:
+    """`report --out ~/Documents` must not delete the documents: only an earlier report (its
+    manifest.json) or an empty folder is replaced."""
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work")
+    result = run_cli(capsys, monkeypatch, "report", "--out", str(documents), "--no-images")
+    assert result.code != 0
+    assert result.err.strip() == (f"cannot write: {documents}: the folder holds other files (no "
+                                  "manifest.json of an earlier export): give a new or empty folder")
+    assert [p.name for p in documents.iterdir()] == ["thesis.txt"]
 
 
 def test_report_command(tmp_path: Path, capsys, monkeypatch) -> None:

@@ -39,9 +39,7 @@ def _top(obs: Observatory, a: ChartArgs) -> Any:
 
 
 def _org_rank(obs: Observatory, a: ChartArgs) -> Any:
-    from observatory.metrics.org_rank import org_ranks
-
-    return charts.org_rank_chart(org_ranks(obs.entries(a.sel)),
+    return charts.org_rank_chart(obs.org_ranks(a.sel),
                                  f"Rank of each organisation's best open-weight model — "
                                  f"{a.sel.describe()}")
 

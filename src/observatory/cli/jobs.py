@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from observatory.jobs.arena import FileDone
     from observatory.jobs.hub_collect import HubOptions
     from observatory.jobs.update import Outcome
+    from observatory.metrics.headline import Headline
 
 app = typer.Typer()
 
@@ -207,6 +208,21 @@ def run(
             if not failures:
                 obs.record_run(sources, len(obs.store.snapshot_folders()) - before)
         found = obs.headline(sources)
+        _print_headline(found)
+        if report:  # under the lock: two runs never swap the site at once
+            from observatory.cli.web import build_site
+
+            try:
+                out.print(f"report: {build_site(obs=obs)}", soft_wrap=True)
+            except ObservatoryError as exc:  # said with the sources' failures, not instead
+                if not failures:
+                    raise
+                failures.append(("report", exc))
+    if failures:
+        raise SourcesFailed(failures)
+
+
+def _print_headline(found: Headline) -> None:
     if found.leaders is None:
         err.print(found.missing if found.missing and "no board data" not in found.missing else
                   "the store has no board data yet; import the shipped history with "
@@ -219,12 +235,6 @@ def run(
                 "ci_high", "votes", "tied_with_next"])
     for line in found.index + found.stale:
         out.print(line, soft_wrap=True)
-    if report:
-        from observatory.cli.web import build_site
-
-        out.print(f"report: {build_site(obs=obs)}", soft_wrap=True)
-    if failures:
-        raise SourcesFailed(failures)
 
 
 @app.command()

@@ -44,3 +44,17 @@ def derivers(graph: LineageGraph, registry: Registry, family: str,
     frame = frame.sort_values(["derivatives", "group"], ascending=[False, True])
     return frame[["group", "derivatives", "share", "ci_low", "ci_high", "downloads_30d",
                   "family_total", "lineage"]].reset_index(drop=True)
+
+
+def most_derived(graph: LineageGraph, column: str = "root_id") -> str:
+    """The root (``root_id``) or root family (``root_family``) with the most derivatives (ties:
+    the first by name): the base a report's burst and derivers pages look at."""
+    if column not in ("root_id", "root_family"):
+        raise ValueError(f"most_derived counts by root_id or root_family, not {column!r}")
+    roots = graph.roots.filter(graph.roots[column].notnull())
+    table = roots.group_by(column).agg(n=roots.model_id.count())
+    found = table.order_by([table.n.desc(), table[column]]).limit(1).to_pandas()
+    if found.empty:
+        what = "derivative" if column == "root_id" else "derivative of a known family"
+        raise EmptyResultError(f"no {what} in the lineage graph")
+    return str(found[column].iloc[0])

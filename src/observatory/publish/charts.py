@@ -28,9 +28,10 @@ PUBLISHERS = {"lmarena-csv": "LMArena", "arena-catalog": "LMArena (arena-catalog
 GAP_DAYS = 60  # consecutive snapshots further apart than this are drawn with a gap between
 UNKNOWN_COLOUR = "#9e9e9e"
 OTHER_COLOUR = "#d4d4d4"  # the small groups folded into one
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-           "#000000"]
+# Okabe-Ito, then Paul Tol's "muted" set: distinguishable with the common colour-vision
+# deficiencies (more than a dozen groups are folded into "other" by the charts that have many).
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#332288", "#44AA99", "#882255", "#999933", "#88CCEE", "#AA4499", "#DDCC77"]
 # The countries behind most open models, each with its own colour of the palette.
 PINNED = {"US": PALETTE[0], "CN": PALETTE[1], "FR": PALETTE[2], "CA": PALETTE[3]}
 UNKNOWN_LABELS = ("unknown", "(unknown)")
@@ -77,7 +78,7 @@ def colours(values: pd.Series, order: list[str] | None = None) -> alt.Scale:
     groups light grey, unknowns grey. The countries that lead are pinned (the US always blue,
     China always vermillion, ...) so a country keeps its colour from chart to chart."""
     domain = order or legend_order(values)
-    free = iter([c for c in PALETTE if c not in PINNED.values()] * (len(domain) // 4 + 1))
+    free = iter([c for c in PALETTE if c not in PINNED.values()] * (len(domain) // 10 + 1))
     colour = {v: UNKNOWN_COLOUR if v in UNKNOWN_LABELS else OTHER_COLOUR if v == OTHER
               else PINNED.get(v) or next(free) for v in domain}
     return alt.Scale(domain=domain, range=[colour[v] for v in domain])

@@ -183,6 +183,14 @@ class Catalog:
         return self.connection().create_table(f"_{prefix}_{uuid.uuid4().hex[:12]}", table,
                                               temp=True)
 
+    def reopen(self) -> None:
+        """Connect again on next use (another process wrote snapshots): the catalog is rebuilt
+        then only if it no longer matches them."""
+        if self._connection is not None:
+            self._connection.disconnect()
+            self._connection = None
+        self._memo.clear()
+
     def forget(self) -> None:
         """Drop what ``memo`` kept (attribution changed: the registry was edited)."""
         self._memo.clear()

@@ -75,9 +75,10 @@ def write_export_folder(out: Path, tables: dict[str, pd.DataFrame], manifest: di
     return _swap_in(out, fill)
 
 
-def write_folder(out: Path, files: dict[str, bytes]) -> Path:
+def write_folder(out: Path, files: dict[str, bytes], marker: str = "manifest.json") -> Path:
     """Files by relative path (a report site) into ``out`` whole (``_swap_in``). A path that
-    would leave the folder is refused."""
+    would leave the folder is refused, and so is a folder ``marker`` does not say is one this
+    function wrote."""
 
     def fill(work: Path) -> None:
         for name, data in files.items():
@@ -87,17 +88,32 @@ def write_folder(out: Path, files: dict[str, bytes]) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
 
-    return _swap_in(out, fill)
+    return _swap_in(out, fill, marker)
 
 
-def _swap_in(out: Path, fill: Callable[[Path], None]) -> Path:
+def check_replaceable(out: Path, marker: str = "manifest.json") -> Path:
+    """``out`` as an absolute path, when it may be replaced whole: new, empty, or an earlier
+    export (it holds ``marker``); never a file or a user's folder of other files."""
+    out = out.absolute()
+    if out.exists() and not out.is_dir():
+        raise OutputError(out, "a file is in the way")
+    if out.parent == out:
+        raise OutputError(out, "cannot replace the root folder")
+    if out.is_dir() and not (out / marker).is_file() and any(out.iterdir()):
+        raise OutputError(out, f"the folder holds other files (no {marker} of an earlier "
+                          "export): give a new or empty folder")
+    return out
+
+
+def _swap_in(out: Path, fill: Callable[[Path], None], marker: str = "manifest.json") -> Path:
     """Fill a folder beside ``out``, then swap it in: a reader (a web server, a CI upload)
-    never sees half of it, and a failure leaves the old one."""
+    never sees half of it, and a failure leaves the old one. An existing folder is replaced
+    only when empty or holding ``marker`` (written by an earlier export): never a user's
+    folder of other files."""
     import shutil
     import uuid
 
-    if out.exists() and not out.is_dir():
-        raise OutputError(out, "a file is in the way")
+    out = check_replaceable(out, marker)
     work = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         work.mkdir(parents=True)

@@ -11,13 +11,15 @@ import altair as alt
 import pandas as pd
 
 from observatory.api import Observatory
-from observatory.errors import EmptyResultError
-from observatory.metrics.org_rank import org_ranks
+from observatory.errors import EmptyResultError, InputError
+from observatory.lineage.graph import latest_inference
 from observatory.publish import charts, hub_charts, lineage_charts
 from observatory.registry.boards import newest_selection
 from observatory.registry.selection import Selection
 
 TABLE_ROWS = 60  # rows shown on a page; the CSV has them all
+# What a store without the data says: nothing for that board or date, or no such board at all.
+NO_DATA = (EmptyResultError, InputError)
 
 
 @dataclass
@@ -62,7 +64,8 @@ def _cols(frame: pd.DataFrame, wanted: list[str]) -> list[str]:
 def _org_rank_figure(frame: pd.DataFrame, name: str, title: str) -> Figure:
     first, last = str(frame["snapshot_date"].min())[:10], str(frame["snapshot_date"].max())[:10]
     leaders = frame[frame["snapshot_date"] == frame["snapshot_date"].max()].sort_values("rank")
-    head = ", ".join(f"{r.org_name} ({r.country or 'country unknown'}) at {r.rank}"
+    head = ", ".join(f"{r.org_name} ({r.country if isinstance(r.country, str) else 'country unknown'})"
+                     f" at {r.rank}"
                      for r in leaders.head(3).itertuples())
     return Figure(name, charts.org_rank_chart(frame, title),
                   f"Lines per organisation from {first} to {last}: the board rank of its best "
@@ -70,12 +73,12 @@ def _org_rank_figure(frame: pd.DataFrame, name: str, title: str) -> Figure:
 
 
 def _board_rank(obs: Observatory, sel: Selection, name: str, what: str) -> Section:
-    frame = org_ranks(obs.entries(sel))
+    frame = obs.org_ranks(sel)
     return Section(name, f"Each organisation's best open-weight model — {sel.describe()}", frame,
                    _cols(frame, ["snapshot_date", "org_name", "country", "model_name", "rank",
                                  "open_rank", "rating", "ci_low", "ci_high"]),
                    [_org_rank_figure(frame, name, f"Rank of each organisation's best open-weight "
-                                     f"model on {what}")])
+                                     f"model on {what}")], _partial_notes(frame))
 
 
 def _each(*parts: Callable[[], Section]) -> list[Section]:
@@ -85,7 +88,7 @@ def _each(*parts: Callable[[], Section]) -> list[Section]:
     for part in parts:
         try:
             sections.append(part())
-        except EmptyResultError as exc:
+        except NO_DATA as exc:
             reasons.append(exc)
     if not sections and reasons:
         raise reasons[0]
@@ -125,6 +128,18 @@ def _board_notes(frame: pd.DataFrame) -> list[str]:
     return notes
 
 
+def _partial_notes(frame: pd.DataFrame) -> list[str]:
+    """For a view over many snapshots: the dates whose boards were a publisher's top N only."""
+    if "shown_rows" not in frame or frame["shown_rows"].isna().all():
+        return []
+    partial = frame.dropna(subset=["shown_rows"])
+    days = pd.to_datetime(partial["snapshot_date"])
+    return [f"partial: the boards of {days.min():%Y-%m-%d} to {days.max():%Y-%m-%d} list only "
+            f"the top {int(partial['shown_rows'].min())} to {int(partial['shown_rows'].max())} "
+            "models the publisher showed; an organisation whose best model is below that is "
+            "missing on those dates, not absent"]
+
+
 def _lead_changes_section(obs: Observatory, style: bool) -> Section:
     pick = Selection(style_control=style)
     timeline = obs.timeline(pick)
@@ -145,7 +160,10 @@ def _lead_changes_section(obs: Observatory, style: bool) -> Section:
 
 
 def _lead_changes_page(obs: Observatory) -> list[Section]:
-    return _each(lambda: _lead_changes_section(obs, True), lambda: _lead_changes_section(obs, False))
+    """The newest text board first (the one the headline reads), then the other."""
+    newest = newest_selection(obs.connection()).style_control
+    return _each(lambda: _lead_changes_section(obs, newest),
+                 lambda: _lead_changes_section(obs, not newest))
 
 
 def _gap_section(obs: Observatory, style: bool) -> Section:
@@ -264,17 +282,8 @@ def _derivatives_page(obs: Observatory) -> list[Section]:
                     obs.lineage_scope(), basis=[obs.lineage_sources()])]
 
 
-def _most_derived_root(obs: Observatory) -> str:
-    roots = obs.lineage_graph().roots
-    table = roots.group_by("root_id").agg(n=roots.model_id.count())
-    found = table.order_by([table.n.desc(), table.root_id]).limit(1).to_pandas()
-    if found.empty:
-        raise EmptyResultError("no derivative in the lineage graph")
-    return str(found["root_id"].iloc[0])
-
-
 def _burst_page(obs: Observatory) -> list[Section]:
-    model = _most_derived_root(obs)
+    model = obs.most_derived("root_id")
     summary, daily = obs.burst(model, 30)
     if summary["derivatives"] == 0 and summary["undated"]:
         raise EmptyResultError(f"the {summary['all_derivatives']:,} derivatives of {model} in the "
@@ -329,6 +338,8 @@ def _categories_page(obs: Observatory) -> list[Section]:
 
 
 def _whose_base_page(obs: Observatory) -> list[Section]:
+    if latest_inference(obs.connection()) is None:
+        raise EmptyResultError("no inferred base in the store")
     edges = obs.lineage_graph(inferred=True).edges
     inferred = edges.filter(edges.kind == "inferred")
     frame = inferred.order_by([inferred.score.desc(), inferred.child_id]).to_pandas()
@@ -341,17 +352,12 @@ def _whose_base_page(obs: Observatory) -> list[Section]:
 
 
 def _derivers_page(obs: Observatory) -> list[Section]:
-    roots = obs.lineage_graph().roots
-    table = roots.filter(roots.root_family.notnull()).group_by("root_family").agg(
-        n=roots.model_id.count())
-    found = table.order_by([table.n.desc(), table.root_family]).limit(1).to_pandas()
-    if found.empty:
-        raise EmptyResultError("no derivative of a known family in the lineage graph")
-    family = str(found["root_family"].iloc[0])
+    family = obs.most_derived("root_family")
     frame = obs.derivers(family)
     return [Section("q15-derivers", f"Who builds on {family} (the family with the most "
                     "derivatives): derivatives by the uploader's country", frame,
-                    list(frame.columns), notes=obs.lineage_scope())]
+                    list(frame.columns), notes=obs.lineage_scope(),
+                    basis=[obs.lineage_sources()])]
 
 
 def _votes_page(obs: Observatory) -> list[Section]:

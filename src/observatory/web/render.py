@@ -5,10 +5,13 @@ close the tag."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -62,14 +65,28 @@ def asset(name: str) -> bytes:
     return resources.files("observatory.web").joinpath("assets", name).read_bytes()
 
 
-def assets() -> dict[str, bytes]:
-    """The site's ``assets/`` folder: Vega, the style sheet, the page script, and a stamp of the
-    tool's version (the server refreshes assets from another version)."""
+def stamp() -> str:
+    """What the assets were built by: the tool's and vl-convert's versions."""
+    import vl_convert
+
     from observatory import __version__
 
+    return f"observatory {__version__}, vl-convert {vl_convert.__version__}"
+
+
+def assets(reuse: Iterable[Path] = ()) -> dict[str, bytes]:
+    """The site's ``assets/`` folder: Vega, the style sheet, the page script, and the stamp of
+    what built them. Vega is taken from an ``assets/`` folder in ``reuse`` with the same stamp
+    (an earlier build: bundling takes seconds), else bundled anew."""
     files = {name: asset(name) for name in ASSETS}
-    files["vega.js"] = vega_bundle()
-    files["VERSION"] = __version__.encode()
+    files["VERSION"] = stamp().encode()
+    for folder in reuse:
+        with contextlib.suppress(OSError):
+            if (folder / "VERSION").read_bytes() == files["VERSION"]:
+                files["vega.js"] = (folder / "vega.js").read_bytes()
+                break
+    else:
+        files["vega.js"] = vega_bundle()
     return files
 
 

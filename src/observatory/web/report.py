@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from observatory.api import Observatory
-from observatory.store.exports import write_folder
+from observatory.store.exports import check_replaceable, write_folder
 from observatory.web.site import Site
 
 SITE_FOLDER = "site"  # in the data home, where `observatory run` builds it
@@ -17,6 +17,8 @@ def default_site(obs: Observatory) -> Path:
 
 
 def build_report(obs: Observatory, out: Path, images: bool = True) -> Site:
+    check_replaceable(out)  # before the work: a folder that cannot be replaced says so at once
     site = Site(obs, images=images)
-    write_folder(out, site.files())
+    reuse = [out / "assets", default_site(obs) / "assets"]  # Vega bundled by an earlier build
+    write_folder(out, site.files(reuse=reuse))
     return site

@@ -8,6 +8,7 @@ snapshot_id, dated_by where the view has them)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -15,13 +16,14 @@ from typing import Annotated, Any, Literal
 import orjson
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from observatory import METHOD_VERSION
 from observatory.api import Observatory
 from observatory.errors import EmptyResultError, InputError, ObservatoryError
 from observatory.publish.tables import records
 from observatory.registry.selection import Selection
-from observatory.web.live import Live
+from observatory.web.live import MISSING, Live
 from observatory.web.site import provenance
 
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"  # board, category, source, index version, org, tag
@@ -46,26 +48,36 @@ def _selection(board: str, category: str, style_control: bool, index_version: st
                      style_control=style_control, index_version=index_version, source=source)
 
 
-def _answer(request: Request, view: str, compute: Callable[[Observatory], pd.DataFrame],
-            notes: Callable[[Observatory, pd.DataFrame], list[str]] | None = None) -> Response:
-    """The view's rows as JSON, computed once per query and store version."""
-    items = sorted(request.query_params.multi_items())
-    query: dict[str, Any] = {}
-    for name, value in items:  # a repeated parameter (relation) becomes a list
-        query[name] = [*query[name], value] if isinstance(query.get(name), list) else \
-            [query[name], value] if name in query else value
-    key = ("api", view, tuple(items))
+def _query(values: dict[str, Any]) -> dict[str, Any]:
+    """The validated parameters (an endpoint's arguments but the request) as JSON values: the
+    cache key and the ``query`` echoed back, so an unknown parameter or a spelled-out default
+    is the same query."""
+    return {name: value.isoformat() if isinstance(value, date) else
+            list(value) if isinstance(value, list | tuple) else value
+            for name, value in sorted(values.items()) if name != "request"}
+
+
+async def _answer(request: Request, view: str, query: dict[str, Any],
+                  compute: Callable[[Observatory], pd.DataFrame],
+                  notes: Callable[[Observatory, pd.DataFrame], list[str]] | None = None,
+                  basis: Callable[[Observatory], list[pd.DataFrame]] | None = None) -> Response:
+    """The view's rows as JSON, computed once per query and store version: a kept answer is
+    sent from the event loop, a new one computed on a worker thread. ``basis``: what else the
+    view read, when its rows do not say their snapshots (for the provenance)."""
+    key = ("api", view, json.dumps(query, sort_keys=True))
 
     def run(obs: Observatory, _site: Any) -> bytes:
         frame = compute(obs)
         return orjson.dumps({"view": view, "query": query, "method_version": METHOD_VERSION,
-                             "provenance": provenance([frame]),
+                             "provenance": provenance([frame, *(basis(obs) if basis else [])]),
                              "notes": notes(obs, frame) if notes else [],
                              "rows": records(frame)})
 
     live: Live = request.app.state.live
     try:
-        body = live.get(key, run)
+        body = live.peek(key)
+        if body is MISSING:
+            body = await run_in_threadpool(live.get, key, run)
     except InputError as exc:
         raise HTTPException(422, str(exc)) from exc
     except EmptyResultError as exc:
@@ -76,128 +88,144 @@ def _answer(request: Request, view: str, compute: Callable[[Observatory], pd.Dat
 
 
 @router.get("/leaders", summary="Q1, Q12, Q13: best open model of each country or organisation")
-def leaders(request: Request, by: ByGroup = "country", as_of: AsOf = None, board: Board = "text",
-            category: Category = "full", style_control: StyleControl = False,
-            index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+async def leaders(request: Request, by: ByGroup = "country", as_of: AsOf = None, board: Board = "text",
+                  category: Category = "full", style_control: StyleControl = False,
+                  index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+    query = _query(locals())
     sel = _selection(board, category, style_control, index_version, source)
-    return _answer(request, "leaders", lambda obs: obs.leaders(by, as_of, sel))
+    return await _answer(request, "leaders", query, lambda obs: obs.leaders(by, as_of, sel))
 
 
 @router.get("/timeline", summary="Q1, Q2: the best open model on every date")
-def timeline(request: Request, by: ByGroup = "country", board: Board = "text",
-             category: Category = "full", style_control: StyleControl = False,
-             index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+async def timeline(request: Request, by: ByGroup = "country", board: Board = "text",
+                   category: Category = "full", style_control: StyleControl = False,
+                   index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+    query = _query(locals())
     sel = _selection(board, category, style_control, index_version, source)
-    return _answer(request, "timeline", lambda obs: obs.timeline(sel, by))
+    return await _answer(request, "timeline", query, lambda obs: obs.timeline(sel, by))
 
 
 @router.get("/lead-changes", summary="Q2: when the lead changed hands, and whether solidly")
-def lead_changes(request: Request, by: ByGroup = "country", board: Board = "text",
-                 category: Category = "full", style_control: StyleControl = False,
-                 index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+async def lead_changes(request: Request, by: ByGroup = "country", board: Board = "text",
+                       category: Category = "full", style_control: StyleControl = False,
+                       index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+    query = _query(locals())
     sel = _selection(board, category, style_control, index_version, source)
-    return _answer(request, "lead-changes", lambda obs: obs.lead_changes(sel, by))
+    return await _answer(request, "lead-changes", query, lambda obs: obs.lead_changes(sel, by),
+                         basis=lambda obs: [obs.timeline(sel, by)])
 
 
 @router.get("/gap", summary="Q3: best open against best closed, with the gap's interval")
-def gap(request: Request, board: Board = "text", category: Category = "full",
-        style_control: StyleControl = False, index_version: IndexVersion = None,
-        source: BoardSource = None) -> Response:
+async def gap(request: Request, board: Board = "text", category: Category = "full",
+              style_control: StyleControl = False, index_version: IndexVersion = None,
+              source: BoardSource = None) -> Response:
+    query = _query(locals())
     sel = _selection(board, category, style_control, index_version, source)
-    return _answer(request, "gap", lambda obs: obs.gap(sel))
+    return await _answer(request, "gap", query, lambda obs: obs.gap(sel))
 
 
 @router.get("/top", summary="Q4: the top-N models on a board, with their countries")
-def top(request: Request, n: Annotated[int, Query(ge=1, le=200)] = 10,
-        open_only: Annotated[bool, Query(description="open-weight models only")] = True,
-        by: Literal["country"] | None = None, as_of: AsOf = None, board: Board = "text",
-        category: Category = "full", style_control: StyleControl = False,
-        index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+async def top(request: Request, n: Annotated[int, Query(ge=1, le=200)] = 10,
+              open_only: Annotated[bool, Query(description="open-weight models only")] = True,
+              by: Literal["country"] | None = None, as_of: AsOf = None, board: Board = "text",
+              category: Category = "full", style_control: StyleControl = False,
+              index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+    query = _query(locals())
     sel = _selection(board, category, style_control, index_version, source)
     if by == "country":
-        return _answer(request, "top", lambda obs: obs.top_by_country(n, as_of, open_only, sel))
-    return _answer(request, "top", lambda obs: obs.top(n, as_of, open_only, sel))
+        return await _answer(request, "top", query,
+                             lambda obs: obs.top_by_country(n, as_of, open_only, sel),
+                             basis=lambda obs: [obs.top(n, as_of, open_only, sel)])
+    return await _answer(request, "top", query, lambda obs: obs.top(n, as_of, open_only, sel))
 
 
 @router.get("/org-ranks", summary="Q1, Q12: each organisation's best open model's rank over time")
-def org_ranks(request: Request, orgs: Annotated[int, Query(ge=1, le=50)] = 10,
-              board: Board = "text", category: Category = "full",
-              style_control: StyleControl = False, index_version: IndexVersion = None,
-              source: BoardSource = None) -> Response:
-    from observatory.metrics.org_rank import org_ranks as ranks
-
+async def org_ranks(request: Request, orgs: Annotated[int, Query(ge=1, le=50)] = 10,
+                    board: Board = "text", category: Category = "full",
+                    style_control: StyleControl = False, index_version: IndexVersion = None,
+                    source: BoardSource = None) -> Response:
+    query = _query(locals())
     sel = _selection(board, category, style_control, index_version, source)
-    return _answer(request, "org-ranks", lambda obs: ranks(obs.entries(sel), orgs))
+    return await _answer(request, "org-ranks", query, lambda obs: obs.org_ranks(sel, orgs))
 
 
 @router.get("/likes", summary="Q5: the most-liked model of each organisation on the Hub")
-def likes(request: Request, as_of: AsOf = None,
-          earlier: Annotated[date | None, Query(description="the table at this date beside")]
-          = None,
-          pipeline_tag: Annotated[str, Query(pattern=NAME, description="'any' for all")]
-          = "text-generation") -> Response:
+async def likes(request: Request, as_of: AsOf = None,
+                earlier: Annotated[date | None, Query(description="the table at this date beside")]
+                = None,
+                pipeline_tag: Annotated[str, Query(pattern=NAME, description="'any' for all")]
+                = "text-generation") -> Response:
+    query = _query(locals())
     from observatory.metrics.likes import likes_notes
 
     tag = None if pipeline_tag == "any" else pipeline_tag
-    return _answer(request, "likes", lambda obs: obs.likes(as_of, earlier, tag),
-                   lambda obs, frame: likes_notes(frame))
+    return await _answer(request, "likes", query, lambda obs: obs.likes(as_of, earlier, tag),
+                         lambda obs, frame: likes_notes(frame))
 
 
 @router.get("/downloads", summary="Q6: all-time and 30-day downloads per group and date")
-def downloads(request: Request, by: Literal["family", "org", "country"] = "family",
-              crossings: Annotated[bool, Query(description="only the dates one group passed "
-                                               "another")] = False) -> Response:
+async def downloads(request: Request, by: Literal["family", "org", "country"] = "family",
+                    crossings: Annotated[bool, Query(description="only the dates one group passed "
+                                                     "another")] = False) -> Response:
+    query = _query(locals())
     if crossings:
-        return _answer(request, "downloads", lambda obs: obs.download_crossings(by))
-    return _answer(request, "downloads", lambda obs: obs.downloads(by),
-                   lambda obs, frame: obs.downloads_notes(by))
+        return await _answer(request, "downloads", query, lambda obs: obs.download_crossings(by))
+    return await _answer(request, "downloads", query, lambda obs: obs.downloads(by),
+                         lambda obs, frame: obs.downloads_notes(by))
 
 
 @router.get("/share", summary="Q7: share of downloads by developer country over a window")
-def share(request: Request, start: Annotated[date, Query(description="the window's start")],
-          end: Annotated[date, Query(description="the window's end (after start)")],
-          by: Literal["country", "org", "family"] = "country",
-          first_year: Annotated[bool, Query(description="only downloads within a year of each "
-                                            "model's creation")] = False) -> Response:
+async def share(request: Request, start: Annotated[date, Query(description="the window's start")],
+                end: Annotated[date, Query(description="the window's end (after start)")],
+                by: Literal["country", "org", "family"] = "country",
+                first_year: Annotated[bool, Query(description="only downloads within a year of each "
+                                                  "model's creation")] = False) -> Response:
+    query = _query(locals())
     from observatory.metrics.aggregates import share_notes
     from observatory.metrics.downloads import GROUPS
 
     if start >= end:
         raise HTTPException(422, f"the window's start ({start}) must be before its end ({end})")
-    return _answer(request, "share", lambda obs: obs.share(start, end, by, first_year),
-                   lambda obs, frame: share_notes(frame, GROUPS[by]))
+    return await _answer(request, "share", query, lambda obs: obs.share(start, end, by, first_year),
+                         lambda obs, frame: share_notes(frame, GROUPS[by]))
 
 
 @router.get("/derivatives", summary="Q8: new derivatives per month by the root's country")
-def derivatives(request: Request,
-                by: Literal["root-country", "root-org", "root-family", "uploader-country",
-                            "uploader-org"] = "root-country",
-                inferred: bool = False, since: date | None = None, until: date | None = None,
-                relation: Annotated[list[Literal["finetune", "adapter", "merge", "quantized",
-                                                 "unknown"]] | None, Query()] = None,
-                as_of: AsOf = None) -> Response:
+async def derivatives(request: Request,
+                      by: Literal["root-country", "root-org", "root-family", "uploader-country",
+                                  "uploader-org"] = "root-country",
+                      inferred: bool = False, since: date | None = None, until: date | None = None,
+                      relation: Annotated[list[Literal["finetune", "adapter", "merge", "quantized",
+                                                       "unknown"]] | None, Query()] = None,
+                      as_of: AsOf = None) -> Response:
+    query = _query(locals())
     relations = tuple(relation) if relation else None
-    return _answer(request, "derivatives",
-                   lambda obs: obs.derivatives(by, inferred, since, until, relations, as_of),
-                   lambda obs, frame: obs.lineage_scope(inferred, as_of))
+    return await _answer(request, "derivatives", query,
+                         lambda obs: obs.derivatives(by, inferred, since, until, relations, as_of),
+                         lambda obs, frame: obs.lineage_scope(inferred, as_of),
+                         lambda obs: [obs.lineage_sources(inferred, as_of)])
 
 
 @router.get("/licences", summary="Q10: licence classes of new models per period")
-def licences(request: Request, by: ByGroup = "org",
-             period: Literal["month", "quarter", "year"] = "quarter",
-             org: Annotated[str | None, Query(pattern=NAME)] = None) -> Response:
-    return _answer(request, "licences", lambda obs: obs.licences(by, period, org),
-                   lambda obs, frame: obs.hub_scope())
+async def licences(request: Request, by: ByGroup = "org",
+                   period: Literal["month", "quarter", "year"] = "quarter",
+                   org: Annotated[str | None, Query(pattern=NAME)] = None) -> Response:
+    query = _query(locals())
+    return await _answer(request, "licences", query, lambda obs: obs.licences(by, period, org),
+                         lambda obs, frame: obs.hub_scope(), lambda obs: [obs.hub_sources()])
 
 
 @router.get("/architecture", summary="Q11: mixture-of-experts share by country and period")
-def architecture(request: Request, period: Literal["month", "quarter", "year"] = "year",
-                 by: ByGroup = "country", source: Literal["aa", "hub"] = "aa",
-                 as_of: AsOf = None) -> Response:
-    return _answer(request, "architecture",
-                   lambda obs: obs.architecture(period, by, source, as_of))
+async def architecture(request: Request, period: Literal["month", "quarter", "year"] = "year",
+                       by: ByGroup = "country", source: Literal["aa", "hub"] = "aa",
+                       as_of: AsOf = None) -> Response:
+    query = _query(locals())
+    return await _answer(request, "architecture", query,
+                         lambda obs: obs.architecture(period, by, source, as_of),
+                         basis=lambda obs: [obs.hub_sources()] if source == "hub" else [])
 
 
 @router.get("/snapshots", summary="Every snapshot in the store, with its format and date")
-def snapshots(request: Request) -> Response:
-    return _answer(request, "snapshots", lambda obs: obs.snapshots())
+async def snapshots(request: Request) -> Response:
+    query = _query(locals())
+    return await _answer(request, "snapshots", query, lambda obs: obs.snapshots())

@@ -5,21 +5,21 @@ all; the server renders the same pages from the same code, live from the store."
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from observatory import METHOD_VERSION, __version__
 from observatory.api import Observatory
-from observatory.errors import ObservatoryError
 from observatory.publish.charts import PUBLISHERS
 from observatory.publish.tables import to_csv
 from observatory.web import render
-from observatory.web.pages import PAGES, TABLE_ROWS, Page, Section
+from observatory.web.pages import NO_DATA, PAGES, TABLE_ROWS, Page, Section
 
 IMAGE_FORMATS = ("png", "svg")
 
@@ -58,11 +58,11 @@ def provenance(tables: list[pd.DataFrame]) -> dict[str, Any]:
 
 
 def build_page(obs: Observatory, page: Page) -> PageResult:
-    """A page's sections, or why the store cannot answer it (never an exception: one missing
-    source leaves the other pages whole)."""
+    """A page's sections, or why the store cannot answer it: no data for it (one missing source
+    leaves the other pages whole). Any other error (a broken store or registry) is raised."""
     try:
         return PageResult(page, page.build(obs))
-    except ObservatoryError as exc:
+    except NO_DATA as exc:
         return PageResult(page, missing=str(exc))
 
 
@@ -107,13 +107,20 @@ def _best_open(result: PageResult, card: Card) -> None:
 
 
 def _lead_change(result: PageResult, card: Card) -> None:
-    """The newest change on any of the page's boards (with and without style control)."""
-    found = [(s.table.iloc[-1], s.heading.split("— ")[-1]) for s in result.sections if len(s.table)]
-    if not found:
-        card.value = "never changed hands"
-        card.when = "; ".join(s.heading.split("— ")[-1] for s in result.sections)
+    """The last change on the board the best-open card reads (the newest text board), or how
+    long it has held."""
+    section = result.sections[0]  # the page puts the newest board first
+    board = section.heading.split("— ")[-1]
+    card.when = board
+    if section.table.empty:
+        timeline = section.basis[0]
+        first, last = (str(d)[:10] for d in (timeline["snapshot_date"].min(),
+                                              timeline["snapshot_date"].max()))
+        leader = timeline.sort_values("snapshot_date").iloc[-1]
+        card.value = f"{_country(leader['country'])} throughout"
+        card.details.append(f"no change between {first} and {last}")
         return
-    last, board = max(found, key=lambda pair: pd.Timestamp(pair[0]["first_date_after"]))
+    last = section.table.iloc[-1]
     card.value = f"{last['from_country']} → {last['to_country']}"
     card.details.append(f"between {str(last['last_date_before'])[:10]} and "
                         f"{str(last['first_date_after'])[:10]}: {last['to_model']} passed "
@@ -124,7 +131,6 @@ def _lead_change(result: PageResult, card: Card) -> None:
                         "a solid change: the intervals were apart" if bool(solid) else
                         f"not solid at the change; solid from {str(since)[:10]}"
                         if pd.notna(since) else "not solid: the intervals overlap")
-    card.when = board
 
 
 def _best_index(result: PageResult, card: Card) -> None:
@@ -154,22 +160,35 @@ def _most_downloaded(result: PageResult, card: Card) -> None:
 
 
 def _chinese_share(result: PageResult, card: Card) -> None:
+    """The share of the newest whole month (the month of the newest Hub snapshot is still being
+    filled), with the share of unknown root country beside it: a share of all derivatives, not
+    of those attributed."""
     from observatory.publish.lineage_charts import SMALL_MONTH
 
-    frame = result.sections[0].table
-    solid = frame[frame["month_total"] >= SMALL_MONTH]
-    months = solid if len(solid) else frame
-    month = months["month"].max()
-    row = months[(months["month"] == month) & (months["group"] == "CN")]
-    share, low, high = (row[["share", "ci_low", "ci_high"]].iloc[0] if len(row)
-                        else (0.0, None, None))
+    section = result.sections[0]
+    frame = section.table
+    sources = section.basis[0] if section.basis else pd.DataFrame()
+    months = pd.to_datetime(frame["month"])
+    if len(sources):
+        newest = pd.to_datetime(sources["snapshot_date"]).max().to_period("M").to_timestamp()
+        frame = frame[months < newest]
+        months = months[months < newest]
+    month = months.max()
+    rows = frame[months == month]
+    share = rows.loc[rows["group"] == "CN", "share"].sum()
+    unknown = rows.loc[rows["group"].isin(["unknown", "(unknown)"]), "share"].sum()
+    total = int(rows["month_total"].iloc[0])
     card.value = f"{share:.0%}"
-    card.details.append(f"of new derivatives in {str(month)[:7]} were built on Chinese bases"
-                        + (f" (95% interval {low:.0%} to {high:.0%})" if low is not None else ""))
-    total = int(months[months["month"] == month]["month_total"].iloc[0])
-    card.details.append(f"{total:,} new derivatives that month"
-                        + ("" if len(solid) else f"; a small month (under {SMALL_MONTH})"))
-    card.when = f"{result.sections[0].table.get('lineage', pd.Series(['declared'])).iloc[0]} lineage"
+    china = rows[rows["group"] == "CN"]
+    interval = (f" (95% interval {china['ci_low'].iloc[0]:.0%} to {china['ci_high'].iloc[0]:.0%})"
+                if len(china) else "")
+    card.details.append(f"of the {total:,} new derivatives of {month:%Y-%m} were built on "
+                        f"Chinese bases{interval}")
+    if unknown:
+        card.details.append(f"{unknown:.0%} have a root of unknown country")
+    if total < SMALL_MONTH:
+        card.details.append(f"a small month (fewer than {SMALL_MONTH})")
+    card.when = f"{frame['lineage'].iloc[0] if 'lineage' in frame else 'declared'} lineage"
 
 
 CARDS: tuple[tuple[str, str, Callable[[PageResult, Card], None]], ...] = (
@@ -277,9 +296,9 @@ class Site:
             return vl_convert.vegalite_to_svg(spec).encode()
         return vl_convert.vegalite_to_png(spec, scale=2)
 
-    def files(self, workers: int = 2) -> dict[str, bytes]:
+    def files(self, workers: int = 2, reuse: Iterable[Path] = ()) -> dict[str, bytes]:
         """Every file of the static site, by path relative to its folder (the charts' PNG and
-        SVG files when ``images``)."""
+        SVG files when ``images``); ``reuse``: earlier sites' assets folders (``render.assets``)."""
         files: dict[str, bytes] = {"index.html": self.index_html().encode()}
         manifest: dict[str, Any] = {**self.meta(), "pages": {}}
         for slug, result in self.results().items():
@@ -294,6 +313,6 @@ class Site:
                 drawn = pool.map(lambda job: self.image(*job), jobs)
                 for (name, fmt), data in zip(jobs, drawn, strict=True):
                     files[f"charts/{name}.{fmt}"] = data or b""
-        files.update({f"assets/{name}": data for name, data in render.assets().items()})
+        files.update({f"assets/{name}": data for name, data in render.assets(reuse).items()})
         files["manifest.json"] = render.script_json(manifest).encode()
         return files
