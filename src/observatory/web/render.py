@@ -74,25 +74,28 @@ def stamp() -> str:
     return f"observatory {__version__}, vl-convert {vl_convert.__version__}"
 
 
-def assets(reuse: Iterable[Path] = ()) -> dict[str, bytes]:
-    """The site's ``assets/`` folder: Vega, the style sheet, the page script, and the stamp of
-    what built them. Vega is taken from an ``assets/`` folder in ``reuse`` with the same stamp
-    (an earlier build: bundling takes seconds), else bundled anew."""
+def assets(bundle: bytes) -> dict[str, bytes]:
+    """The site's ``assets/`` folder: Vega (``bundle``), the style sheet, the page script, and
+    the stamp of what built them."""
     files = {name: asset(name) for name in ASSETS}
     files["VERSION"] = stamp().encode()
-    for folder in reuse:
-        with contextlib.suppress(OSError):
-            if (folder / "VERSION").read_bytes() == files["VERSION"]:
-                files["vega.js"] = (folder / "vega.js").read_bytes()
-                break
-    else:
-        files["vega.js"] = vega_bundle()
+    files["vega.js"] = bundle
     return files
+
+
+def reused_bundle(folders: Iterable[Path]) -> bytes | None:
+    """Vega from an earlier build's ``assets/`` folder with the same stamp (bundling takes
+    seconds), if there is one."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            if (folder / "VERSION").read_text() == stamp():
+                return (folder / "vega.js").read_bytes()
+    return None
 
 
 @cache
 def vega_bundle() -> bytes:
-    """Vega, Vega-Lite and vega-embed in one script, from vl-convert (no CDN, works offline)."""
-    import vl_convert
+    """Vega's bundle, made in this process once (``publish.draw.vega_bundle``)."""
+    from observatory.publish.draw import vega_bundle as bundle
 
-    return vl_convert.javascript_bundle().encode()
+    return bundle()

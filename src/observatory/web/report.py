@@ -20,5 +20,5 @@ def build_report(obs: Observatory, out: Path, images: bool = True) -> Site:
     check_replaceable(out)  # before the work: a folder that cannot be replaced says so at once
     site = Site(obs, images=images)
     reuse = [out / "assets", default_site(obs) / "assets"]  # Vega bundled by an earlier build
-    write_folder(out, site.files(reuse=reuse))
+    write_folder(out, site.files(reuse))
     return site

@@ -44,7 +44,8 @@ def ensure_assets(site_dir: Path) -> Path:
     with contextlib.suppress(OSError):
         if (assets / "VERSION").read_text() == render.stamp():
             return assets
-    write_folder(assets, render.assets(), marker="VERSION")
+    bundle = render.reused_bundle([assets]) or render.vega_bundle()
+    write_folder(assets, render.assets(bundle), marker="VERSION")
     return assets
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,11 +17,10 @@ import pandas as pd
 from observatory import METHOD_VERSION, __version__
 from observatory.api import Observatory
 from observatory.publish.charts import PUBLISHERS
+from observatory.publish.draw import FORMATS, Drawing, draw
 from observatory.publish.tables import to_csv
 from observatory.web import render
 from observatory.web.pages import NO_DATA, PAGES, TABLE_ROWS, Page, Section
-
-IMAGE_FORMATS = ("png", "svg")
 
 
 @dataclass
@@ -286,33 +285,37 @@ class Site:
         return self._specs.get(name)
 
     def image(self, name: str, fmt: str) -> bytes | None:
-        """A chart as PNG (twice the pixels, for print) or SVG, drawn by vl-convert."""
-        import vl_convert
-
+        """A chart as PNG or SVG (``publish.draw``), drawn in this process."""
         spec = self.spec(name)
-        if spec is None or fmt not in IMAGE_FORMATS:
+        if spec is None or fmt not in FORMATS:
             return None
-        if fmt == "svg":
-            return vl_convert.vegalite_to_svg(spec).encode()
-        return vl_convert.vegalite_to_png(spec, scale=2)
+        return draw(spec, fmt)
 
-    def files(self, workers: int = 2, reuse: Iterable[Path] = ()) -> dict[str, bytes]:
-        """Every file of the static site, by path relative to its folder (the charts' PNG and
-        SVG files when ``images``); ``reuse``: earlier sites' assets folders (``render.assets``)."""
-        files: dict[str, bytes] = {"index.html": self.index_html().encode()}
+    def files(self, reuse: Iterable[Path] = (), workers: int = 2) -> dict[str, bytes]:
+        """Every file of the static site, by path relative to its folder. The charts' PNG and
+        SVG files (when ``images``) and Vega's bundle (unless an earlier build's assets folder
+        in ``reuse`` has it) are drawn by worker processes while the pages are computed."""
+        files: dict[str, bytes] = {}
         manifest: dict[str, Any] = {**self.meta(), "pages": {}}
-        for slug, result in self.results().items():
-            files[result.page.file] = self.page_html(slug).encode()
-            manifest["pages"][slug] = {"missing": result.missing, **result.provenance(),
-                                       "tables": [s.name for s in result.sections]}
-            for section in result.sections:
-                files[f"data/{section.name}.csv"] = to_csv(section.table).encode()
-        if self.images:
-            jobs = [(name, fmt) for name in self._specs for fmt in IMAGE_FORMATS]
-            with ThreadPoolExecutor(workers) as pool:
-                drawn = pool.map(lambda job: self.image(*job), jobs)
-                for (name, fmt), data in zip(jobs, drawn, strict=True):
-                    files[f"charts/{name}.{fmt}"] = data or b""
-        files.update({f"assets/{name}": data for name, data in render.assets(reuse).items()})
+        drawn: dict[str, Future[bytes]] = {}
+        bundle = render.reused_bundle(reuse)
+        with Drawing(workers) as drawing:
+            waiting = drawing.bundle() if bundle is None else None
+            for page in PAGES:
+                result = self.result(page.slug)
+                for figure in (f for s in result.sections for f in s.figures):
+                    for fmt in FORMATS if self.images else ():
+                        drawn[f"charts/{figure.name}.{fmt}"] = drawing.chart(
+                            self._specs[figure.name], fmt)
+            files["index.html"] = self.index_html().encode()
+            for slug, result in self.results().items():
+                files[result.page.file] = self.page_html(slug).encode()
+                manifest["pages"][slug] = {"missing": result.missing, **result.provenance(),
+                                           "tables": [s.name for s in result.sections]}
+                for section in result.sections:
+                    files[f"data/{section.name}.csv"] = to_csv(section.table).encode()
+            files.update({path: future.result() for path, future in drawn.items()})
+            bundle = bundle if waiting is None else waiting.result()
+        files.update({f"assets/{name}": data for name, data in render.assets(bundle).items()})
         files["manifest.json"] = render.script_json(manifest).encode()
         return files
