@@ -97,6 +97,7 @@ def test_the_export_is_whole_and_says_where_its_numbers_come_from(
     out = tmp_path / "exports"
     (out).mkdir()
     (out / "stale.csv").write_text("from an older export")
+    (out / "manifest.json").write_text("{}")  # an earlier export: replaced whole
     result = run_cli(capsys, monkeypatch, "store", "export", "--out", str(out))
     assert result.code == 0, result.err
     manifest = json.loads((out / "manifest.json").read_text())

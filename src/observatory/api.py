@@ -63,6 +63,10 @@ class Observatory:
     def refresh(self) -> None:
         self.catalog.refresh()
 
+    def close(self) -> None:
+        """Close the catalog's connection (the next query opens it again)."""
+        self.catalog.reopen()
+
     # --- jobs: data into the store ---------------------------------------------------------
     def parse_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
                     snapshot_date: date | None = None,

@@ -10,7 +10,7 @@ import typer
 
 from observatory import __version__
 from observatory.cli import boards, charts, hub, jobs, lineage, ratings, web
-from observatory.cli.common import err, out
+from observatory.cli.common import close_all, err, out
 from observatory.cli.store import registry_app, store_app
 from observatory.errors import (
     ConfigError,
@@ -83,7 +83,7 @@ def _root(version: Annotated[bool, typer.Option("--version", callback=_version,
 
 def main() -> None:
     try:
-        code = app(standalone_mode=False)
+        code = _run()
     except ObservatoryError as exc:
         for line in error_lines(exc):
             err.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -101,3 +101,10 @@ def main() -> None:
         err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _run() -> object:
+    try:
+        return app(standalone_mode=False)
+    finally:
+        close_all()

@@ -102,12 +102,25 @@ def selection(board: str, category: str, style_control: bool,
                      style_control=style_control, index_version=index_version, source=source)
 
 
+_OPENED: list[Observatory] = []
+
+
 def observatory() -> Observatory:
     """The library on the data home. Imported here, on first use, so that ``--help`` and
     commands that never read the store do not load Ibis and pandas."""
     from observatory.api import Observatory
 
-    return Observatory()
+    opened = Observatory()
+    _OPENED.append(opened)
+    return opened
+
+
+def close_all() -> None:
+    """Close the catalogs the command opened: DuckDB shares one database per file within a
+    process, and an open one would keep serving a catalog file since replaced (a command run
+    in-process after another, as the tests and the README examples do)."""
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 def print_report(report: ImportReport) -> None:
