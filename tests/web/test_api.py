@@ -148,6 +148,13 @@ def test_assets_come_from_the_site_folder(client: TestClient) -> None:
     assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
+def test_the_documentation_page_is_not_blocked_by_the_policy(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert "content-security-policy" not in docs.headers
+    assert "content-security-policy" in client.get("/q04-top.html").headers
+
+
 def test_openapi_documents_every_view(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for view in ("leaders", "lead-changes", "gap", "top", "likes", "downloads", "share",

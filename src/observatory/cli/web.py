@@ -36,7 +36,9 @@ def build_site(out_dir: Path | None = None, images: bool = True,
 
 @app.command()
 def report(
-    out_dir: Annotated[Path, typer.Option("--out", help="The site's folder (replaced whole).")],
+    out_dir: Annotated[Path, typer.Option(
+        "--out", help="The site's folder: new, empty, or an earlier report (replaced whole); a "
+        "folder of other files is refused.")],
     images: Annotated[bool, typer.Option("--images/--no-images",
                                          help="Draw every chart as PNG and SVG files.")] = True,
 ) -> None:
@@ -57,7 +59,8 @@ def serve(
 ) -> None:
     """Serve the report's pages live from the store, and a read-only JSON API (/api/leaders,
     /api/lead-changes, /api/gap, /api/top, /api/likes, /api/downloads, /api/share,
-    /api/derivatives, ...; documented at /docs and /openapi.json)."""
+    /api/derivatives, ...; its OpenAPI schema at /openapi.json, browsable at /docs when a
+    network can load Swagger UI)."""
     from observatory.web.live import Live
     from observatory.web.report import default_site
     from observatory.web.server import serve as run_server
