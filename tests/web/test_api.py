@@ -187,3 +187,35 @@ def test_a_new_snapshot_is_served_without_a_restart(client: TestClient, web_home
     top = client.get("/api/top", params={"n": 1, "open_only": "false"}).json()["rows"]
     assert top[0]["model_name"] == "brand-new-model"
     assert top[0]["snapshot_date"] == "2031-01-01"
+
+
+def test_concurrent_first_requests_compute_once_and_agree(client: TestClient) -> None:
+    """Twenty requests at once for queries not kept yet: the library runs one computation at a
+    time (its connection is not shared between threads), and each answer is the one a lone
+    request gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = [f"/api/top?n={n}&board=aa" for n in range(11, 16)] * 4
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(client.get, urls))
+    assert all(answer.status_code == 200 for answer in answers)
+    for url, answer in zip(urls, answers, strict=True):
+        assert answer.json() == client.get(url).json()
+        assert len(answer.json()["rows"]) == int(url.split("n=")[1].split("&")[0])
+
+
+def test_an_edited_override_file_is_seen_without_a_restart(web_home: Path, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    """The registry's override files are part of what the server watches: a file edited in
+    place (its folder's time unchanged) starts the answers afresh."""
+    overrides = tmp_path / "registry"
+    overrides.mkdir()
+    facts = overrides / "model_facts.csv"
+    facts.write_text("model_key\n")
+    monkeypatch.setenv("OBSERVATORY_REGISTRY", str(overrides))
+    live = Live(obs=Observatory(web_home))
+    before = live.version()
+    folder_time = overrides.stat().st_mtime_ns
+    facts.write_text("model_key,org_id\nx,meta\n")
+    assert overrides.stat().st_mtime_ns == folder_time
+    assert live.version() != before
