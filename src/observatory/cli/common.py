@@ -144,22 +144,14 @@ def print_report(report: ImportReport) -> None:
 
 
 def board_notes(frame: pd.DataFrame, missing: str) -> None:
-    """Under a table: the date and age of each board it read (and whether its publisher dated
-    it), and the boards that are partial (a page's top N)."""
+    """Under a table: ``metrics.freshness.board_notes`` (each board's date and age, and the
+    partial ones)."""
     from datetime import date
 
-    from observatory.metrics.freshness import board_age
+    from observatory.metrics.freshness import board_notes as notes
 
-    today = date.today()
-    for (board, day), rows in frame.groupby(["board", "snapshot_date"], sort=True):
-        when = str(day)[:10]
-        dated_by = rows["dated_by"].iloc[0] if "dated_by" in rows else None
-        out.print(board_age(str(board), day, dated_by, today), soft_wrap=True)
-        if "shown_rows" in rows and rows["shown_rows"].notna().any():
-            shown = int(rows["shown_rows"].max())
-            out.print(f"partial board: the {board} board of {when} lists only the top {shown} "
-                      f"models the publisher showed; {missing} is not in that top {shown}, not "
-                      "absent", soft_wrap=True)
+    for line in notes(frame, missing, date.today()):
+        out.print(line, soft_wrap=True)
 
 
 def render(frame: pd.DataFrame | list[dict[str, Any]], fmt: Fmt, title: str | None = None,

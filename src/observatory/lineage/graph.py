@@ -9,7 +9,6 @@ names the organisation even when the root itself is missing from the snapshot).
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +21,7 @@ from observatory.lineage.edges import declared_edges, graph_edges
 from observatory.lineage.roots import resolve_roots
 from observatory.registry.hub import FULL_CRAWLS, root_attributes
 from observatory.registry.loader import Registry
+from observatory.store.catalog import temp_table
 
 MODEL_COLUMNS = ("model_id", "author", "created_at", "downloads_30d", "downloads_all_time", "likes",
                  "library_name", "pipeline_tag", "tags", "base_models", "base_relation", "params_total",
@@ -100,23 +100,17 @@ def inferred_edges(con: ibis.BaseBackend, models: ir.Table, as_of: date | None =
                          parent_present=joined.parent_present.fill_null(False))
 
 
-def _materialize(con: ibis.BaseBackend, table: ir.Table) -> ir.Table:
-    """A temporary table on the connection. Unlike ``.cache()`` it has no finalizer, so a graph
-    can outlive a closed connection without errors; it goes when the connection closes."""
-    return con.create_table(f"_lineage_{uuid.uuid4().hex[:12]}", table, temp=True)
-
-
 def build_graph(con: ibis.BaseBackend, registry: Registry, as_of: date | None = None,
                 source: str | None = None, inferred: bool = False,
                 min_score: float = DEFAULT_MIN_SCORE) -> LineageGraph:
-    models = _materialize(con, graph_models(con, as_of, source))
+    models = temp_table(con, graph_models(con, as_of, source), "lineage")
     declared = graph_edges(declared_edges(models))
     edges = declared.select("child_id", "parent_id", "relation", kind=ibis.literal("declared"),
                             score=ibis.null("float64"), parent_present=declared.parent_present)
     if inferred:
         edges = edges.union(inferred_edges(con, models, as_of, min_score))
-    edges = _materialize(con, edges)
-    roots = _materialize(con, root_attributes(resolve_roots(models, edges), registry))
+    edges = temp_table(con, edges, "lineage")
+    roots = temp_table(con, root_attributes(resolve_roots(models, edges), registry), "lineage")
     return LineageGraph(models, edges, roots, inferred)
 
 

@@ -33,6 +33,22 @@ def board_age(board: str, day: object, dated_by: object, today: date) -> str:
     return f"{board} board published {_day(day)}, {days}"
 
 
+def board_notes(frame: pd.DataFrame, missing: str, today: date) -> list[str]:
+    """Lines under a table of board rows: the date and age of each board it read (and whether
+    its publisher dated it), and the boards that are partial (a page's top N), where ``missing``
+    (e.g. "a model not listed") is not in that top N, not absent."""
+    lines = []
+    for (board, day), rows in frame.groupby(["board", "snapshot_date"], sort=True):
+        dated_by = rows["dated_by"].iloc[0] if "dated_by" in rows else None
+        lines.append(board_age(str(board), day, dated_by, today))
+        if "shown_rows" in rows and rows["shown_rows"].notna().any():
+            shown = int(rows["shown_rows"].max())
+            lines.append(f"partial board: the {board} board of {str(day)[:10]} lists only the top "
+                         f"{shown} models the publisher showed; {missing} is not in that top "
+                         f"{shown}, not absent")
+    return lines
+
+
 def source_freshness(snapshots: pd.DataFrame, today: date,
                      stale_after: int = STALE_AFTER_DAYS) -> pd.DataFrame:
     """Per source (snapshot format): the latest date it published, its age, and whether it is

@@ -153,6 +153,13 @@ def connect(store: Store) -> ibis.BaseBackend:
     return _open(store)
 
 
+def temp_table(con: ibis.BaseBackend, table: ibis.Table, prefix: str = "memo") -> ibis.Table:
+    """``table`` computed once into a temporary table on the connection. Unlike ``.cache()`` it
+    has no finalizer, so it can outlive a closed connection without errors; it goes when the
+    connection closes."""
+    return con.create_table(f"_{prefix}_{uuid.uuid4().hex[:12]}", table, temp=True)
+
+
 class Catalog:
     """The store's catalog as one Ibis connection, opened (and checked against the snapshots)
     on first use and reopened after writes. Results tied to the connection (a lineage graph's
@@ -177,11 +184,7 @@ class Catalog:
         return rebuild(self.store)
 
     def temp_table(self, table: ibis.Table, prefix: str = "memo") -> ibis.Table:
-        """``table`` computed once into a temporary table on the connection. Unlike
-        ``.cache()`` it has no finalizer, so it can outlive a closed connection without errors;
-        it goes when the connection closes."""
-        return self.connection().create_table(f"_{prefix}_{uuid.uuid4().hex[:12]}", table,
-                                              temp=True)
+        return temp_table(self.connection(), table, prefix)
 
     def reopen(self) -> None:
         """Connect again on next use (another process wrote snapshots): the catalog is rebuilt

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -13,6 +14,7 @@ import pandas as pd
 from observatory.api import Observatory
 from observatory.errors import EmptyResultError, InputError
 from observatory.lineage.graph import latest_inference
+from observatory.metrics.freshness import board_notes
 from observatory.publish import charts, hub_charts, lineage_charts
 from observatory.registry.boards import newest_selection
 from observatory.registry.selection import Selection
@@ -117,15 +119,7 @@ def _leaders_page(obs: Observatory) -> list[Section]:
 
 
 def _board_notes(frame: pd.DataFrame) -> list[str]:
-    notes = []
-    for (board, day), rows in frame.groupby(["board", "snapshot_date"], sort=True):
-        dated = rows["dated_by"].iloc[0] if "dated_by" in rows else None
-        notes.append(f"the {board} board of {str(day)[:10]}"
-                     + (f", dated by {dated}" if isinstance(dated, str) and dated else ""))
-        if "shown_rows" in rows and rows["shown_rows"].notna().any():
-            notes.append(f"partial: the publisher showed its top {int(rows['shown_rows'].max())} "
-                         "models only; a model not listed is not in that top, not absent")
-    return notes
+    return board_notes(frame, "a model not listed", date.today())
 
 
 def _partial_notes(frame: pd.DataFrame) -> list[str]:
