@@ -8,6 +8,8 @@
 #              size of the real text history (bench-arena), the Hub history: one weekly dump file
 #              backfilled, views over 104 weekly snapshots (bench-hub-history), the report site
 #              built from all shipped data and the server under 50 concurrent clients (bench-report)
+# make bench-spark : DuckDB and local Spark (2 cores) side by side: the Hub history views and root
+#              resolution at growing sizes, time and peak memory (not part of make bench)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -15,14 +17,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint bench bench-cli bench-hub bench-lineage bench-ratings bench-votes \
-	bench-attribution bench-arena bench-hub-history bench-report clean
+	bench-attribution bench-arena bench-hub-history bench-report bench-spark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -58,6 +60,9 @@ bench-report: $(STAMP)
 bench-hub-history: $(STAMP)
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_backfill.py
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_hub_history.py
+
+bench-spark: $(STAMP)
+	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_spark.py
 
 bench-attribution: $(STAMP)
 	HF_HUB_DISABLE_TELEMETRY=1 $(BIN)/python benchmarks/bench_attribution.py

@@ -27,9 +27,13 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_hub import synthetic_snapshots  # the same synthetic Hub as bench_hub
+
+if TYPE_CHECKING:
+    from observatory.api import Observatory
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "hub_history.json"
@@ -47,6 +51,46 @@ def run(home: Path, *args: str) -> float:
     return seconds
 
 
+def newest_snapshot(obs: Observatory) -> str:
+    return max((m for m in obs.store.manifests() if m["format"] == "hub-api"),
+               key=lambda m: m["snapshot_date"])["snapshot_id"]
+
+
+def prepare(snapshots: int, models: int) -> Path:
+    """The cached store of ``snapshots`` x ``models`` (written on first use) with the aggregates
+    of all but the newest snapshot computed (untimed setup); sets ``OBSERVATORY_REGISTRY``."""
+    from observatory.api import Observatory
+
+    home = Path(tempfile.gettempdir()) / "observatory-bench" / f"history-{snapshots}-{models}"
+    os.environ["OBSERVATORY_REGISTRY"] = str(home.parent / "no-overrides")
+    if not (home / "written").exists():
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        setup = synthetic_snapshots(home, models, snapshots)
+        print(f"wrote {snapshots} snapshots x {models:,} models in {setup:.0f} s", flush=True)
+        (home / "written").write_text("")
+    if not (home / "ready").exists():
+        obs = Observatory(home)
+        started = time.perf_counter()
+        obs.update_aggregates(skip={newest_snapshot(obs)})
+        print(f"aggregates of the older snapshots (setup): {time.perf_counter() - started:.0f} s",
+              flush=True)
+        (home / "ready").write_text("")
+    return home
+
+
+def view_commands(snapshots: int) -> dict[str, tuple[str, ...]]:
+    """The three timed views over ``snapshots`` weekly snapshots, as CLI arguments by label."""
+    last = FIRST + timedelta(days=7 * (snapshots - 1))
+    return {
+        "downloads --by family --crossings": ("downloads", "--by", "family", "--crossings"),
+        "share --by country --first-year": ("share", "--by", "country", "--first-year",
+                                            "--window", f"{FIRST}:{last}"),
+        "likes --as-of --earlier": ("likes", "--as-of", last.isoformat(), "--earlier",
+                                    FIRST.isoformat(), "--pipeline-tag", "any"),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshots", type=int, default=104)
@@ -54,27 +98,9 @@ def main() -> int:
     args = parser.parse_args()
     from observatory.api import Observatory
 
-    home = Path(tempfile.gettempdir()) / "observatory-bench" / f"history-{args.snapshots}-{args.models}"
-    os.environ["OBSERVATORY_REGISTRY"] = str(home.parent / "no-overrides")
-    if not (home / "written").exists():
-        shutil.rmtree(home, ignore_errors=True)
-        home.mkdir(parents=True)
-        setup = synthetic_snapshots(home, args.models, args.snapshots)
-        print(f"wrote {args.snapshots} snapshots x {args.models:,} models in {setup:.0f} s",
-              flush=True)
-        (home / "written").write_text("")
-    if not (home / "ready").exists():
-        obs = Observatory(home)
-        newest = max((m for m in obs.store.manifests() if m["format"] == "hub-api"),
-                     key=lambda m: m["snapshot_date"])["snapshot_id"]
-        started = time.perf_counter()
-        obs.update_aggregates(skip={newest})
-        print(f"aggregates of the older snapshots (setup): {time.perf_counter() - started:.0f} s",
-              flush=True)
-        (home / "ready").write_text("")
+    home = prepare(args.snapshots, args.models)
     obs = Observatory(home)
-    newest = max((m for m in obs.store.manifests() if m["format"] == "hub-api"),
-                     key=lambda m: m["snapshot_date"])["snapshot_id"]
+    newest = newest_snapshot(obs)
     for manifest in obs.store.manifests():  # as if the newest snapshot had just landed
         if manifest.get("query", {}).get("hub_snapshot") == newest:
             shutil.rmtree(manifest["_dir"])
@@ -84,16 +110,8 @@ def main() -> int:
     one = time.perf_counter() - started
     print(f"aggregates of one newly landed snapshot: {one:.1f} s (target <= 10) "
           f"[{len(landed)} computed]", flush=True)
-    last = FIRST + timedelta(days=7 * (args.snapshots - 1))
-    views = {
-        "downloads --by family --crossings": ("downloads", "--by", "family", "--crossings"),
-        "share --by country --first-year": ("share", "--by", "country", "--first-year",
-                                            "--window", f"{FIRST}:{last}"),
-        "likes --as-of --earlier": ("likes", "--as-of", last.isoformat(), "--earlier",
-                                    FIRST.isoformat(), "--pipeline-tag", "any"),
-    }
     times = {}
-    for label, command in views.items():
+    for label, command in view_commands(args.snapshots).items():
         times[label] = run(home, *command)
         print(f"  {label:36s} {times[label]:6.1f} s", flush=True)
     total = sum(times.values())

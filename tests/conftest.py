@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,3 +66,40 @@ def full_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture
 def full(full_home: Path) -> Observatory:
     return Observatory(full_home)
+
+
+# --- backends: the parity fixture -------------------------------------------------------------
+BACKENDS = ("duckdb", "spark")
+
+
+@pytest.fixture(scope="session")
+def spark_settings() -> Any:
+    """Spark on this machine, started once per test process (the JVM takes seconds)."""
+    pytest.importorskip("pyspark", reason="the spark extra is not installed "
+                        "(pip install -e '.[dev,spark]')")
+    from observatory.config import SparkSettings
+    from observatory.store.spark import session
+
+    settings = SparkSettings(master="local[2]", conf=SparkSettings.from_env().conf)
+    session(settings)
+    return settings
+
+
+def use_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the requesting test on ``request.param``: an Observatory made in it queries that
+    backend (``OBSERVATORY_BACKEND``), and so does an Ibis expression over in-memory tables
+    only (Ibis's default backend)."""
+    import ibis
+
+    name = request.param
+    if name == "spark":
+        settings = request.getfixturevalue("spark_settings")
+        from observatory.store.spark import ibis_connect, session
+
+        monkeypatch.setattr("observatory.config.SparkSettings.from_env", lambda: settings)
+        monkeypatch.setattr(ibis.options, "default_backend",
+                            ibis_connect(session(settings).newSession()))
+    else:
+        monkeypatch.setattr(ibis.options, "default_backend", ibis.duckdb.connect())
+    monkeypatch.setenv("OBSERVATORY_BACKEND", name)
+    return name

@@ -48,9 +48,11 @@ if TYPE_CHECKING:
 
 
 class Observatory:
-    def __init__(self, home: Path | None = None, registry: Registry | None = None) -> None:
+    def __init__(self, home: Path | None = None, registry: Registry | None = None,
+                 backend: str | None = None) -> None:
+        """``backend``: ``duckdb`` or ``spark`` (default: ``$OBSERVATORY_BACKEND``, else DuckDB)."""
         self.store = Store(home or data_home())
-        self.catalog = Catalog(self.store)
+        self.catalog = Catalog(self.store, backend)
         self._registry = registry
 
     @cached_property
@@ -334,6 +336,13 @@ class Observatory:
         edges in a derived snapshot (None when nothing was inferred)."""
         from observatory.jobs import infer_bases
 
+        if self.catalog.backend != "duckdb":  # a job that writes a snapshot: it runs on DuckDB
+            local = Observatory(self.store.home, self._registry, backend="duckdb")
+            try:
+                return local.infer_bases(top)
+            finally:
+                local.close()
+                self.catalog.reopen()
         return infer_bases.infer_bases(self.catalog, self.lineage_graph(), top)
 
     # --- the store ------------------------------------------------------------------------

@@ -49,3 +49,49 @@ class Endpoints:
             aa=os.environ.get("OBSERVATORY_AA_URL", AA_BASE_URL).rstrip("/"),
             hub=hub.rstrip("/"),
         )
+
+
+BACKENDS = ("duckdb", "spark")
+
+
+def backend_name(choice: str | None = None) -> str:
+    """The engine metric queries run on: ``choice``, else ``$OBSERVATORY_BACKEND``, else DuckDB."""
+    from observatory.errors import ConfigError
+
+    name = (choice or os.environ.get("OBSERVATORY_BACKEND") or "duckdb").strip().lower()
+    if name not in BACKENDS:
+        source = "--backend" if choice else "OBSERVATORY_BACKEND"
+        raise ConfigError(f"{source}: unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
+    return name
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    """Where Spark runs and where it finds the snapshots, from the environment.
+
+    ``master`` is ``local[*]`` by default, a ``spark://`` (or ``yarn``, ``k8s://``) master, or a
+    Spark Connect ``sc://`` address. ``store_url`` is the data home as the cluster sees it (say
+    ``s3a://bucket/observatory`` when the home is synced there): each file's path under the
+    home is read under that URL instead. ``conf`` holds extra ``key=value`` settings."""
+
+    master: str = "local[*]"
+    store_url: str | None = None
+    conf: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_env(cls) -> SparkSettings:
+        from observatory.errors import ConfigError
+
+        pairs = []
+        for item in os.environ.get("OBSERVATORY_SPARK_CONF", "").split(";"):
+            if not item.strip():
+                continue
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise ConfigError(f"OBSERVATORY_SPARK_CONF: {item.strip()!r} is not key=value "
+                                  "(separate settings with ';')")
+            pairs.append((key.strip(), value.strip()))
+        return cls(master=os.environ.get("OBSERVATORY_SPARK_MASTER", "local[*]").strip(),
+                   store_url=(os.environ.get("OBSERVATORY_SPARK_STORE_URL") or "").rstrip("/")
+                   or None,
+                   conf=tuple(pairs))

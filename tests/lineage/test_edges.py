@@ -18,3 +18,17 @@ def test_edges_are_normalised_and_counted() -> None:
     assert counts["missing_parents"] == 1
     assert counts["edges"] == 11  # every declared base, the self-loop included
     assert counts["relation_merge"] == 4
+
+
+def test_spaces_are_trimmed_and_nothing_else() -> None:
+    """Only whitespace leaves the ends of an id: a name ending in "f" or "v" keeps it (Ibis's
+    ``strip`` lost them on Spark)."""
+    models = declaring_models([
+        ("u/a", [" \thttps://huggingface.co/meta-llama/Llama-2-13b-chat-hf/ \n"], "finetune"),
+        ("u/b", ["\x0bvf/model-v\x0b"], "finetune"),
+        ("meta-llama/Llama-2-13b-chat-hf", [], None),
+    ])
+    edges = declared_edges(models).to_pandas().set_index("child_id")
+    assert edges.loc["u/a", "parent_id"] == "meta-llama/Llama-2-13b-chat-hf"
+    assert bool(edges.loc["u/a", "parent_present"])
+    assert edges.loc["u/b", "parent_id"] == "vf/model-v"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from observatory.api import Observatory
-from tests.conftest import SHARED, need_shared
+from tests.conftest import BACKENDS, SHARED, need_shared, use_backend
 
 OPEN_LLM = SHARED / "fboulnois-llm-leaderboard-csv" / "open_llm_leaderboard_v2"
 
@@ -19,3 +19,9 @@ def hub_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("hub-home")
     Observatory(home).import_paths([OPEN_LLM])
     return home
+
+
+@pytest.fixture(autouse=True, params=BACKENDS)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs on DuckDB and on Spark: the same expected rows and numbers."""
+    return use_backend(request, monkeypatch)

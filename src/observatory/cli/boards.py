@@ -9,6 +9,7 @@ import typer
 
 from observatory.cli.common import (
     AsOfOpt,
+    BackendOpt,
     BoardOpt,
     BoardSourceOpt,
     By,
@@ -49,12 +50,13 @@ def leaders(
     index_version: VersionOpt = None,
     source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Best open-weight model of each country (or organisation), with its 95% interval.
 
     'tied_with_next' is yes when this model's interval overlaps the next row's.
     """
-    obs = observatory()
+    obs = observatory(backend)
     sel = selection(board, category, style_control, index_version, source)
     group = GROUP_COLUMN[by]
     if timeline:
@@ -87,11 +89,12 @@ def lead_changes(
     index_version: VersionOpt = None,
     source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """When the country (or organisation) of the best open model changed, and whether the
     change was statistically solid."""
     sel = selection(board, category, style_control, index_version, source)
-    render(observatory().lead_changes(sel, by.value), fmt, f"Lead changes — {sel.describe()}",
+    render(observatory(backend).lead_changes(sel, by.value), fmt, f"Lead changes — {sel.describe()}",
            change_columns(by))
 
 
@@ -103,10 +106,11 @@ def gap(
     index_version: VersionOpt = None,
     source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Best open against best closed model on every date, with the gap's 95% interval."""
     sel = selection(board, category, style_control, index_version, source)
-    render(observatory().gap(sel), fmt, f"Open vs closed — {sel.describe()}",
+    render(observatory(backend).gap(sel), fmt, f"Open vs closed — {sel.describe()}",
            ["snapshot_date", "open_model", "open_rating", "closed_model", "closed_rating",
             "gap", "gap_low", "gap_high"])
 
@@ -129,9 +133,10 @@ def top(
     index_version: VersionOpt = None,
     source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """The top-N models on a board with their organisations and countries."""
-    obs = observatory()
+    obs = observatory(backend)
     sel = selection(board, category, style_control, index_version, source)
     kind = "open" if open_only else "all"
     if by == TopBy.country:

@@ -11,6 +11,7 @@ import typer
 
 from observatory.cli.common import (
     AsOfOpt,
+    BackendOpt,
     BoardOpt,
     BoardSourceOpt,
     CategoryOpt,
@@ -60,6 +61,7 @@ def chart(
     model: Annotated[str | None, typer.Option(help="For 'tree': the model id.")] = None,
     by: Annotated[DerivBy, typer.Option(help="For 'derivatives': root-country, root-family, "
                                         "uploader-country, ...")] = DerivBy.root_country,
+    backend: BackendOpt = None,
 ) -> None:
     """Draw a chart (Altair). HTML files embed Vega and open offline."""
     # Altair takes a second or more to load: only this command loads it.
@@ -69,5 +71,5 @@ def chart(
     check_output(out_path)
     args = ChartArgs(selection(board, category, style_control, index_version, source), n,
                      parse_date(as_of), window, org, model, by.value)
-    figure = BUILDERS[kind.value](observatory(), args)
+    figure = BUILDERS[kind.value](observatory(backend), args)
     out.print(f"wrote {save(figure, out_path)}")

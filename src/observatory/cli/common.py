@@ -37,6 +37,17 @@ class Fmt(StrEnum):
     json = "json"
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+BackendOpt = Annotated[Engine | None, typer.Option(
+    "--backend", show_default=False,
+    help="The engine the query runs on: duckdb, or spark (the [spark] extra; where it runs is "
+    "set by OBSERVATORY_SPARK_MASTER). Default: $OBSERVATORY_BACKEND, else duckdb.")]
+
+
 class By(StrEnum):
     country = "country"
     org = "org"
@@ -105,12 +116,13 @@ def selection(board: str, category: str, style_control: bool,
 _OPENED: list[Observatory] = []
 
 
-def observatory() -> Observatory:
-    """The library on the data home. Imported here, on first use, so that ``--help`` and
-    commands that never read the store do not load Ibis and pandas."""
+def observatory(backend: Engine | None = None) -> Observatory:
+    """The library on the data home, querying ``backend`` (default: ``$OBSERVATORY_BACKEND``,
+    else DuckDB). Imported here, on first use, so that ``--help`` and commands that never read
+    the store do not load Ibis and pandas."""
     from observatory.api import Observatory
 
-    opened = Observatory()
+    opened = Observatory(backend=backend.value if backend else None)
     _OPENED.append(opened)
     return opened
 

@@ -9,6 +9,7 @@ import typer
 
 from observatory.cli.common import (
     AsOfOpt,
+    BackendOpt,
     Fmt,
     FormatOpt,
     Window,
@@ -47,11 +48,12 @@ def likes(
     pipeline_tag: Annotated[str, typer.Option(
         help="Hub pipeline tag ('any' for all).")] = "text-generation",
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q5: the most-liked model of each organisation on the Hub at a date (and earlier)."""
     from observatory.metrics.likes import likes_notes
 
-    frame = observatory().likes(parse_date(as_of), parse_date(earlier, "--earlier"),
+    frame = observatory(backend).likes(parse_date(as_of), parse_date(earlier, "--earlier"),
                                 None if pipeline_tag == "any" else pipeline_tag)
     if fmt == Fmt.table:
         for line in likes_notes(frame):
@@ -70,13 +72,14 @@ def downloads(
         "--artefacts", help="Counts flagged per date: all-time downloads that decreased, "
         "30-day counts that dropped to zero, GGUF repositories.")] = False,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q6: cumulative (all-time) and 30-day downloads per group over the Hub snapshots.
 
     Downloader country is not public: by country means downloads OF models made BY
     developers in each country.
     """
-    obs = observatory()
+    obs = observatory(backend)
     if artefacts:
         render(obs.download_artefacts(), fmt, "Download artefacts (flagged, not hidden)")
     elif crossings:
@@ -98,6 +101,7 @@ def share(
         "--first-year", help="EOI-style: count only downloads within a year of each model's "
         "creation.")] = False,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q7: share of Hub downloads by developer country over a window, with concentration (HHI).
 
@@ -107,7 +111,7 @@ def share(
     from observatory.metrics.aggregates import share_notes
     from observatory.metrics.downloads import GROUPS
 
-    frame = observatory().share(window.start, window.end, by.value, first_year)
+    frame = observatory(backend).share(window.start, window.end, by.value, first_year)
     if fmt == Fmt.table:
         for line in share_notes(frame, GROUPS[by.value]):
             out.print(line, soft_wrap=True)
@@ -120,10 +124,11 @@ def licences(
     period: Annotated[Period, typer.Option(help="month, quarter or year.")] = Period.quarter,
     org: Annotated[str | None, typer.Option(help="Only this organisation (org_id).")] = None,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q10: licence class mix (permissive / open-with-restrictions / non-commercial) of the models
     each organisation created per period."""
-    obs = observatory()
+    obs = observatory(backend)
     frame = obs.licences(by.value, period.value, org)
     if fmt == Fmt.table:
         for line in obs.hub_scope():
@@ -144,6 +149,7 @@ def architecture(
         help="aa (Artificial Analysis parameters) or hub (Hub configs).")] = ArchSource.aa,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q11: mixture-of-experts share and total vs active parameters (billions) by country over
     time. From the Artificial Analysis index (--source aa: open-weight models of one snapshot by
@@ -151,7 +157,7 @@ def architecture(
     hub: repositories by creation period; MoE from config.json: experts, architecture class,
     active vs total parameters). A model whose MoE status no evidence gives is left out of the
     share, not counted as dense."""
-    obs = observatory()
+    obs = observatory(backend)
     frame = obs.architecture(period.value, by.value, source.value, parse_date(as_of))
     if fmt == Fmt.table and source == ArchSource.hub:
         for line in obs.hub_scope():

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.tree import Tree
 
-from observatory.cli.common import Fmt, FormatOpt, observatory, out, parse_date, render
+from observatory.cli.common import BackendOpt, Fmt, FormatOpt, observatory, out, parse_date, render
 
 app = typer.Typer()
 TREE_CHILDREN = 15  # children shown per node in the terminal; --format json has them all
@@ -59,10 +59,11 @@ def derivatives(
         help="Only these relations (finetune, adapter, merge, quantized, unknown); repeatable.")] = None,
     as_of: SnapshotOpt = None,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q8: new derivative models per month and the share built on each country's (or family's,
     organisation's) bases, with a 95 % interval. A merge of two roots counts half to each."""
-    obs = observatory()
+    obs = observatory(backend)
     frame = obs.derivatives(by.value, inferred, parse_date(since, "--since"),
                             parse_date(until, "--until"),
                             tuple(r.value for r in relation) if relation else None,
@@ -81,10 +82,11 @@ def burst(
     days: Annotated[int, typer.Option(min=1, help="Window after the model's creation.")] = 30,
     inferred: InferredOpt = False,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q9: derivatives (at any depth) created within N days of a model's release, and their
     downloads, by relation."""
-    summary, _ = observatory().burst(model, days, inferred)
+    summary, _ = observatory(backend).burst(model, days, inferred)
     if fmt == Fmt.json:
         out.file.write(json.dumps(summary, indent=2, default=str) + "\n")
         return
@@ -128,9 +130,10 @@ def lineage(
     model: Annotated[str, typer.Argument(help="Model id.")],
     inferred: InferredOpt = False,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """The tree above (ancestors, roots) and below (every derivative) a model."""
-    result = observatory().lineage_tree(model, inferred)
+    result = observatory(backend).lineage_tree(model, inferred)
     if fmt != Fmt.table:
         out.file.write(json.dumps(result, indent=2, default=str) + "\n")
         return
@@ -152,10 +155,11 @@ def derivers(
     by: Annotated[DeriverBy, typer.Option(help="country or org of the deriver.")] = DeriverBy.country,
     inferred: InferredOpt = False,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q15: who builds on a family — derivatives whose root base is in FAMILY, by the country or
     organisation of the namespace that published them."""
-    obs = observatory()
+    obs = observatory(backend)
     frame = obs.derivers(family, f"uploader-{by.value}", inferred)
     if fmt == Fmt.table:
         for line in obs.lineage_scope(inferred):
@@ -169,9 +173,10 @@ def derivers(
 def runnable(
     model: Annotated[str, typer.Argument(help="Model id.")],
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Quantized builds of a model (GGUF, AWQ, GPTQ, EXL2, MLX, bitsandbytes) and their sizes."""
-    frame = observatory().runnable(model)
+    frame = observatory(backend).runnable(model)
     render(frame, fmt, f"Runnable builds of {model}",
            ["model_id", "format", "bits", "params_b", "storage_gb", "downloads_30d", "relation"])
 
@@ -181,11 +186,12 @@ def runnable(
 def whose_base(
     model: Annotated[str, typer.Argument(help="Model id.")],
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Q14: the base a model declares; if it declares none, the bases its configuration and
     tokenizer fingerprint most likely come from, with scores (stored by 'observatory
     infer-bases', else computed now)."""
-    frame = observatory().whose_base(model)
+    frame = observatory(backend).whose_base(model)
     if frame.empty:
         out.print(f"{model}: declares no base, and its fingerprint (if known) matches no known base "
                   "model; 'observatory update --source hub --enrich N' collects config facts")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from observatory.cli.common import Fmt, FormatOpt, observatory, out, render
+from observatory.cli.common import BackendOpt, Fmt, FormatOpt, observatory, out, render
 
 store_app = typer.Typer(help="Inspect and maintain the snapshot store.", no_args_is_help=True)
 registry_app = typer.Typer(help="Inspect the organisation / country / licence registry.",
@@ -56,12 +56,13 @@ def store_verify(
 def store_export(
     out_dir: Annotated[Path, typer.Option(
         "--out", help="The folder to write (replaced whole, never half-written).")],
+    backend: BackendOpt = None,
 ) -> None:
     """The main views (leaders, lead changes, gap, top, likes, downloads by family, licences)
     and the snapshot list as CSV and JSON, with a manifest.json of when, from which snapshots and
     with which method; for a daily schedule to publish. A view the store cannot answer yet is
     named in the manifest with what fills it."""
-    manifest = observatory().export(out_dir)
+    manifest = observatory(backend).export(out_dir)
     files = manifest["files"]
     out.print(f"exported {len(files)} table(s) to {out_dir}: "
               + ", ".join(f"{name} ({info['rows']:,} rows)" for name, info in files.items()),
@@ -71,10 +72,10 @@ def store_export(
 
 
 @registry_app.command("unknowns")
-def registry_unknowns(fmt: FormatOpt = Fmt.table) -> None:
+def registry_unknowns(fmt: FormatOpt = Fmt.table, backend: BackendOpt = None) -> None:
     """Models in the store that the registry cannot attribute (organisation, country or
     open/closed), with how many rows each covers."""
-    frame = observatory().unknowns()
+    frame = observatory(backend).unknowns()
     render(frame, fmt, f"{len(frame)} unattributed model(s)",
            ["table", "source", "model_key", "label", "missing", "rows", "last_date"])
 
@@ -84,12 +85,13 @@ def registry_review(
     everything: Annotated[bool, typer.Option(
         "--all", help="Also the models attributed from their source's own labels.")] = False,
     fmt: FormatOpt = Fmt.table,
+    backend: BackendOpt = None,
 ) -> None:
     """Models attributed without a registry row: from a match in another source (match:aa,
     match:hub), a Hub repository (hub) or a family rule, or with conflicting open-weights
     evidence or a refused ambiguous match; each with the evidence used. Accept the ones you
     agree with into your override files with `observatory registry accept MODEL...`."""
-    frame = observatory().review(everything)
+    frame = observatory(backend).review(everything)
     render(frame, fmt, f"{len(frame)} model(s) attributed automatically",
            ["model_key", "org_id", "country", "open_weights", "attribution", "conflict",
             "refused", "rows", "last_date"])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from observatory.cli.common import err, observatory, out
+from observatory.cli.common import BackendOpt, err, observatory, out
 
 if TYPE_CHECKING:
     from observatory.api import Observatory
@@ -41,11 +41,12 @@ def report(
         "folder of other files is refused.")],
     images: Annotated[bool, typer.Option("--images/--no-images",
                                          help="Draw every chart as PNG and SVG files.")] = True,
+    backend: BackendOpt = None,
 ) -> None:
     """Write the report site: an index with headline cards and one page per question (chart,
     table as CSV, definitions, uncertainty, provenance). Self-contained: open index.html from
     the file system, no network needed."""
-    out.print(f"wrote {build_site(out_dir, images)}")
+    out.print(f"wrote {build_site(out_dir, images, observatory(backend))}")
 
 
 @app.command()
@@ -56,6 +57,7 @@ def serve(
     site: Annotated[Path | None, typer.Option(
         help="The site folder its assets are served from (default: the data home's site).")]
     = None,
+    backend: BackendOpt = None,
 ) -> None:
     """Serve the report's pages live from the store, and a read-only JSON API (/api/leaders,
     /api/lead-changes, /api/gap, /api/top, /api/likes, /api/downloads, /api/share,
@@ -65,7 +67,7 @@ def serve(
     from observatory.web.report import default_site
     from observatory.web.server import serve as run_server
 
-    obs = observatory()
+    obs = observatory(backend)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"listening on {host}: anyone who can reach it can read the store's views")
     out.print(f"serving {obs.store.home} at http://{host}:{port}/ (API docs: /docs); Ctrl-C stops")

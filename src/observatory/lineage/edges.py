@@ -22,10 +22,13 @@ import ibis.expr.types as ir
 
 RELATIONS = ("finetune", "adapter", "merge", "quantized", "unknown")
 URL_PREFIX = r"^(?:https?://)?(?:www\.)?(?:hf\.co|huggingface\.co)/"
+# Whitespace at either end, as a pattern: Ibis's ``strip`` writes its characters as a Spark
+# literal in which "\v" and "\f" read as "v" and "f" (so "Llama-2-chat-hf" lost its "f").
+SPACE_AT_ENDS = r"^[ \t\n\r\f\x0b]+|[ \t\n\r\f\x0b]+$"
 
 
 def _clean_id(ref: ir.StringValue) -> ir.StringValue:
-    cleaned = ref.strip().re_replace(URL_PREFIX, "").re_replace(r"/+$", "")
+    cleaned = ref.re_replace(SPACE_AT_ENDS, "").re_replace(URL_PREFIX, "").re_replace(r"/+$", "")
     return cleaned.re_replace(r"/(?:tree|blob|resolve)/.*$", "")
 
 

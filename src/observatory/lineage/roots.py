@@ -24,6 +24,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from observatory.store.catalog import cached
+
 MAX_DEPTH = 64
 
 
@@ -32,14 +34,14 @@ def _keys(models: ir.Table, edges: ir.Table) -> ir.Table:
     outside = edges.filter(~edges.parent_present).select(node_id=edges.parent_id)
     nodes = models.select(node_id=models.model_id).union(outside, distinct=True)
     # keys in id order, so "the smallest key" means the smallest id, on every engine and run
-    return nodes.mutate(key=ibis.row_number().over(order_by=nodes.node_id)).cache()
+    return nodes.mutate(key=ibis.row_number().over(order_by=nodes.node_id)).pipe(cached)
 
 
 def _keyed_edges(edges: ir.Table, keys: ir.Table) -> ir.Table:
     child = keys.select(child_id="node_id", c="key")
     parent = keys.select(parent_id="node_id", p="key")
     joined = edges.join(child, "child_id").join(parent, "parent_id")
-    return joined.select("c", "p").distinct().cache()
+    return joined.select("c", "p").distinct().pipe(cached)
 
 
 def _min_depth(paths: ir.Table) -> ir.Table:
@@ -50,24 +52,24 @@ def _walk(edges: ir.Table, max_depth: int) -> tuple[ir.Table, ir.Table, ir.Table
     """(paths ending at roots, every visited open path, paths cut at max_depth)."""
     if max_depth < 1:
         raise ValueError("max_depth must be at least 1")
-    has_parent = edges.select(c=edges.c).distinct().cache()
-    frontier = edges.select(node=edges.c, anc=edges.p, depth=ibis.literal(1, "int64")).cache()
+    has_parent = edges.select(c=edges.c).distinct().pipe(cached)
+    frontier = edges.select(node=edges.c, anc=edges.p, depth=ibis.literal(1, "int64")).pipe(cached)
     finished: list[ir.Table] = []
     visited: ir.Table | None = None
     for level in range(1, max_depth + 1):
         ended = frontier.anti_join(has_parent, frontier.anc == has_parent.c)
-        finished.append(ended.select("node", "anc", "depth").cache())
+        finished.append(ended.select("node", "anc", "depth").pipe(cached))
         going = frontier.semi_join(has_parent, frontier.anc == has_parent.c)
         if visited is not None:
             going = going.anti_join(visited, [going.node == visited.node, going.anc == visited.anc])
-        going = going.select("node", "anc", "depth").cache()
+        going = going.select("node", "anc", "depth").pipe(cached)
         if going.count().execute() == 0:
             return _union(finished), _empty() if visited is None else visited, _empty()
-        visited = going if visited is None else visited.union(going).cache()
+        visited = going if visited is None else visited.union(going).pipe(cached)
         if level == max_depth:  # paths still open after max_depth edges end here
             return _union(finished), visited, going
         step = going.join(edges, going.anc == edges.c)
-        frontier = _min_depth(step.select(node=step.node, anc=step.p, depth=step.depth + 1)).cache()
+        frontier = _min_depth(step.select(node=step.node, anc=step.p, depth=step.depth + 1)).pipe(cached)
     raise AssertionError("unreachable: the loop returns at max_depth")
 
 

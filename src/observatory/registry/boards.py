@@ -88,12 +88,18 @@ def first_per(table: ir.Table, key: str) -> pd.DataFrame:
     return frame.loc[sorted(chosen)].reset_index(drop=True)
 
 
+def latest_rows(table: ibis.Table) -> ibis.Table:
+    """Each model key's rows of its latest snapshot date. The window is a column before it is a
+    filter: Ibis compiles a window inside a filter wrongly for Spark."""
+    marked = table.mutate(_latest=table.snapshot_date.max().over(group_by=table.model_key))
+    return marked.filter(marked.snapshot_date == marked._latest).drop("_latest")
+
+
 def stated_index_facts(con: ibis.BaseBackend) -> pd.DataFrame:
     """Per AA model: the latest open-weights flag, country, licence and Hub id any snapshot
     states (the API omits them; the page payload and daily CSV carry them)."""
-    scores = con.table("index_scores").filter(lambda t: t.open_weights.notnull())
-    latest = scores.snapshot_date.max().over(group_by=scores.model_key)
-    return first_per(scores.filter(scores.snapshot_date == latest).select(
+    scores = latest_rows(con.table("index_scores").filter(lambda t: t.open_weights.notnull()))
+    return first_per(scores.select(
         "model_key", "open_weights", "creator_country", "licence_label", "hf_id"), "model_key")
 
 
@@ -107,9 +113,7 @@ def published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
                                              | t.licence_label.notnull())
     frames = []
     for table in (models, rows):
-        latest = table.snapshot_date.max().over(group_by=table.model_key)
-        frames.append(first_per(table.filter(table.snapshot_date == latest).select(columns),
-                                "model_key"))
+        frames.append(first_per(latest_rows(table).select(columns), "model_key"))
     both = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
     return both.drop_duplicates("model_key", keep="first").reset_index(drop=True)
 
@@ -117,9 +121,7 @@ def published_labels(con: ibis.BaseBackend) -> pd.DataFrame:
 def aa_candidates(con: ibis.BaseBackend, registry: Registry) -> Candidates | None:
     """Artificial Analysis models (their latest row), attributed from AA's own fields, as
     candidates for the same model on a board."""
-    scores = con.table("index_scores")
-    latest = scores.snapshot_date.max().over(group_by=scores.model_key)
-    models = first_per(scores.filter(scores.snapshot_date == latest).select(
+    models = first_per(latest_rows(con.table("index_scores")).select(
         "model_key", "model_name", "creator", "creator_slug", "creator_country", "open_weights",
         "licence_label", "hf_id"), "model_key")
     if models.empty:

@@ -1,4 +1,5 @@
-"""The DuckDB catalog over all snapshots, and the Ibis connection metric queries run on.
+"""The DuckDB catalog over all snapshots, and the Ibis connection metric queries run on (DuckDB
+by default; Spark with ``backend="spark"``, see ``store/spark.py``).
 
 The catalog is a cache: its tables are built from the snapshots' Parquet files, into a temporary
 file renamed into place, and it records a fingerprint of the snapshots it was built from. A
@@ -23,6 +24,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from observatory.config import SparkSettings, backend_name
 from observatory.errors import StoreError
 from observatory.schema import TABLES
 from observatory.store.snapshots import Store, table_files
@@ -76,6 +78,16 @@ def _create_view(con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema,
     con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(branches))
 
 
+def snapshot_rows(manifests: list[dict[str, Any]]) -> pa.Table:
+    """The ``snapshots`` table: one row per snapshot, from the manifests."""
+    rows = [{"snapshot_id": m["snapshot_id"], "format": m["format"],
+             "snapshot_date": date.fromisoformat(m["snapshot_date"]),
+             "imported_at": m["imported_at"], "dated_by": m.get("dated_by"),
+             "tables": "," + ",".join(sorted(k for k, v in m["counts"].items() if v)) + ","}
+            for m in manifests]
+    return pa.Table.from_pylist(rows, schema=SNAPSHOTS)
+
+
 def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     con = duckdb.connect(str(path))
@@ -93,14 +105,7 @@ def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
             else:
                 _create(con, name, pa.Table.from_pylist([], schema=schema))
             counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
-        rows = [{"snapshot_id": m["snapshot_id"], "format": m["format"],
-                 "snapshot_date": m["snapshot_date"], "imported_at": m["imported_at"],
-                 "dated_by": m.get("dated_by"),
-                 "tables": "," + ",".join(sorted(k for k, v in m["counts"].items() if v)) + ","}
-                for m in manifests]
-        for row in rows:
-            row["snapshot_date"] = date.fromisoformat(row["snapshot_date"])
-        _create(con, "snapshots", pa.Table.from_pylist(rows, schema=SNAPSHOTS))
+        _create(con, "snapshots", snapshot_rows(manifests))
         folders = [Path(m["_dir"]) for m in manifests]
         _create(con, "catalog_info", pa.table({"fingerprint": [fingerprint(folders)]}))
     finally:
@@ -157,7 +162,21 @@ def temp_table(con: ibis.BaseBackend, table: ibis.Table, prefix: str = "memo") -
     """``table`` computed once into a temporary table on the connection. Unlike ``.cache()`` it
     has no finalizer, so it can outlive a closed connection without errors; it goes when the
     connection closes."""
-    return con.create_table(f"_{prefix}_{uuid.uuid4().hex[:12]}", table, temp=True)
+    name = f"_{prefix}_{uuid.uuid4().hex[:12]}"
+    if con.name == "pyspark":  # Spark has no temporary tables: a cached temporary view
+        from observatory.store import spark
+
+        return spark.temp_table(con, table, name)
+    return con.create_table(name, table, temp=True)
+
+
+def cached(table: ibis.Table) -> ibis.Table:
+    """``table.cache()``, except on Spark, where it is a temporary table: Spark's cache keeps
+    the plan, and a loop that caches each round built on the last would grow it every round."""
+    con = ibis.get_backend(table)
+    if con.name == "pyspark":
+        return temp_table(con, table, "cached")
+    return table.cache()
 
 
 class Catalog:
@@ -165,22 +184,37 @@ class Catalog:
     on first use and reopened after writes. Results tied to the connection (a lineage graph's
     temporary tables) are kept with ``memo`` and dropped with it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, backend: str | None = None) -> None:
         self.store = store
+        self.backend = backend_name(backend)
         self._connection: ibis.BaseBackend | None = None
         self._memo: dict[Hashable, Any] = {}
 
     def connection(self) -> ibis.BaseBackend:
         if self._connection is None:
-            self._connection = connect(self.store)
+            if self.backend == "spark":
+                from observatory.store import spark
+
+                self._connection = spark.connect(self.store, SparkSettings.from_env(),
+                                                 snapshot_rows(self.store.manifests()))
+            else:
+                self._connection = connect(self.store)
         return self._connection
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            if self.backend == "spark":  # disconnecting would stop the process's Spark
+                from observatory.store import spark
+
+                spark.release(self._connection)
+            else:
+                self._connection.disconnect()
+            self._connection = None
+        self._memo.clear()
 
     def refresh(self) -> dict[str, int]:
         """Rebuild the catalog after snapshots were written; the next query reconnects."""
-        if self._connection is not None:
-            self._connection.disconnect()
-            self._connection = None
-        self._memo.clear()
+        self._close()
         return rebuild(self.store)
 
     def temp_table(self, table: ibis.Table, prefix: str = "memo") -> ibis.Table:
@@ -189,10 +223,7 @@ class Catalog:
     def reopen(self) -> None:
         """Connect again on next use (another process wrote snapshots): the catalog is rebuilt
         then only if it no longer matches them."""
-        if self._connection is not None:
-            self._connection.disconnect()
-            self._connection = None
-        self._memo.clear()
+        self._close()
 
     def forget(self) -> None:
         """Drop what ``memo`` kept (attribution changed: the registry was edited)."""

@@ -1,0 +1,193 @@
+"""The catalog on Apache Spark: the snapshots' Parquet files as temporary views of a Spark
+session, which the metrics query through the Ibis PySpark backend.
+
+Nothing is copied: each table is one read of its files where they lie (the data home, or the
+URL the cluster sees it under, ``OBSERVATORY_SPARK_STORE_URL``), with the store's schema given so
+that a snapshot written before a column was added reads it as null, as the DuckDB catalog does.
+The JVM starts once per process (several seconds); each catalog connection is a new session on
+it, so two data homes in one process keep their own views.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import pyarrow as pa
+
+from observatory.config import SparkSettings
+from observatory.errors import ConfigError, StoreError
+from observatory.schema import TABLES
+from observatory.store.catalog import SNAPSHOTS, VIEWS
+from observatory.store.snapshots import Store, table_files
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+INSTALL_HINT = "install it with: pip install 'open-weights-observatory[spark]'"
+# On one machine: stay on loopback, no web UI or progress bars, few shuffle partitions (the
+# default 200 is sized for clusters), Arrow to move results into pandas.
+LOCAL_CONF = {
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": str(max(4, 2 * (os.cpu_count() or 1))),
+}
+ANY_CONF = {"spark.sql.execution.arrow.pyspark.enabled": "true"}
+_SESSIONS: dict[SparkSettings, SparkSession] = {}
+STORE_SCHEMAS = {name: ibis.Schema.from_pyarrow(schema)
+                 for name, schema in {**TABLES, "snapshots": SNAPSHOTS}.items()}
+
+
+def session(settings: SparkSettings) -> SparkSession:
+    """The process's Spark session for ``settings``: the one spark-submit (or a notebook) made,
+    else a new one on ``settings.master``."""
+    if settings in _SESSIONS:
+        return _SESSIONS[settings]
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigError(f"the spark backend needs pyspark, which is not installed; {INSTALL_HINT}"
+                          ) from exc
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        builder = SparkSession.builder.appName("open-weights-observatory")
+        if settings.master.startswith("sc://"):
+            builder = builder.remote(settings.master)
+        else:
+            builder = builder.master(settings.master)
+            if settings.master.startswith("local"):
+                for key, value in LOCAL_CONF.items():
+                    builder = builder.config(key, value)
+                log = Path(__file__).with_name("spark-log4j2.properties")
+                builder = builder.config("spark.driver.extraJavaOptions",
+                                         f"-Dlog4j2.configurationFile={log.as_uri()}")
+        for key, value in (*ANY_CONF.items(), *settings.conf):
+            builder = builder.config(key, value)
+        try:
+            spark = builder.getOrCreate()
+        except Exception as exc:  # py4j and pyspark raise many types; all mean "no Spark"
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConfigError(f"cannot start Spark on {settings.master} ({first}); Spark needs "
+                              "Java 17 or 21 on the PATH or in JAVA_HOME") from exc
+        if not settings.master.startswith("sc://"):
+            # a failed query raises with its message; Spark's log would repeat it as pages of JSON
+            spark.sparkContext.setLogLevel("FATAL")
+    _SESSIONS[settings] = spark
+    return spark
+
+
+def file_uri(path: Path, home: Path, settings: SparkSettings) -> str:
+    """Where the cluster reads ``path``: under ``store_url`` when set, else the path itself."""
+    if settings.store_url is None:
+        return str(path)
+    try:
+        relative = path.resolve().relative_to(home.resolve())
+    except ValueError as exc:
+        raise StoreError(f"{path}: outside the data home {home}, so not under "
+                         f"OBSERVATORY_SPARK_STORE_URL={settings.store_url}") from exc
+    return f"{settings.store_url}/{relative.as_posix()}"
+
+
+def spark_schema(schema: pa.Schema) -> Any:
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
+    return PySparkSchema.from_ibis(ibis.Schema.from_pyarrow(schema))
+
+
+def _table(spark: SparkSession, name: str, schema: pa.Schema, manifests: list[dict[str, Any]],
+           home: Path, settings: SparkSettings) -> DataFrame:
+    """One table over every snapshot's files; ``snapshot_id`` from the manifest of the folder a
+    row was read from (big snapshots leave it out of the file)."""
+    from pyspark.sql import functions as F
+
+    structure = spark_schema(schema)
+    folders = {Path(m["_dir"]).name: str(m["snapshot_id"]) for m in manifests
+               if m["counts"].get(name)}
+    files = [file_uri(path, home, settings) for m in manifests if m["counts"].get(name)
+             for path in table_files(Path(m["_dir"]), name)]
+    if not files:
+        return spark.createDataFrame([], structure)
+    frame = spark.read.schema(structure).parquet(*files)
+    folder = F.regexp_extract(F.col("_metadata.file_path"), r"([^/]+)/tables/", 1)
+    ids = F.create_map(*[F.lit(text) for pair in sorted(folders.items()) for text in pair])
+    return frame.withColumn("snapshot_id", F.coalesce(F.try_element_at(ids, folder),
+                                                       F.col("snapshot_id")))
+
+
+def connect(store: Store, settings: SparkSettings, snapshots: pa.Table) -> ibis.BaseBackend:
+    """An Ibis PySpark connection whose tables are the store's, as temporary views of a new
+    session (``snapshots``: the catalog's listing of the snapshots, one row each)."""
+    root = session(settings)
+    try:
+        spark = root.newSession()
+    except Exception:  # Spark Connect has no newSession: the views live in its one session
+        spark = root
+    manifests = store.manifests()
+    try:
+        for name, schema in TABLES.items():
+            frame = _table(spark, name, schema, manifests, store.home, settings)
+            # the small tables kept in memory once read, as the DuckDB catalog copies them; the
+            # cache is Spark's, shared by the sessions that read the same files
+            (frame if name in VIEWS else frame.cache()).createOrReplaceTempView(name)
+        frame = snapshots.to_pandas(date_as_object=True)
+        spark.createDataFrame(frame, spark_schema(snapshots.schema)).createOrReplaceTempView(
+            "snapshots")
+    except Exception as exc:
+        if isinstance(exc, StoreError):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(f"{store.home}: Spark cannot read the snapshots ({first})") from exc
+    return ibis_connect(spark)
+
+
+def ibis_connect(spark: SparkSession) -> ibis.BaseBackend:
+    """The Ibis backend on ``spark`` with SQL semantics the metrics share with DuckDB. Spark 4
+    turns on ANSI mode, where indexing past an array's end or a failed cast raises; the Ibis
+    PySpark backend expects the null that DuckDB gives. Constraint propagation is off: on a
+    union of two reads of one checkpointed table it fails (``key not found``) in Spark 4.0."""
+    return _backend().connect(spark, **{"spark.sql.ansi.enabled": "false",
+                                        "spark.sql.constraintPropagation.enabled": "false"})
+
+
+def _backend() -> ibis.BaseBackend:
+    from ibis.backends.pyspark import Backend
+
+    Backend.register_options()  # as Ibis's own ``ibis.pyspark`` entry point does
+
+    class StoreBackend(Backend):
+        """The PySpark backend, whose store tables have the store's types: Spark has one
+        timestamp type, which Ibis reads as having no time zone; the store's are UTC."""
+
+        def table(self, name: str, /, *, database: Any = None) -> ibis.Table:
+            table = super().table(name, database=database)
+            schema = STORE_SCHEMAS.get(name)
+            return table if schema is None or table.schema() == schema else table.cast(schema)
+
+    return StoreBackend()
+
+
+def temp_table(con: ibis.BaseBackend, table: ibis.Table, name: str) -> ibis.Table:
+    """``table`` computed once, now, under the temporary view ``name``. A local checkpoint, not
+    Spark's cache: it cuts the plan, so a loop that builds each round on the last (the lineage
+    walk) gives Spark a plan of one step to analyse, not the whole history of steps."""
+    con.create_view(f"{name}_plan", table)  # also registers the in-memory tables it reads
+    frame = con.raw_sql(f"SELECT * FROM `{name}_plan`").localCheckpoint(eager=True)
+    frame.createOrReplaceTempView(name)
+    con.raw_sql(f"DROP VIEW IF EXISTS `{name}_plan`")
+    stored = con.table(name)
+    # Spark's types where they differ from Ibis's (row_number is 32-bit there): the expression's
+    return stored if stored.schema() == table.schema() else stored.cast(table.schema())
+
+
+def release(con: ibis.BaseBackend) -> None:
+    """Drop the views this connection computed (``temp_table``), which frees their data; the
+    session itself stays (other catalogs of this process share its JVM, and starting one again
+    takes seconds)."""
+    for row in con.raw_sql("SHOW VIEWS").collect():
+        if row.isTemporary and re.match(r"_\w+_[0-9a-f]{12}$", row.viewName):
+            con.raw_sql(f"DROP VIEW IF EXISTS `{row.viewName}`")
