@@ -69,12 +69,13 @@ def backend_name(choice: str | None = None) -> str:
 class SparkSettings:
     """Where Spark runs and where it finds the snapshots, from the environment.
 
-    ``master`` is ``local[*]`` by default, a ``spark://`` (or ``yarn``, ``k8s://``) master, or a
-    Spark Connect ``sc://`` address. ``store_url`` is the data home as the cluster sees it (say
+    ``master`` is a ``spark://`` (or ``yarn``, ``k8s://``) master, a Spark Connect ``sc://``
+    address, or ``local[...]``; when unset, spark-submit's session if the process runs under
+    it, else ``local[*]``. ``store_url`` is the data home as the cluster sees it (say
     ``s3a://bucket/observatory`` when the home is synced there): each file's path under the
     home is read under that URL instead. ``conf`` holds extra ``key=value`` settings."""
 
-    master: str = "local[*]"
+    master: str | None = None
     store_url: str | None = None
     conf: tuple[tuple[str, str], ...] = ()
 
@@ -91,7 +92,7 @@ class SparkSettings:
                 raise ConfigError(f"OBSERVATORY_SPARK_CONF: {item.strip()!r} is not key=value "
                                   "(separate settings with ';')")
             pairs.append((key.strip(), value.strip()))
-        return cls(master=os.environ.get("OBSERVATORY_SPARK_MASTER", "local[*]").strip(),
+        return cls(master=os.environ.get("OBSERVATORY_SPARK_MASTER", "").strip() or None,
                    store_url=(os.environ.get("OBSERVATORY_SPARK_STORE_URL") or "").rstrip("/")
                    or None,
                    conf=tuple(pairs))

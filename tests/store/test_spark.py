@@ -74,19 +74,14 @@ def _hub_window(obs: Observatory) -> tuple[date, date]:
 VIEWS: dict[str, Callable[[Observatory], pd.DataFrame]] = {
     "leaders by country": lambda o: o.leaders(by="country"),
     "leaders by org on 2025-07-18": lambda o: o.leaders(by="org", as_of=date(2025, 7, 18)),
-    "timeline": lambda o: o.timeline(),
     "lead-changes": lambda o: o.lead_changes(),
-    "lead-changes by org": lambda o: o.lead_changes(by="org"),
     "gap": lambda o: o.gap(),
-    "top 25": lambda o: o.top(n=25),
     "top 25, closed too": lambda o: o.top(n=25, open_weights_only=False),
     "downloads by family": lambda o: o.downloads(by="family"),
-    "downloads by country": lambda o: o.downloads(by="country"),
     "share by country": lambda o: o.share(*_hub_window(o), by="country"),
     "licences": lambda o: o.licences(),
     "architecture": lambda o: o.architecture(),
     "derivatives by root country": lambda o: o.derivatives("root-country"),
-    "derivatives by root family": lambda o: o.derivatives("root-family"),
     "roots": lambda o: o.lineage_graph().roots.to_pandas().sort_values(
         ["model_id", "root_id"], ignore_index=True),
 }

@@ -195,8 +195,7 @@ class Catalog:
             if self.backend == "spark":
                 from observatory.store import spark
 
-                self._connection = spark.connect(self.store, SparkSettings.from_env(),
-                                                 snapshot_rows(self.store.manifests()))
+                self._connection = spark.connect(self.store, SparkSettings.from_env())
             else:
                 self._connection = connect(self.store)
         return self._connection

@@ -21,7 +21,7 @@ import pyarrow as pa
 from observatory.config import SparkSettings
 from observatory.errors import ConfigError, StoreError
 from observatory.schema import TABLES
-from observatory.store.catalog import SNAPSHOTS, VIEWS
+from observatory.store.catalog import SNAPSHOTS, VIEWS, snapshot_rows
 from observatory.store.snapshots import Store, table_files
 
 if TYPE_CHECKING:
@@ -54,13 +54,16 @@ def session(settings: SparkSettings) -> SparkSession:
         raise ConfigError(f"the spark backend needs pyspark, which is not installed; {INSTALL_HINT}"
                           ) from exc
     spark = SparkSession.getActiveSession()
+    # under spark-submit the JVM is up and its conf (the master, memory) is the user's
+    submitted = settings.master is None and "PYSPARK_GATEWAY_PORT" in os.environ
+    master = settings.master or "local[*]"
     if spark is None:
         builder = SparkSession.builder.appName("open-weights-observatory")
-        if settings.master.startswith("sc://"):
-            builder = builder.remote(settings.master)
-        else:
-            builder = builder.master(settings.master)
-            if settings.master.startswith("local"):
+        if master.startswith("sc://"):
+            builder = builder.remote(master)
+        elif not submitted:
+            builder = builder.master(master)
+            if master.startswith("local"):
                 for key, value in LOCAL_CONF.items():
                     builder = builder.config(key, value)
                 log = Path(__file__).with_name("spark-log4j2.properties")
@@ -72,9 +75,9 @@ def session(settings: SparkSettings) -> SparkSession:
             spark = builder.getOrCreate()
         except Exception as exc:  # py4j and pyspark raise many types; all mean "no Spark"
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ConfigError(f"cannot start Spark on {settings.master} ({first}); Spark needs "
+            raise ConfigError(f"cannot start Spark on {master} ({first}); Spark needs "
                               "Java 17 or 21 on the PATH or in JAVA_HOME") from exc
-        if not settings.master.startswith("sc://"):
+        if not master.startswith("sc://"):
             # a failed query raises with its message; Spark's log would repeat it as pages of JSON
             spark.sparkContext.setLogLevel("FATAL")
     _SESSIONS[settings] = spark
@@ -119,9 +122,9 @@ def _table(spark: SparkSession, name: str, schema: pa.Schema, manifests: list[di
                                                        F.col("snapshot_id")))
 
 
-def connect(store: Store, settings: SparkSettings, snapshots: pa.Table) -> ibis.BaseBackend:
-    """An Ibis PySpark connection whose tables are the store's, as temporary views of a new
-    session (``snapshots``: the catalog's listing of the snapshots, one row each)."""
+def connect(store: Store, settings: SparkSettings) -> ibis.BaseBackend:
+    """An Ibis PySpark connection whose tables are the store's (and the listing of its
+    snapshots, as in the DuckDB catalog), as temporary views of a new session."""
     root = session(settings)
     try:
         spark = root.newSession()
@@ -134,9 +137,9 @@ def connect(store: Store, settings: SparkSettings, snapshots: pa.Table) -> ibis.
             # the small tables kept in memory once read, as the DuckDB catalog copies them; the
             # cache is Spark's, shared by the sessions that read the same files
             (frame if name in VIEWS else frame.cache()).createOrReplaceTempView(name)
-        frame = snapshots.to_pandas(date_as_object=True)
-        spark.createDataFrame(frame, spark_schema(snapshots.schema)).createOrReplaceTempView(
-            "snapshots")
+        listing = snapshot_rows(manifests)
+        spark.createDataFrame(listing.to_pandas(date_as_object=True),
+                              spark_schema(SNAPSHOTS)).createOrReplaceTempView("snapshots")
     except Exception as exc:
         if isinstance(exc, StoreError):
             raise
