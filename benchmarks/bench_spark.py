@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -64,16 +65,22 @@ MASTER = "local[2]"
 BACKENDS = ("duckdb", "spark")
 INTERVAL = 0.05  # seconds between memory samples
 
-START = """
+SETTINGS = """
+try:
+    from observatory.store.spark import SparkSettings
+except ImportError:  # where it was first
+    from observatory.config import SparkSettings
+"""
+
+START = SETTINGS + """
 import json, sys, time
-from observatory.config import SparkSettings
 from observatory.store.spark import session
 began = time.perf_counter()
 session(SparkSettings.from_env()).range(1).count()
 print(json.dumps({"start_s": time.perf_counter() - began}))
 """
 
-ROOTS = """
+ROOTS = SETTINGS + """
 import json, sys, time
 import ibis
 from observatory.lineage.edges import declared_edges, graph_edges
@@ -82,18 +89,17 @@ from observatory.store.catalog import cached
 backend, path = sys.argv[1], sys.argv[2]
 began = time.perf_counter()
 if backend == "spark":
-    from observatory.config import SparkSettings
     from observatory.store import spark
     con = spark.ibis_connect(spark.session(SparkSettings.from_env()).newSession())
 else:
     con = ibis.duckdb.connect()
 start_s = time.perf_counter() - began
 began = time.perf_counter()
-models = con.read_parquet(path, table_name="hub_models")
+models = con.read_parquet(path)
 roots = resolve_roots(models, graph_edges(declared_edges(models))).pipe(cached)
 summary = roots.group_by("status").agg(n=roots.count(), depth=roots.depth.max()).to_pandas()
 print(json.dumps({"start_s": start_s, "query_s": time.perf_counter() - began,
-                  "rows": int(summary.n.sum()), "max_depth": int(summary.depth.max()),
+                  "pairs": int(summary.n.sum()), "max_depth": int(summary.depth.max()),
                   "status": dict(sorted(zip(summary.status, summary.n.astype(int).tolist())))}))
 """
 
@@ -359,6 +365,17 @@ def crossover(rows: list[dict[str, Any]], field: str = "seconds") -> list[dict[s
     return found
 
 
+def code_state() -> dict[str, str]:
+    """The commit measured, and a hash of the uncommitted changes to src/ (edited meanwhile?)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                              check=False).stdout
+
+    diff = git("diff", "HEAD", "--", "src")
+    return {"commit": git("rev-parse", "HEAD").strip(),
+            "src_uncommitted_sha256": hashlib.sha256(diff.encode()).hexdigest()[:16] if diff else ""}
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     head = (f"{'step':36s} {'size':22s} {'backend':7s} {'seconds':>8s} {'excl.start':>10s} "
             f"{'peak MB':>8s} {'CPU s':>6s} {'others':>6s} {'spark/duckdb':>12s}  same")
@@ -394,7 +411,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.snapshots, args.models, args.sizes = [4, 8], 200_000, [100_000, 300_000]
-    began = time.perf_counter()
+    began, code = time.perf_counter(), code_state()
     print(f"Spark: OBSERVATORY_SPARK_MASTER={MASTER} "
           f"OBSERVATORY_SPARK_CONF=spark.driver.memory={args.driver_memory}; {os.cpu_count()} cores",
           flush=True)
@@ -419,8 +436,11 @@ def main() -> int:
     print("(excl.start: without starting the backend's session; CPU s: the step's processes; others: the "
           "rest of the machine meanwhile)")
     print(f"\nwhole run {total / 60:.1f} min")
+    if code_state() != code:
+        print("note: src/ changed while the benchmark ran (another edit): steps measured different code")
     RESULTS.write_text(json.dumps({
-        "master": MASTER, "driver_memory": args.driver_memory, "cores": os.cpu_count(),
+        "code": {"start": code, "end": code_state()}, "master": MASTER,
+        "driver_memory": args.driver_memory, "cores": os.cpu_count(),
         "snapshots": args.snapshots, "models": args.models, "graph_sizes": args.sizes,
         "rows": rows, "crossover": crossings, "total_s": round(total, 1)}, indent=2) + "\n")
     return 0 if all(r["ok"] for r in rows) else 1

@@ -77,8 +77,7 @@ def spark_settings() -> Any:
     """Spark on this machine, started once per test process (the JVM takes seconds)."""
     pytest.importorskip("pyspark", reason="the spark extra is not installed "
                         "(pip install -e '.[dev,spark]')")
-    from observatory.config import SparkSettings
-    from observatory.store.spark import session
+    from observatory.store.spark import SparkSettings, session
 
     settings = SparkSettings(master="local[2]", conf=SparkSettings.from_env().conf)
     session(settings)
@@ -96,7 +95,7 @@ def use_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         settings = request.getfixturevalue("spark_settings")
         from observatory.store.spark import ibis_connect, session
 
-        monkeypatch.setattr("observatory.config.SparkSettings.from_env", lambda: settings)
+        monkeypatch.setattr("observatory.store.spark.SparkSettings.from_env", lambda: settings)
         monkeypatch.setattr(ibis.options, "default_backend",
                             ibis_connect(session(settings).newSession()))
     else:

@@ -98,7 +98,7 @@ def hub_connection(configs: list[dict] | None = None) -> ibis.BaseBackend:
     """An in-memory DuckDB store with ``hub_models``, ``hub_edges``, ``hub_configs`` and
     ``snapshots`` tables (the columns of ``schema`` and the catalog)."""
     from observatory.schema import HUB_CONFIGS, HUB_EDGES, HUB_MODELS
-    from observatory.store.catalog import SNAPSHOTS
+    from observatory.store.tables import SNAPSHOTS
 
     con = ibis.duckdb.connect()
     con.create_table("hub_models", pa.Table.from_pylist(HUB_ROWS, schema=HUB_MODELS))

@@ -18,7 +18,7 @@ from observatory.errors import EmptyResultError, InputError
 from observatory.registry.boards import entries
 from observatory.registry.loader import Registry, load_registry
 from observatory.schema import BOARD_ENTRIES, BOARD_MODELS, TABLES
-from observatory.store.catalog import SNAPSHOTS
+from observatory.store.tables import SNAPSHOTS
 from tests.conftest import AA, OFFICIAL, need_shared
 
 PAGE = AA / "raw_llms_snapshots" / "llms_2026-05-10.json"

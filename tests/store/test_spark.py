@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from observatory.api import Observatory
-from observatory.config import SparkSettings, backend_name
 from observatory.errors import ConfigError, ObservatoryError, StoreError
 from observatory.schema import TABLES
+from observatory.store.spark import SparkSettings, backend_name
 from tests.cli_runner import run_cli
 from tests.conftest import SHARED, need_shared
 
@@ -37,7 +37,7 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def both(shipped: Path, spark_settings: SparkSettings,
          monkeypatch: pytest.MonkeyPatch) -> tuple[Observatory, Observatory]:
-    monkeypatch.setattr("observatory.config.SparkSettings.from_env", lambda: spark_settings)
+    monkeypatch.setattr("observatory.store.spark.SparkSettings.from_env", lambda: spark_settings)
     return Observatory(shipped, backend="duckdb"), Observatory(shipped, backend="spark")
 
 
@@ -122,7 +122,7 @@ def test_a_column_missing_from_an_old_file_reads_as_null(tmp_path: Path, spark_s
     """A snapshot written before a column existed: both backends read that column as null."""
     from tests.metrics.hub_store import lineage_hub
 
-    monkeypatch.setattr("observatory.config.SparkSettings.from_env", lambda: spark_settings)
+    monkeypatch.setattr("observatory.store.spark.SparkSettings.from_env", lambda: spark_settings)
     obs = lineage_hub(Observatory(tmp_path / "home", backend="duckdb"), tmp_path)
     path = next((tmp_path / "home" / "snapshots").glob("*/*/tables/hub_models.parquet"))
     old = pq.read_table(path)
@@ -179,7 +179,7 @@ def test_without_pyspark_the_error_says_how_to_install_it(tmp_path: Path,
 def test_cli_backend_option_gives_the_same_answer(shipped: Path, spark_settings: SparkSettings,
                                                   capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("observatory.config.SparkSettings.from_env", lambda: spark_settings)
+    monkeypatch.setattr("observatory.store.spark.SparkSettings.from_env", lambda: spark_settings)
     monkeypatch.setenv("OBSERVATORY_HOME", str(shipped))
     args = ("leaders", "--as-of", "2025-07-18", "--format", "json")
     duck = run_cli(capsys, monkeypatch, *args, "--backend", "duckdb")

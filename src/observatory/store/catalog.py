@@ -15,7 +15,6 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable, Hashable
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,22 +23,16 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from observatory.config import SparkSettings, backend_name
 from observatory.errors import StoreError
 from observatory.schema import TABLES
 from observatory.store.snapshots import Store, table_files
+from observatory.store.spark import SparkSettings, backend_name
+from observatory.store.tables import SNAPSHOTS, VIEWS, snapshot_rows
 
-# Big tables are views over their Parquet files rather than copies in the catalog.
-VIEWS = {"hub_models", "hub_configs", "votes"}
 T = TypeVar("T")
 SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN",
              "date32[day]": "DATE", "timestamp[s, tz=UTC]": "TIMESTAMPTZ",
              "list<item: string>": "VARCHAR[]"}
-SNAPSHOTS = pa.schema([("snapshot_id", pa.string()), ("format", pa.string()),
-                       ("snapshot_date", pa.date32()), ("imported_at", pa.string()),
-                       ("dated_by", pa.string()),
-                       # the tables the snapshot has rows in, comma-separated (",hub_models,")
-                       ("tables", pa.string())])
 
 
 def fingerprint(folders: list[Path]) -> str:
@@ -76,16 +69,6 @@ def _create_view(con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema,
         branches.append(f"SELECT {columns}, '{snapshot_id}' AS snapshot_id "
                         f"FROM read_parquet([{paths}], union_by_name = true)")
     con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(branches))
-
-
-def snapshot_rows(manifests: list[dict[str, Any]]) -> pa.Table:
-    """The ``snapshots`` table: one row per snapshot, from the manifests."""
-    rows = [{"snapshot_id": m["snapshot_id"], "format": m["format"],
-             "snapshot_date": date.fromisoformat(m["snapshot_date"]),
-             "imported_at": m["imported_at"], "dated_by": m.get("dated_by"),
-             "tables": "," + ",".join(sorted(k for k, v in m["counts"].items() if v)) + ","}
-            for m in manifests]
-    return pa.Table.from_pylist(rows, schema=SNAPSHOTS)
 
 
 def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:

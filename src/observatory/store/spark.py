@@ -12,30 +12,75 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ibis
 import pyarrow as pa
 
-from observatory.config import SparkSettings
 from observatory.errors import ConfigError, StoreError
 from observatory.schema import TABLES
-from observatory.store.catalog import SNAPSHOTS, VIEWS, snapshot_rows
 from observatory.store.snapshots import Store, table_files
+from observatory.store.tables import SNAPSHOTS, VIEWS, snapshot_rows
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+BACKENDS = ("duckdb", "spark")
+
+
+def backend_name(choice: str | None = None) -> str:
+    """The engine metric queries run on: ``choice``, else ``$OBSERVATORY_BACKEND``, else DuckDB."""
+    name = (choice or os.environ.get("OBSERVATORY_BACKEND") or "duckdb").strip().lower()
+    if name not in BACKENDS:
+        source = "--backend" if choice else "OBSERVATORY_BACKEND"
+        raise ConfigError(f"{source}: unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
+    return name
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    """Where Spark runs and where it finds the snapshots, from the environment.
+
+    ``master`` is a ``spark://`` (or ``yarn``, ``k8s://``) master, a Spark Connect ``sc://``
+    address, or ``local[...]``; when unset, spark-submit's session if the process runs under
+    it, else ``local[*]``. ``store_url`` is the data home as the cluster sees it (say
+    ``s3a://bucket/observatory`` when the home is synced there): each file's path under the
+    home is read under that URL instead. ``conf`` holds extra ``key=value`` settings."""
+
+    master: str | None = None
+    store_url: str | None = None
+    conf: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_env(cls) -> SparkSettings:
+        pairs = []
+        for item in os.environ.get("OBSERVATORY_SPARK_CONF", "").split(";"):
+            if not item.strip():
+                continue
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise ConfigError(f"OBSERVATORY_SPARK_CONF: {item.strip()!r} is not key=value "
+                                  "(separate settings with ';')")
+            pairs.append((key.strip(), value.strip()))
+        return cls(master=os.environ.get("OBSERVATORY_SPARK_MASTER", "").strip() or None,
+                   store_url=(os.environ.get("OBSERVATORY_SPARK_STORE_URL") or "").rstrip("/")
+                   or None,
+                   conf=tuple(pairs))
+
+
 INSTALL_HINT = "install it with: pip install 'open-weights-observatory[spark]'"
 # On one machine: stay on loopback, no web UI or progress bars, few shuffle partitions (the
-# default 200 is sized for clusters), Arrow to move results into pandas.
+# default 200 is sized for clusters). On any: Arrow to move results into pandas.
 LOCAL_CONF = {
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": str(max(4, 2 * (os.cpu_count() or 1))),
+    # list a store's files here rather than in a Spark job (which costs seconds per table)
+    "spark.sql.sources.parallelPartitionDiscovery.threshold": "1000000",
 }
 ANY_CONF = {"spark.sql.execution.arrow.pyspark.enabled": "true"}
 _SESSIONS: dict[SparkSettings, SparkSession] = {}
