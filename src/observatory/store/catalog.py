@@ -25,8 +25,8 @@ import pyarrow.parquet as pq
 
 from observatory.errors import StoreError
 from observatory.schema import TABLES
+from observatory.store import spark
 from observatory.store.snapshots import Store, table_files
-from observatory.store.spark import SparkSettings, backend_name
 from observatory.store.tables import SNAPSHOTS, VIEWS, snapshot_rows
 
 T = TypeVar("T")
@@ -146,9 +146,7 @@ def temp_table(con: ibis.BaseBackend, table: ibis.Table, prefix: str = "memo") -
     has no finalizer, so it can outlive a closed connection without errors; it goes when the
     connection closes."""
     name = f"_{prefix}_{uuid.uuid4().hex[:12]}"
-    if con.name == "pyspark":  # Spark has no temporary tables: a cached temporary view
-        from observatory.store import spark
-
+    if con.name == "pyspark":  # Spark has no temporary tables: a checkpointed temporary view
         return spark.temp_table(con, table, name)
     return con.create_table(name, table, temp=True)
 
@@ -169,16 +167,14 @@ class Catalog:
 
     def __init__(self, store: Store, backend: str | None = None) -> None:
         self.store = store
-        self.backend = backend_name(backend)
+        self.backend = spark.backend_name(backend)
         self._connection: ibis.BaseBackend | None = None
         self._memo: dict[Hashable, Any] = {}
 
     def connection(self) -> ibis.BaseBackend:
         if self._connection is None:
             if self.backend == "spark":
-                from observatory.store import spark
-
-                self._connection = spark.connect(self.store, SparkSettings.from_env())
+                self._connection = spark.connect(self.store, spark.SparkSettings.from_env())
             else:
                 self._connection = connect(self.store)
         return self._connection
@@ -186,8 +182,6 @@ class Catalog:
     def _close(self) -> None:
         if self._connection is not None:
             if self.backend == "spark":  # disconnecting would stop the process's Spark
-                from observatory.store import spark
-
                 spark.release(self._connection)
             else:
                 self._connection.disconnect()
