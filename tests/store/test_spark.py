@@ -188,3 +188,23 @@ def test_cli_backend_option_gives_the_same_answer(shipped: Path, spark_settings:
     assert_same(pd.DataFrame(json.loads(duck.out)), pd.DataFrame(json.loads(spark.out)), "leaders")
     bad = run_cli(capsys, monkeypatch, "gap", "--backend", "oracle")
     assert bad.code == 2 and "oracle" in bad.err
+
+
+def test_a_query_spark_cannot_run_is_one_line(tmp_path: Path, spark_settings: SparkSettings,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file Spark cannot read as the store's schema (here model_id written as numbers): the
+    command fails with Spark's message on one line, not the JVM's stack."""
+    import pyarrow as pa
+
+    from tests.metrics.hub_store import lineage_hub
+
+    monkeypatch.setattr("observatory.store.spark.SparkSettings.from_env", lambda: spark_settings)
+    monkeypatch.setenv("OBSERVATORY_HOME", str(tmp_path / "home"))
+    lineage_hub(Observatory(tmp_path / "home", backend="duckdb"), tmp_path)
+    path = next((tmp_path / "home" / "snapshots").glob("*/*/tables/hub_models.parquet"))
+    pq.write_table(pa.table({"model_id": pa.array([1, 2], pa.int64())}), path)
+    result = run_cli(capsys, monkeypatch, "derivatives", "--backend", "spark")
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert lines[-1].startswith("spark: ") and "Traceback" not in result.err, result.err

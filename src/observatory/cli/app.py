@@ -97,6 +97,14 @@ def main() -> None:
         message = exc.format_message().replace("Value error, ", "")
         err.print(f"usage: {message} (see --help)", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        if not type(exc).__module__.startswith(("pyspark", "py4j")):
+            raise
+        # a query Spark could not run (--backend spark): its message, not the JVM's stack
+        text = str(exc).strip()
+        err.print(f"spark: {text.splitlines()[0] if text else type(exc).__name__}", markup=False,
+                  highlight=False, soft_wrap=True)
+        sys.exit(1)
     except (KeyboardInterrupt, typer.Abort):
         err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
         sys.exit(130)
