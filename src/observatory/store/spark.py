@@ -214,7 +214,9 @@ def _backend() -> ibis.BaseBackend:
         def table(self, name: str, /, *, database: Any = None) -> ibis.Table:
             table = super().table(name, database=database)
             schema = STORE_SCHEMAS.get(name)
-            return table if schema is None or table.schema() == schema else table.cast(schema)
+            if schema is None or table.schema() == schema or set(table.columns) != set(schema):
+                return table  # not a store table (a user's own table of that name)
+            return table.cast(schema)
 
     return StoreBackend()
 
