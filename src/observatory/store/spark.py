@@ -235,9 +235,14 @@ def temp_table(con: ibis.BaseBackend, table: ibis.Table, name: str) -> ibis.Tabl
 
 
 def release(con: ibis.BaseBackend) -> None:
-    """Drop the views this connection computed (``temp_table``), which frees their data; the
-    session itself stays (other catalogs of this process share its JVM, and starting one again
-    takes seconds)."""
+    """Drop the views this connection computed (``temp_table``) and the small tables it cached,
+    which frees their data (a server that reconnects after each new snapshot would otherwise
+    keep every earlier copy); the session itself stays (other catalogs of this process share
+    its JVM, and starting one again takes seconds)."""
     for row in con.raw_sql("SHOW VIEWS").collect():
-        if row.isTemporary and re.match(r"_\w+_[0-9a-f]{12}$", row.viewName):
+        if not row.isTemporary:
+            continue
+        if re.match(r"_\w+_[0-9a-f]{12}$", row.viewName):
             con.raw_sql(f"DROP VIEW IF EXISTS `{row.viewName}`")
+        elif row.viewName in TABLES and row.viewName not in VIEWS:
+            con.raw_sql(f"UNCACHE TABLE IF EXISTS `{row.viewName}`")
