@@ -97,6 +97,9 @@ def main() -> None:
         message = exc.format_message().replace("Value error, ", "")
         err.print(f"usage: {message} (see --help)", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
+        sys.exit(130)
     except Exception as exc:
         if not type(exc).__module__.startswith(("pyspark", "py4j")):
             raise
@@ -105,9 +108,6 @@ def main() -> None:
         err.print(f"spark: {text.splitlines()[0] if text else type(exc).__name__}", markup=False,
                   highlight=False, soft_wrap=True)
         sys.exit(1)
-    except (KeyboardInterrupt, typer.Abort):
-        err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
-        sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
 
 

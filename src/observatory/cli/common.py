@@ -116,10 +116,11 @@ def selection(board: str, category: str, style_control: bool,
 _OPENED: list[Observatory] = []
 
 
-def observatory(backend: Engine | None = None) -> Observatory:
-    """The library on the data home, querying ``backend`` (default: ``$OBSERVATORY_BACKEND``,
-    else DuckDB). Imported here, on first use, so that ``--help`` and commands that never read
-    the store do not load Ibis and pandas."""
+def observatory(backend: Engine | None = Engine.duckdb) -> Observatory:
+    """The library on the data home. Views pass their ``--backend`` (None: the environment's
+    ``$OBSERVATORY_BACKEND``, else DuckDB); jobs, which write the store, keep DuckDB. Imported
+    here, on first use, so that ``--help`` and commands that never read the store do not load
+    Ibis and pandas."""
     from observatory.api import Observatory
 
     opened = Observatory(backend=backend.value if backend else None)

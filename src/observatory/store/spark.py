@@ -10,6 +10,8 @@ it, so two data homes in one process keep their own views.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ def backend_name(choice: str | None = None) -> str:
     """The engine metric queries run on: ``choice``, else ``$OBSERVATORY_BACKEND``, else DuckDB."""
     name = (choice or os.environ.get("OBSERVATORY_BACKEND") or "duckdb").strip().lower()
     if name not in BACKENDS:
-        source = "--backend" if choice else "OBSERVATORY_BACKEND"
+        source = "backend" if choice else "OBSERVATORY_BACKEND"
         raise ConfigError(f"{source}: unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
     return name
 
@@ -84,6 +86,7 @@ LOCAL_CONF = {
 }
 ANY_CONF = {"spark.sql.execution.arrow.pyspark.enabled": "true"}
 _SESSIONS: dict[SparkSettings, SparkSession] = {}
+_CONNECT_HOMES: dict[int, Path] = {}
 STORE_SCHEMAS = {name: ibis.Schema.from_pyarrow(schema)
                  for name, schema in {**TABLES, "snapshots": SNAPSHOTS}.items()}
 
@@ -131,8 +134,8 @@ def session(settings: SparkSettings) -> SparkSession:
 
 def file_uri(path: Path, home: Path, settings: SparkSettings) -> str:
     """Where the cluster reads ``path``: under ``store_url`` when set, else the path itself."""
-    if settings.store_url is None:
-        return str(path)
+    if settings.store_url is None:  # a URI, or a cluster would read it on its default filesystem
+        return path.resolve().as_uri()
     try:
         relative = path.resolve().relative_to(home.resolve())
     except ValueError as exc:
@@ -161,7 +164,9 @@ def _table(spark: SparkSession, name: str, schema: pa.Schema, manifests: list[di
     if not files:
         return spark.createDataFrame([], structure)
     frame = spark.read.schema(structure).parquet(*files)
-    folder = F.regexp_extract(F.col("_metadata.file_path"), r"([^/]+)/tables/", 1)
+    # the snapshot's folder: the one holding tables/<name>.parquet or tables/<name>/part-*
+    # (anchored at the end: the data home's own path may hold a "tables" folder)
+    folder = F.regexp_extract(F.col("_metadata.file_path"), r"([^/]+)/tables/[^/]+(?:/[^/]+)?$", 1)
     ids = F.create_map(*[F.lit(text) for pair in sorted(folders.items()) for text in pair])
     return frame.withColumn("snapshot_id", F.coalesce(F.try_element_at(ids, folder),
                                                        F.col("snapshot_id")))
@@ -173,8 +178,12 @@ def connect(store: Store, settings: SparkSettings) -> ibis.BaseBackend:
     root = session(settings)
     try:
         spark = root.newSession()
-    except Exception:  # Spark Connect has no newSession: the views live in its one session
-        spark = root
+    except Exception:  # Spark Connect has no newSession: the views live in its one session,
+        spark = root  # so a process serves one data home there
+        other = _CONNECT_HOMES.setdefault(id(root), store.home)
+        if other != store.home:
+            raise ConfigError(f"{store.home}: this process's Spark Connect session already holds "
+                              f"the views of {other}; use one data home per process") from None
     manifests = store.manifests()
     try:
         for name, schema in TABLES.items():
@@ -236,7 +245,7 @@ def temp_table(con: ibis.BaseBackend, table: ibis.Table, name: str) -> ibis.Tabl
 
 def release(con: ibis.BaseBackend) -> None:
     """Drop the views this connection computed (``temp_table``) and the small tables it cached,
-    which frees their data (a server that reconnects after each new snapshot would otherwise
+    and free their data (a server that reconnects after each new snapshot would otherwise
     keep every earlier copy); the session itself stays (other catalogs of this process share
     its JVM, and starting one again takes seconds)."""
     for row in con.raw_sql("SHOW VIEWS").collect():
@@ -246,3 +255,8 @@ def release(con: ibis.BaseBackend) -> None:
             con.raw_sql(f"DROP VIEW IF EXISTS `{row.viewName}`")
         elif row.viewName in TABLES and row.viewName not in VIEWS:
             con.raw_sql(f"UNCACHE TABLE IF EXISTS `{row.viewName}`")
+    # a checkpoint's blocks go when the JVM finds it unreferenced: ask it now, not at the
+    # next collection of a heap that may be large
+    gc.collect()
+    with contextlib.suppress(Exception):  # Spark Connect has no JVM on this side
+        con._session.sparkContext._jvm.System.gc()
