@@ -103,10 +103,10 @@ def main() -> None:
     except Exception as exc:
         if not type(exc).__module__.startswith(("pyspark", "py4j")):
             raise
+        from observatory.store.spark import first_line  # loaded only on this path
+
         # a query Spark could not run (--backend spark): its message, not the JVM's stack
-        text = str(exc).strip()
-        err.print(f"spark: {text.splitlines()[0] if text else type(exc).__name__}", markup=False,
-                  highlight=False, soft_wrap=True)
+        err.print(f"spark: {first_line(exc)}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 

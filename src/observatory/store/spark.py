@@ -11,6 +11,7 @@ it, so two data homes in one process keep their own views.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -122,14 +123,19 @@ def session(settings: SparkSettings) -> SparkSession:
         try:
             spark = builder.getOrCreate()
         except Exception as exc:  # py4j and pyspark raise many types; all mean "no Spark"
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ConfigError(f"cannot start Spark on {master} ({first}); Spark needs "
+            raise ConfigError(f"cannot start Spark on {master} ({first_line(exc)}); Spark needs "
                               "Java 17 or 21 on the PATH or in JAVA_HOME") from exc
         if not master.startswith("sc://"):
             # a failed query raises with its message; Spark's log would repeat it as pages of JSON
             spark.sparkContext.setLogLevel("FATAL")
     _SESSIONS[settings] = spark
     return spark
+
+
+def first_line(exc: BaseException) -> str:
+    """A Spark error's first line (the rest is the JVM's stack), or its type when it says nothing."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def file_uri(path: Path, home: Path, settings: SparkSettings) -> str:
@@ -197,8 +203,8 @@ def connect(store: Store, settings: SparkSettings) -> ibis.BaseBackend:
     except Exception as exc:
         if isinstance(exc, StoreError):
             raise
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreError(f"{store.home}: Spark cannot read the snapshots ({first})") from exc
+        raise StoreError(f"{store.home}: Spark cannot read the snapshots ({first_line(exc)})"
+                         ) from exc
     return ibis_connect(spark)
 
 
@@ -211,7 +217,9 @@ def ibis_connect(spark: SparkSession) -> ibis.BaseBackend:
                                         "spark.sql.constraintPropagation.enabled": "false"})
 
 
+@functools.cache
 def _backend() -> ibis.BaseBackend:
+    """One instance to connect from (``connect`` makes a new one per session)."""
     from ibis.backends.pyspark import Backend
 
     Backend.register_options()  # as Ibis's own ``ibis.pyspark`` entry point does
