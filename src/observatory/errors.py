@@ -2,9 +2,27 @@
 
 The CLI maps these to one-line messages (the table in ``cli/app.py``); nothing else should print
 tracebacks. ``transient`` errors may succeed when the same command runs again (the CLI says so).
+
+Every error carries the process exit code a scheduler sees (documented in the README, the same for
+every command): 0 answered; 1 no data for the question; 2 usage or bad input; 3 a source could
+not be reached; 4 another writer holds the data home's lock; 5 store damage found; 130
+interrupted. When several apply, ``EXIT_PRIORITY`` decides.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+EXIT_OK, EXIT_NO_DATA, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_LOCKED, EXIT_DAMAGE = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
+# When several failures apply, the first of these wins.
+EXIT_PRIORITY = (EXIT_LOCKED, EXIT_USAGE, EXIT_DAMAGE, EXIT_UNREACHABLE, EXIT_NO_DATA)
+
+
+def worst_exit(codes: Iterable[int]) -> int:
+    """The exit code of several failures: the first of ``EXIT_PRIORITY`` among them (0: none)."""
+    found = set(codes) - {EXIT_OK}
+    return next((code for code in EXIT_PRIORITY if code in found), max(found, default=EXIT_OK))
 
 
 class ObservatoryError(Exception):
@@ -14,6 +32,7 @@ class ObservatoryError(Exception):
 
     transient = False
     hint: str | None = None
+    exit_code = EXIT_USAGE
 
 
 class InputError(ObservatoryError):
@@ -39,9 +58,25 @@ class UnknownFormatError(InputError):
 class StoreError(ObservatoryError):
     """The data home is unusable (permissions, a corrupt manifest, ...)."""
 
+    exit_code = EXIT_DAMAGE
+
+
+class LockedError(StoreError):
+    """Another process is writing into the data home (it holds the home's lock)."""
+
+    exit_code = EXIT_LOCKED
+
+
+class DamageError(StoreError):
+    """Snapshots whose files cannot be read or no longer match their manifest."""
+
+    exit_code = EXIT_DAMAGE
+
 
 class EmptyResultError(ObservatoryError):
     """A query matched no data (e.g. nothing imported yet, or a date before the first snapshot)."""
+
+    exit_code = EXIT_NO_DATA
 
 
 class RegistryError(ObservatoryError):
@@ -52,6 +87,7 @@ class SourceUnreachableError(ObservatoryError):
     """A remote endpoint could not be reached or answered with an error."""
 
     transient = True
+    exit_code = EXIT_UNREACHABLE
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"could not reach {url}: {reason}")
@@ -77,3 +113,4 @@ class SourcesFailed(ObservatoryError):
     def __init__(self, failures: list[tuple[str, ObservatoryError]]) -> None:
         super().__init__("; ".join(f"{source}: {error}" for source, error in failures))
         self.failures = failures
+        self.exit_code = worst_exit(error.exit_code for _, error in failures)

@@ -13,9 +13,13 @@ from observatory.cli import boards, charts, hub, jobs, lineage, ratings, web
 from observatory.cli.common import close_all, err, out
 from observatory.cli.store import registry_app, store_app
 from observatory.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
     ConfigError,
+    DamageError,
     EmptyResultError,
     InputError,
+    LockedError,
     ObservatoryError,
     OutputError,
     RegistryError,
@@ -40,6 +44,8 @@ app.add_typer(store_app, name="store")
 # Exception type -> prefix of the one line the user sees (the first match wins).
 ERROR_PREFIXES: dict[type[ObservatoryError], str] = {
     InputError: "bad input",
+    LockedError: "locked",
+    DamageError: "damaged",
     SourceUnreachableError: "unreachable",
     ConfigError: "configuration",
     StoreError: "store",
@@ -87,7 +93,7 @@ def main() -> None:
     except ObservatoryError as exc:
         for line in error_lines(exc):
             err.print(line, markup=False, highlight=False, soft_wrap=True)
-        sys.exit(1)
+        sys.exit(exc.exit_code)
     except typer.TyperException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help (typer's own test)
             out.print(exc.format_message(), markup=False, highlight=False)
@@ -96,10 +102,10 @@ def main() -> None:
         # pydantic, whose messages start with its error type: "Value error, ...")
         message = exc.format_message().replace("Value error, ", "")
         err.print(f"usage: {message} (see --help)", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
         err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         if not type(exc).__module__.startswith(("pyspark", "py4j")):
             raise
@@ -107,7 +113,7 @@ def main() -> None:
 
         # a query Spark could not run (--backend spark): its message, not the JVM's stack
         err.print(f"spark: {first_line(exc)}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(1)
+        sys.exit(EXIT_USAGE)
     sys.exit(code if isinstance(code, int) else 0)
 
 
