@@ -70,12 +70,19 @@ class Observatory:
         self.catalog.reopen()
 
     # --- jobs: data into the store ---------------------------------------------------------
+    def writing(self, wait: float = 0.0, on_wait: Callable[[str], None] | None = None
+                ) -> contextlib.AbstractContextManager[Path]:
+        """Hold the data home's write lock (``store.lock``) around several writes: one writer
+        at a time; a second one stops at once (``LockedError``) or waits up to ``wait`` s."""
+        return self.store.writing(wait, on_wait)
+
     def parse_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
                     snapshot_date: date | None = None,
                     progress: Progress | None = None) -> tuple[list[Parsed], ImportReport]:
         from observatory.jobs import imports
 
-        return imports.read_paths(paths, fmt, snapshot_date, progress, self.store.known_hashes())
+        return imports.read_paths(paths, fmt, snapshot_date, progress, self.store.known_hashes(),
+                                  self.store)
 
     def write(self, parsed: list[Parsed], report: ImportReport | None = None,
               query: dict | None = None) -> ImportReport:
@@ -84,11 +91,12 @@ class Observatory:
         return imports.write(self.catalog, parsed, report, query)
 
     def import_paths(self, paths: Iterable[Path | str], fmt: str | None = None,
-                     snapshot_date: date | None = None,
-                     progress: Progress | None = None) -> ImportReport:
+                     snapshot_date: date | None = None, progress: Progress | None = None,
+                     replace: bool = False) -> ImportReport:
+        """Import files (``replace``: they correct snapshots stored before, which go)."""
         from observatory.jobs import imports
 
-        return imports.import_paths(self.catalog, paths, fmt, snapshot_date, progress)
+        return imports.import_paths(self.catalog, paths, fmt, snapshot_date, progress, replace)
 
     def update(self, sources: list[str], timeout: float = 30.0,
                on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
@@ -161,6 +169,10 @@ class Observatory:
         """The selection's attributed board rows, computed once per connection (a temporary
         table): a report or a server reads one board many times."""
         sel = sel or Selection()
+        if sel.is_index:
+            self.catalog.note_read("index_scores")
+        else:
+            self.catalog.note_read("board_entries", board=sel.board)
         return self.catalog.memo(("entries", sel), lambda: self.catalog.temp_table(
             boards.entries(self.connection(), self.registry, sel), "entries"))
 
@@ -214,10 +226,12 @@ class Observatory:
     # --- Hub adoption (Q5-Q7, Q10, Q11) --------------------------------------------------
     def hub_entries(self, source: str | None = None, dates: list[date] | None = None) -> ibis.Table:
         """Hub model rows with organisation, country, licence class and artefact flags."""
+        self.catalog.note_read("hub_models")
         return hub.hub_entries(self.connection(), self.registry, source, dates)
 
     def likes(self, as_of: date | None = None, earlier: date | None = None,
               pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
+        self.catalog.note_read("hub_models")
         entries = hub.liked_entries(self.connection(), self.registry, [as_of, earlier])
         return metrics.likes.likes(entries, as_of, earlier, pipeline_tag)
 
@@ -272,14 +286,17 @@ class Observatory:
 
     def share(self, start: date, end: date, by: str = "country",
               first_year_only: bool = False) -> pd.DataFrame:
+        self.catalog.note_read("hub_models")
         entries = hub.entries_on_or_before(self.connection(), self.registry, [start, end],
                                            hub.FULL_CRAWL, family=by == "family")
         return metrics.share.download_share(entries, start, end, by, first_year_only)
 
     def download_artefacts(self) -> pd.DataFrame:
+        self.catalog.note_read("hub_models")
         return metrics.downloads.artefacts(hub.crawl_rows(self.connection()))
 
     def licences(self, by: str = "org", period: str = "quarter", org: str | None = None) -> pd.DataFrame:
+        self.catalog.note_read("hub_models")
         entries = hub.latest_entries(self.connection(), self.registry)
         return metrics.licences.licence_mix(entries, by, period, org)
 
@@ -287,6 +304,7 @@ class Observatory:
                      as_of: date | None = None) -> pd.DataFrame:
         """Q11 from the Hub's configs (``source="hub"``) or the Artificial Analysis snapshot
         on or before ``as_of`` (``source="aa"``: open-weight models by release period)."""
+        self.catalog.note_read("index_scores" if source == "aa" else "hub_models")
         if source == "aa":
             models = boards.index_models(self.connection(), self.registry, as_of)
             return metrics.architecture.index_architecture(models, period, by)
@@ -299,6 +317,7 @@ class Observatory:
         """The derivative graph of the Hub snapshots (built once per arguments and connection);
         ``min_score`` of inferred edges defaults to ``DEFAULT_MIN_SCORE``."""
         score = DEFAULT_MIN_SCORE if min_score is None else min_score
+        self.catalog.note_read("hub_models", *(("hub_edges",) if inferred else ()))
         return self.catalog.memo(("lineage", as_of, source, inferred, score), lambda: build_graph(
             self.connection(), self.registry, as_of, source, inferred, score))
 
@@ -328,6 +347,7 @@ class Observatory:
 
     def whose_base(self, model_id: str) -> pd.DataFrame:
         graph = self.lineage_graph()
+        self.catalog.note_read("hub_configs", "hub_edges")
         found = inference.candidates(self.connection(), graph, model_id)
         return metrics.whose_base.whose_base(found, graph, self.registry)
 
@@ -347,9 +367,11 @@ class Observatory:
 
     # --- the store ------------------------------------------------------------------------
     def unknowns(self) -> pd.DataFrame:
+        self.catalog.note_read("board_entries", "index_scores")
         return unknowns.unknowns(self.connection(), self.registry)
 
     def review(self, everything: bool = False) -> pd.DataFrame:
+        self.catalog.note_read("board_entries", "index_scores")
         return unknowns.review(self.connection(), self.registry, everything)
 
     def accept(self, models: list[str]) -> tuple[Path, list[dict[str, str]]]:
@@ -365,11 +387,6 @@ class Observatory:
         self.catalog.forget()  # and attribute with them
         return path, rows
 
-    def run_lock(self) -> contextlib.AbstractContextManager[Path]:
-        """The data home's main-job lock (``store.lock``): one `observatory run` at a time."""
-        from observatory.store.lock import run_lock
-
-        return run_lock(self.store.home)
 
     def export(self, out: Path) -> dict[str, Any]:
         """The main views as CSV and JSON in ``out`` (``jobs.export``), for a schedule to publish."""
@@ -398,6 +415,23 @@ class Observatory:
 
         leftovers = verify.clean_tmp(self.store) if clean else verify.leftovers(self.store)
         return verify.problems(self.store), leftovers
+
+    def repair(self, ids: list[str] | None = None) -> list[Any]:
+        """Rebuild damaged snapshots (``ids``, or every damaged one): from an intact raw file,
+        or computed again from their inputs; one outcome each (``jobs.repair``)."""
+        from observatory.jobs import repair
+
+        return repair.repair(self.catalog, self.registry, ids)
+
+    def remove(self, ids: list[str]) -> list[str]:
+        """Remove snapshots by id (logged in ``store.log``); the folders removed."""
+        from observatory.jobs import repair
+
+        return repair.remove(self.catalog, ids)
+
+    def damage_notes(self) -> list[str]:
+        """The line a view prints when it would have read a quarantined snapshot."""
+        return self.catalog.damage_notes()
 
     def snapshots(self) -> pd.DataFrame:
         return pd.DataFrame(self.store.listing(), columns=list(LISTING))

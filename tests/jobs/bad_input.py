@@ -29,10 +29,13 @@ REAL_FILES = (LMSYS_CSV, TEXT_JSON, IMAGE_JSON, HF_TABLE, ELO_MAX, AA_CSV)
 
 
 def store_state(home: Path) -> dict[str, tuple[int, int] | None]:
-    """Every path under the data home: files with (size, mtime_ns), folders as None."""
+    """Every path under the data home: files with (size, mtime_ns), folders as None; but the
+    lock file, which a writer fills with its name even when it writes nothing else."""
     state: dict[str, tuple[int, int] | None] = {}
     for path in sorted(home.rglob("*")):
         key = path.relative_to(home).as_posix()
+        if key == "run.lock":
+            continue
         if path.is_file():
             stat = path.stat()
             state[key] = (stat.st_size, stat.st_mtime_ns)
@@ -92,7 +95,7 @@ def run(
 def one_error_line(code: int, out: str, err: str) -> str:
     """Assert the CLI failed with exactly one non-empty line on stderr; return that line."""
     lines = [line for line in err.splitlines() if line.strip()]
-    assert code == 1, f"exit code {code}; stderr: {err!r}"
+    assert code == 2, f"exit code {code}; stderr: {err!r}"
     assert len(lines) == 1, f"expected one line on stderr, got: {err!r}"
     assert "Traceback" not in err
     assert out.strip() == ""

@@ -37,3 +37,22 @@ def copy_in(source: Path, folder: Path, name: str | None = None) -> Path:
 
 def snapshot_dirs(home: Path) -> list[Path]:
     return sorted(p for p in (home / "snapshots").glob("*/*") if p.is_dir())
+
+
+def as_written_before(folder: Path) -> None:
+    """Make a snapshot folder whose tables a test rewrote look as an earlier version wrote it:
+    a manifest without the table files' hashes (layout 1) and with the row counts the files now
+    hold, so the store reads it as it is rather than quarantining it as damaged."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from observatory.store.integrity import table_files
+
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text())
+    for key in ("layout", "files", "boards"):
+        manifest.pop(key, None)
+    manifest["counts"] = {name: sum(pq.read_metadata(f).num_rows for f in table_files(folder, name))
+                          for name in manifest["counts"]}
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True))

@@ -25,6 +25,7 @@ from tests.store.helpers import (
     HF_TABLE,
     IMAGE_JSON,
     LMSYS_CSV,
+    as_written_before,
     copy_in,
     lmsys_counts,
     snapshot_dirs,
@@ -123,6 +124,7 @@ def test_snapshot_written_before_a_column_was_added_still_reads(isolated_home: P
     file = snapshot / "tables" / "hub_configs.parquet"
     table = pq.read_table(file)
     pq.write_table(table.drop_columns(["name_or_path"]), file)
+    as_written_before(snapshot)
     (isolated_home / "catalog.duckdb").unlink()
     counts = catalog.rebuild(Store(isolated_home))
     assert counts["hub_configs"] == table.num_rows > 0

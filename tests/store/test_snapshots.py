@@ -11,8 +11,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,10 +58,11 @@ CASES = {
 
 
 def tree(root: Path) -> dict[str, tuple[int, int] | None]:
-    """Every path under root: files with (size, mtime_ns), folders as None."""
+    """Every path under root: files with (size, mtime_ns), folders as None; but the lock file,
+    which every writer fills with its name, whatever it writes."""
     return {
         p.relative_to(root).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) if p.is_file() else None
-        for p in sorted(root.rglob("*"))
+        for p in sorted(root.rglob("*")) if p.name != "run.lock"
     }
 
 
@@ -276,26 +275,23 @@ def test_failed_rename_leaves_nothing(
 # --- stale work folders -------------------------------------------------------------------------
 
 
-def test_stale_tmp_folders_are_cleaned_when_the_store_opens(isolated_home: Path, tmp_path: Path) -> None:
+def test_leftovers_in_tmp_are_cleaned_when_a_writer_takes_the_lock(isolated_home: Path,
+                                                                   tmp_path: Path) -> None:
+    """Whoever takes the lock is the only writer, so everything in tmp/ is a dead writer's; a
+    store opened only to read leaves tmp/ alone."""
     path = copy_in(LMSYS_CSV, tmp_path / "in")
     Observatory(isolated_home).import_paths([path])
     tmp = isolated_home / "tmp"
-    now = time.time()
-    ages = {"stale-2h": 2 * 3600, "stale-1d": 86400, "young": 0, "almost-stale": 3600 - 120}
-    for name, age in ages.items():
-        folder = tmp / name
-        (folder / "raw").mkdir(parents=True)
-        (folder / "raw" / "partial.csv").write_bytes(b"rank,model\n1,")
-        os.utime(folder, (now - age, now - age))
-    # An old snapshot is not a leftover: only tmp/ is cleaned.
-    (snapshot,) = snapshot_dirs(isolated_home)
-    os.utime(snapshot, (now - 86400, now - 86400))
+    for name in ("stale", "young"):
+        (tmp / name / "raw").mkdir(parents=True)
+        (tmp / name / "raw" / "partial.csv").write_bytes(b"rank,model\n1,")
+    (tmp / "catalog-123-abc.duckdb").write_bytes(b"half")
     before = tree(isolated_home / "snapshots")
 
-    Store(isolated_home)
-
-    assert sorted(p.name for p in tmp.iterdir()) == ["almost-stale", "young"]
-    assert (tmp / "young" / "raw" / "partial.csv").is_file()
+    store = Store(isolated_home)
+    assert sorted(p.name for p in tmp.iterdir()) == ["catalog-123-abc.duckdb", "stale", "young"]
+    with store.writing():
+        assert list(tmp.iterdir()) == []
     assert tree(isolated_home / "snapshots") == before
 
 

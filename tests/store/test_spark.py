@@ -21,6 +21,7 @@ from observatory.schema import TABLES
 from observatory.store.spark import SparkSettings, backend_name
 from tests.cli_runner import run_cli
 from tests.conftest import SHARED, need_shared
+from tests.store.helpers import as_written_before
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install -e '.[dev,spark]')")
 
@@ -130,6 +131,7 @@ def test_a_column_missing_from_an_old_file_reads_as_null(tmp_path: Path, spark_s
     path = next((home / "snapshots").glob("*/*/tables/hub_models.parquet"))
     old = pq.read_table(path)
     pq.write_table(old.drop_columns(["extra", "params_total", "snapshot_id"]), path)
+    as_written_before(path.parent.parent)
     obs.refresh()
     frames = [Observatory(home, backend=b).connection().table("hub_models")
               .order_by("model_id").to_pandas() for b in ("duckdb", "spark")]
@@ -207,7 +209,8 @@ def test_a_query_spark_cannot_run_is_one_line(tmp_path: Path, spark_settings: Sp
     lineage_hub(Observatory(tmp_path / "home", backend="duckdb"), tmp_path)
     path = next((tmp_path / "home" / "snapshots").glob("*/*/tables/hub_models.parquet"))
     pq.write_table(pa.table({"model_id": pa.array([1, 2], pa.int64())}), path)
+    as_written_before(path.parent.parent)  # readable, with the rows its manifest counts
     result = run_cli(capsys, monkeypatch, "derivatives", "--backend", "spark")
-    assert result.code == 1
+    assert result.code == 2
     lines = result.err.strip().splitlines()
     assert lines[-1].startswith("spark: ") and "Traceback" not in result.err, result.err

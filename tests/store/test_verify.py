@@ -1,5 +1,5 @@
 """``observatory store verify`` (``store.verify``): a truncated Parquet table and a deleted raw
-file are found, one line each, exit 1, nothing changed; leftovers of killed runs in tmp/ are
+file are found, one line each, exit 5, nothing changed; leftovers of killed runs in tmp/ are
 listed, and ``--clean`` removes those and nothing else."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def imported(tmp_path: Path, capsys, monkeypatch, name: str = "listing_2026-08-2
 
 def files(home: Path) -> dict[str, bytes]:
     return {str(p.relative_to(home)): p.read_bytes() for p in sorted(home.rglob("*"))
-            if p.is_file() and "catalog" not in p.name}
+            if p.is_file() and "catalog" not in p.name and p.name != "run.lock"}
 
 
 def test_a_whole_store_verifies(isolated_home: Path, tmp_path: Path, capsys, monkeypatch) -> None:
@@ -44,11 +44,13 @@ def test_a_truncated_table_and_a_deleted_raw_file(isolated_home: Path, tmp_path:
     raw.unlink()
     before = files(isolated_home)
     result = run_cli(capsys, monkeypatch, "store", "verify")
-    assert result.code == 1
+    assert result.code == 5
     lines = result.out.strip().splitlines()
     assert lines[0] == f"{raw}: raw file missing"
-    assert lines[1].startswith(f"{table}: unreadable Parquet (")
-    assert lines[-1] == "1 snapshot(s) checked: 2 problem(s)"
+    assert lines[1].startswith(f"{table}: table file is {table.stat().st_size:,} bytes, the "
+                               "manifest says ")
+    assert lines[2] == "1 snapshot(s) checked: 2 problem(s)"
+    assert lines[3].startswith("`observatory store repair` rebuilds damaged snapshots")
     assert files(isolated_home) == before  # verify changes nothing
 
 
@@ -59,7 +61,7 @@ def test_a_changed_raw_file_is_found(isolated_home: Path, tmp_path: Path, capsys
     content[10] ^= 1  # same size, other bytes
     raw.write_bytes(bytes(content))
     result = run_cli(capsys, monkeypatch, "store", "verify")
-    assert result.code == 1
+    assert result.code == 5
     assert f"{raw}: raw file's SHA-256 differs from the manifest's" in result.out
 
 

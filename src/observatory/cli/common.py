@@ -7,6 +7,7 @@ command module, and starts fast only if they stay light.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -107,6 +108,22 @@ WindowOpt = Annotated[Window | None, typer.Option(
     help="START:END, e.g. 2024-08-01:2025-08-01.")]
 
 
+WaitOpt = Annotated[float, typer.Option(
+    "--wait", min=0.0, max=86400.0, metavar="SECONDS",
+    help="When another command is writing into the data home, wait up to this long for it "
+    "(default 0: stop at once, exit 4, naming it).")]
+
+
+def writing(obs: Observatory, wait: float) -> contextlib.AbstractContextManager[Path]:
+    """Hold the data home's write lock for the whole command, saying whom it waits for."""
+
+    def waiting(holder: str) -> None:
+        err.print(f"waiting up to {wait:g} s for the data home's lock ({holder})", soft_wrap=True,
+                  markup=False, highlight=False)
+
+    return obs.writing(wait, waiting)
+
+
 def selection(board: str, category: str, style_control: bool,
               index_version: str | None, source: str | None = None) -> Selection:
     return Selection(board=board, category=None if category == "all" else category,
@@ -129,20 +146,38 @@ def observatory(backend: Engine | None = Engine.duckdb) -> Observatory:
 
 
 def close_all() -> None:
-    """Close the catalogs the command opened: DuckDB shares one database per file within a
-    process, and an open one would keep serving a catalog file since replaced (a command run
-    in-process after another, as the tests and the README examples do)."""
+    """Say what damaged snapshots the command's views left out (one line on stderr), then
+    close the catalogs it opened: DuckDB shares one database per file within a process, and an
+    open one would keep serving a catalog file since replaced (a command run in-process after
+    another, as the tests and the README examples do)."""
     while _OPENED:
-        _OPENED.pop().close()
+        opened = _OPENED.pop()
+        for line in opened.damage_notes():
+            err.print(line, soft_wrap=True, markup=False, highlight=False)
+        opened.close()
 
 
 def print_report(report: ImportReport) -> None:
+    """What an import did: a summary line, then a line per file that lost rows, per damaged
+    snapshot it replaced, per snapshot ``--replace`` removed; what was already stored and what
+    was skipped; and an earlier import a kill had stopped."""
+    if report.stopped:
+        err.print(f"note: {report.stopped}", soft_wrap=True, markup=False, highlight=False)
     rows: dict[str, int] = {}
     for result in report.imported:
         for table, count in result.counts.items():
             rows[table] = rows.get(table, 0) + count
     summary = ", ".join(f"{count:,} {table}" for table, count in sorted(rows.items()))
     out.print(f"imported {len(report.imported)} snapshot(s)" + (f": {summary}" if summary else ""))
+    for result in report.imported:
+        if result.excluded:
+            err.print(f"{Path(result.path).name}: {result.excluded} (examples in the snapshot's "
+                      "manifest.json)", soft_wrap=True, markup=False, highlight=False)
+        for folder in result.replaced:
+            out.print(f"replaced {folder} with snapshot {result.snapshot_id} "
+                      f"({result.snapshot_date}), logged in store.log", soft_wrap=True)
+    for folder in report.removed:
+        out.print(f"removed {folder} (replaced), logged in store.log", soft_wrap=True)
     for result in report.duplicates[:SKIPPED_SHOWN]:
         out.print(f"already in the store, nothing to do: {result.path} "
                   f"(snapshot {result.snapshot_id}, {result.snapshot_date})")

@@ -17,8 +17,17 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from observatory.cli.common import Fmt, err, observatory, out, parse_date, print_report, render
-from observatory.cli.ratings import print_exclusions
+from observatory.cli.common import (
+    Fmt,
+    WaitOpt,
+    err,
+    observatory,
+    out,
+    parse_date,
+    print_report,
+    render,
+    writing,
+)
 from observatory.errors import ObservatoryError, SourcesFailed
 
 if TYPE_CHECKING:
@@ -61,26 +70,34 @@ def import_(
         "hf-space-table, hf-space-elo-max, aa-llms-json, aa-compact-csv, aa-api-json.")] = None,
     snapshot_date: Annotated[str | None, typer.Option(
         "--date", help="Snapshot date when the file name does not carry one.")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="The files correct snapshots stored before: the same content stored "
+        "under another date, or other content under the same file name and date. The new "
+        "snapshots go in, the old ones are removed (logged in the data home's store.log).")]
+    = False,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Import leaderboard files (format detected from name and content) as snapshots.
 
     Every file is read and checked before anything is written: one bad file leaves the store
-    unchanged. Importing content already in the store is a no-op that says so.
+    unchanged. A snapshot dated after today is refused; rows with impossible values (a rating
+    outside its own interval, negative votes, a value off its source's scale) are left out and
+    counted, and a file mostly made of them is refused. Importing content already in the
+    store is a no-op that says so, unless the stored copy is damaged: then it is replaced.
     """
     obs = observatory()
-    with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as progress:
+    with writing(obs, wait), Progress(
+            TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+            transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("", total=None)
 
         def advance(path: Path) -> None:
             progress.update(task, advance=1, description=path.name)
 
-        parsed, report = obs.parse_paths(paths, fmt, parse_date(snapshot_date, "--date"), advance)
-        progress.update(task, description="writing snapshots")
-        obs.write(parsed, report)
+        report = obs.import_paths(paths, fmt, parse_date(snapshot_date, "--date"), advance,
+                                  replace)
     print_report(report)
-    print_exclusions(parsed)
 
 
 def _print_outcome(outcome: Outcome) -> None:
@@ -145,6 +162,7 @@ def update(
     endpoint: Annotated[str | None, typer.Option(
         help="Hub base URL (default: $OBSERVATORY_HUB_URL, $HF_ENDPOINT or huggingface.co).")]
     = None,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Fetch the current published boards (and Hub metadata) as today's snapshots.
 
@@ -154,17 +172,18 @@ def update(
     """
     obs = observatory()
     chosen = [s.value for s in (source or [Source.arena, Source.aa])]
-    failures = _update(obs, [s for s in chosen if s != Source.hub], timeout)
-    if Source.hub in chosen:
-        from observatory.jobs.hub_collect import HubOptions
+    with writing(obs, wait):
+        failures = _update(obs, [s for s in chosen if s != Source.hub], timeout)
+        if Source.hub in chosen:
+            from observatory.jobs.hub_collect import HubOptions
 
-        options = HubOptions(scope=scope.value, min_downloads=min_downloads, min_likes=min_likes,
-                             enrich=enrich, page_size=page_size, timeout=timeout,
-                             endpoint=endpoint or "")
-        try:
-            collect_with_progress(obs, options)
-        except ObservatoryError as exc:
-            failures.append((Source.hub.value, exc))
+            options = HubOptions(scope=scope.value, min_downloads=min_downloads,
+                                 min_likes=min_likes, enrich=enrich, page_size=page_size,
+                                 timeout=timeout, endpoint=endpoint or "")
+            try:
+                collect_with_progress(obs, options)
+            except ObservatoryError as exc:
+                failures.append((Source.hub.value, exc))
     if failures:
         raise SourcesFailed(failures)
 
@@ -178,6 +197,7 @@ def run(
     report: Annotated[bool, typer.Option(
         "--report/--no-report", help="Build the report site into the data home afterwards.")]
     = True,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """The main job: update every source, show who leads today, and build the report site.
 
@@ -194,7 +214,7 @@ def run(
 
     obs = observatory()
     sources = [s.value for s in MAIN_JOB]
-    with obs.run_lock():  # a scheduled run never overlaps another
+    with writing(obs, wait):  # held for the whole job: a scheduled run never overlaps another
         done = obs.last_run()
         today = datetime.now(UTC).date().isoformat()
         if done is not None and done["date"] == today and not force:
@@ -255,6 +275,7 @@ def backfill(
     every: Annotated[str | None, typer.Option(
         help="Hub: one file per period, e.g. 7d or 2w (default: every weekly folder; a day a "
         "week of hub-stats).")] = None,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Load a source's whole published history. Each publication becomes its own snapshot,
     dated by its publisher (Hub dumps: the folder's date or the commit's day), so running it
@@ -262,6 +283,12 @@ def backfill(
     the same command runs again. Hub dumps are read by HTTP range requests, only the columns
     the store needs."""
     obs = observatory()
+    with writing(obs, wait):
+        _backfill(obs, source, subset, since, until, every)
+
+
+def _backfill(obs: Any, source: BackfillSource, subset: list[str] | None, since: str | None,
+              until: str | None, every: str | None) -> None:
     if source is not BackfillSource.arena:
         _backfill_hub(obs, source.value, since, until, every)
         return

@@ -10,7 +10,17 @@ from typing import Annotated, Any
 import typer
 from rich.tree import Tree
 
-from observatory.cli.common import BackendOpt, Fmt, FormatOpt, observatory, out, parse_date, render
+from observatory.cli.common import (
+    BackendOpt,
+    Fmt,
+    FormatOpt,
+    WaitOpt,
+    observatory,
+    out,
+    parse_date,
+    render,
+    writing,
+)
 
 app = typer.Typer()
 TREE_CHILDREN = 15  # children shown per node in the terminal; --format json has them all
@@ -205,11 +215,14 @@ def whose_base(
 def infer_bases(
     top: Annotated[int, typer.Option(min=1, max=10, help="Candidates kept per model.")] = 3,
     fmt: FormatOpt = Fmt.table,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Infer candidate bases for every model that declares none (config/tokenizer fingerprints
     against the known base models) and store them as 'inferred' edges, kept apart from declared
     ones: metrics use them only with --inferred."""
-    result, predictions = observatory().infer_bases(top)
+    obs = observatory()
+    with writing(obs, wait):
+        result, predictions = obs.infer_bases(top)
     if result is None:
         out.print("no candidates: no model without a declared base has fingerprint facts that match "
                   "a known base (import model trees or enrich a Hub snapshot first)")

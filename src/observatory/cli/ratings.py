@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from observatory.cli.common import Fmt, FormatOpt, err, observatory, out, parse_date, render
+from observatory.cli.common import (
+    Fmt,
+    FormatOpt,
+    WaitOpt,
+    err,
+    observatory,
+    out,
+    parse_date,
+    render,
+    writing,
+)
 from observatory.errors import InputError
 
 if TYPE_CHECKING:
     from observatory.ratings.bt import Scale
-    from observatory.sources.base import Parsed
 
 BOARD_COLUMNS = ["rank", "rank_worst", "model_name", "rating", "ci_low", "ci_high", "votes",
                  "org_id", "country", "open_weights"]
@@ -26,17 +36,6 @@ class Interval(StrEnum):
 
 
 app = typer.Typer()
-
-
-def print_exclusions(parsed: list[Parsed]) -> None:
-    """After an import: how many vote rows each file lost, and why."""
-    from observatory.sources.votes import excluded_summary
-
-    for item in parsed:
-        line = excluded_summary(item.notes)
-        if line:
-            err.print(f"{item.path.name}: {line} (examples in the snapshot's manifest.json)",
-                      soft_wrap=True, markup=False)
 
 
 def parse_anchor(value: str | None) -> Scale:
@@ -86,6 +85,7 @@ def rate(
     no_store: Annotated[bool, typer.Option(
         "--no-store", help="Only print; write nothing (not the votes, not the board).")] = False,
     fmt: FormatOpt = Fmt.table,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Rate pairwise votes: Bradley–Terry with 95% intervals, ranked by upper bound.
 
@@ -94,9 +94,17 @@ def rate(
     allows. The board is stored like an imported one (source observatory-bt), so `observatory
     leaders --source observatory-bt` and the charts read it; the manifest records the method.
     """
+    obs = observatory()
+    with contextlib.nullcontext() if no_store else writing(obs, wait):
+        _rate(obs, votes, category, bootstrap, seed, anchor, min_votes, style_control,
+              open_weights, interval, board, as_of, no_store, fmt)
+
+
+def _rate(obs: Any, votes: str, category: list[str] | None, bootstrap: int, seed: int,
+          anchor: str | None, min_votes: int, style_control: bool, open_weights: bool,
+          interval: Interval, board: str, as_of: str | None, no_store: bool, fmt: Fmt) -> None:
     from observatory.ratings.board import RateOptions, open_only
 
-    obs = observatory()
     options = RateOptions(categories=tuple(category or ["full"]), rounds=bootstrap, seed=seed,
                           scale=parse_anchor(anchor), min_votes=min_votes,
                           style_control=style_control, interval=interval.value, board=board,

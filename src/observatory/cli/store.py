@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from observatory.cli.common import BackendOpt, Fmt, FormatOpt, observatory, out, render
+from observatory.cli.common import (
+    BackendOpt,
+    Fmt,
+    FormatOpt,
+    WaitOpt,
+    err,
+    observatory,
+    out,
+    render,
+    writing,
+)
+from observatory.errors import EXIT_DAMAGE
 
 store_app = typer.Typer(help="Inspect and maintain the snapshot store.", no_args_is_help=True)
 registry_app = typer.Typer(help="Inspect the organisation / country / licence registry.",
@@ -22,25 +33,36 @@ def store_list(fmt: FormatOpt = Fmt.table) -> None:
 
 
 @store_app.command("rebuild")
-def store_rebuild() -> None:
-    """Rebuild the DuckDB catalog from the snapshots (it is only a cache)."""
-    counts = observatory().catalog.refresh()
+def store_rebuild(wait: WaitOpt = 0.0) -> None:
+    """Rebuild the DuckDB catalog from the snapshots (it is only a cache). Damaged snapshots are
+    left out (quarantined) and listed; every other one is read as before."""
+    obs = observatory()
+    with writing(obs, wait):
+        counts = obs.catalog.refresh()
+        obs.connection()
     out.print(", ".join(f"{count:,} {table}" for table, count in counts.items()))
+    for damage in obs.catalog.damaged:
+        err.print(f"left out (damaged): {damage.folder}: {damage.reason}; `observatory store "
+                  f"repair {damage.snapshot_id}` rebuilds it", soft_wrap=True, markup=False,
+                  highlight=False)
+    if obs.catalog.damaged:
+        raise typer.Exit(EXIT_DAMAGE)
 
 
 @store_app.command("verify")
 def store_verify(
     clean: Annotated[bool, typer.Option(
-        "--clean", help="Remove what killed runs left in tmp/ (only that); run it when no "
-        "other observatory command is running.")] = False,
+        "--clean", help="Remove what killed runs left in tmp/ (only that); it waits for no "
+        "writer: with another command writing it stops (exit 4).")] = False,
 ) -> None:
     """Check every snapshot against its manifest, changing nothing: raw files (present, size,
-    SHA-256), tables (readable Parquet, row counts). One line per problem, and exit 1 when there
-    is one. Also lists the temporary folders killed runs left in tmp/."""
+    SHA-256), tables (readable Parquet, row counts, SHA-256), one folder per snapshot id, and an
+    import a kill stopped. One line per problem, and exit 5 when there is one. Also lists the
+    temporary folders killed runs left in tmp/."""
     obs = observatory()
     found, leftovers = obs.verify(clean)
     for problem in found:
-        out.print(str(problem), soft_wrap=True)
+        out.print(str(problem), soft_wrap=True, markup=False, highlight=False)
     verb = "removed" if clean else "left by a killed run (remove with --clean)"
     for path in leftovers:
         out.print(f"{path}: {verb}", soft_wrap=True)
@@ -49,7 +71,47 @@ def store_verify(
               + (f", {len(leftovers)} leftover(s) in tmp/ {'removed' if clean else ''}".rstrip()
                  if leftovers else ""))
     if found:
-        raise typer.Exit(1)
+        out.print("`observatory store repair` rebuilds damaged snapshots from their raw files or "
+                  "inputs; `observatory store remove ID` removes one", soft_wrap=True)
+        raise typer.Exit(EXIT_DAMAGE)
+
+
+@store_app.command("repair")
+def store_repair(
+    ids: Annotated[list[str] | None, typer.Argument(
+        help="Snapshot ids (or unambiguous prefixes); default: every damaged snapshot.")] = None,
+    wait: WaitOpt = 0.0,
+) -> None:
+    """Rebuild damaged snapshots: from their raw file when it is intact (the same rows as when
+    imported), or computed again from their inputs (Hub aggregates, inferred edges, boards
+    rated from stored votes). A Hub collection or dump backfill keeps no raw file: the line
+    names the command that fetches it again. Each change is logged in store.log. Exit 5 when
+    a damaged snapshot is left."""
+    obs = observatory()
+    with writing(obs, wait):
+        outcomes = obs.repair(ids or None)
+    for outcome in outcomes:
+        out.print(str(outcome), soft_wrap=True, markup=False, highlight=False)
+    left = [o for o in outcomes if not o.repaired and o.how != "not damaged, nothing to do"]
+    out.print(f"{sum(o.repaired for o in outcomes)} snapshot(s) repaired"
+              + (f", {len(left)} left damaged" if left else "")
+              + ("" if outcomes else ": nothing is damaged"))
+    if left:
+        raise typer.Exit(EXIT_DAMAGE)
+
+
+@store_app.command("remove")
+def store_remove(
+    ids: Annotated[list[str], typer.Argument(help="Snapshot ids (or unambiguous prefixes).")],
+    wait: WaitOpt = 0.0,
+) -> None:
+    """Remove snapshots from the store (each logged in store.log with its manifest's facts);
+    the catalog is rebuilt without them."""
+    obs = observatory()
+    with writing(obs, wait):
+        removed = obs.remove(ids)
+    for folder in removed:
+        out.print(f"removed {folder}", soft_wrap=True)
 
 
 @store_app.command("export")
@@ -100,10 +162,13 @@ def registry_review(
 @registry_app.command("accept")
 def registry_accept(
     models: Annotated[list[str], typer.Argument(help="Model keys, as `registry review` lists them.")],
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Write the reviewed attribution of these models into your override model_facts.csv
     (replacing rows with the same key), so they count as registry facts from now on."""
-    path, rows = observatory().accept(models)
+    obs = observatory()
+    with writing(obs, wait):
+        path, rows = obs.accept(models)
     for row in rows:
         out.print(f"accepted {row['model_key']}: {row['org_id']}, open weights "
                   f"{row['open_weights']} ({row['reason']})", soft_wrap=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -72,11 +73,22 @@ def update(catalog: Catalog, registry: Registry, skip: set[str] | None = None,
 
 def current(catalog: Catalog, registry: Registry) -> ir.Table:
     """The aggregates for today's rules of the whole-Hub snapshots the views read (one source
-    per date), computing those that are missing first."""
-    update(catalog, registry)
-    con = catalog.connection()
+    per date), computing those that are missing first: stored when no other process is writing
+    (a reader takes the lock for that write), else kept in memory for this answer."""
+    catalog.note_read("hub_aggregates", "hub_models")
     rules = hub.rules_fingerprint(registry)
+    unsaved: list[pa.Table] = []
+    with catalog.store.writing_if_free() as free:
+        if free:
+            update(catalog, registry)
+        else:
+            unsaved = [compute(catalog, registry, m, rules) for m in missing(catalog, rules)]
+    con = catalog.connection()
     table = con.table("hub_aggregates")
+    if unsaved:
+        rows = pa.concat_tables(unsaved)
+        rows = rows.append_column("snapshot_id", pa.nulls(rows.num_rows, pa.string()))
+        table = table.union(ibis.memtable(rows.select(table.columns)).cast(table.schema()))
     table = table.filter(table.rules == rules)
     chosen = hub.crawl_dates(con)
     if not chosen:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from observatory.errors import InputError
 from observatory.jobs.imports import ImportReport, write
-from observatory.sources import arena_dataset, hub_datasets
+from observatory.sources import arena_dataset, checks, hub_datasets
 from observatory.sources.base import read_bytes
 from observatory.sources.http import RetryPolicy
 from observatory.store.catalog import Catalog
@@ -71,6 +71,7 @@ def load(catalog: Catalog, endpoint: str, split: str, policy: RetryPolicy | None
         parsed = arena_dataset.parse(Path(file.path), read_bytes(local), subset=subset)
         for item in parsed:
             item.origin = f"{endpoint}/datasets/{repo}/resolve/{sha}/{file.path}"
+            checks.admit(item)
         query = {"source": "arena", "repo": repo, "revision": sha, "path": file.path,
                  "sha256": file.sha256, "size": file.size, "split": split, "licence": LICENCE}
         before = len(report.results)

@@ -196,3 +196,23 @@ def parse(path: Path, raw: bytes, snapshot_date: date | None = None,
             "snapshot_id", pa.array([item.snapshot_id] * entries.num_rows, pa.string()))
         parsed.append(item)
     return parsed
+
+
+def parse_publication(path: Path, raw: bytes) -> Parsed:
+    """One stored publication again, from its raw bytes (the Arrow IPC stream ``parse`` kept,
+    named ``<subset>_<date>.arrows``): the same snapshot, row for row (``store repair``)."""
+    subset, _, day_text = path.stem.rpartition("_")
+    if subset not in SUBSETS:
+        raise InputError(path, f"not a stored Arena publication (unknown subset {subset!r})")
+    try:
+        rows = pa.ipc.open_stream(raw).read_all()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(path, f"not a readable Arrow stream ({exc})") from exc
+    columns = _columns(path, rows.column_names)
+    day = date.fromisoformat(day_text)
+    item = Parsed(path, FORMAT, day, {}, raw, notes={"subset": subset, "rows": rows.num_rows},
+                  dated_by="publisher")
+    entries = board_rows(path, rows, subset, columns, day)
+    item.arrow["board_entries"] = entries.append_column(
+        "snapshot_id", pa.array([item.snapshot_id] * entries.num_rows, pa.string()))
+    return item

@@ -20,6 +20,7 @@ from observatory.sources import (
     arena_catalog,
     arena_daily,
     arena_dataset,
+    checks,
     hf_space,
     hub_listing,
     lmarena_csv,
@@ -179,7 +180,7 @@ def parse_raw(path: Path, raw: bytes, forced: str | None = None,
         item.origin = item.origin or str(path)
         if snapshot_date is not None and item.dated_by is None:
             item.dated_by = "given"
-        item.freeze()
+        checks.admit(item.freeze())
     return parsed
 
 

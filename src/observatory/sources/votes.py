@@ -313,12 +313,3 @@ def _csv_table(raw: bytes) -> pa.Table | None:
     if table.column_names != header:
         return None
     return _wanted(table.rename_columns([h.strip() for h in header]))
-
-
-def excluded_summary(notes: dict[str, Any]) -> str | None:
-    """One line for the import report, or None when nothing was excluded."""
-    excluded = notes.get("excluded") or {}
-    if not excluded:
-        return None
-    parts = ", ".join(f"{reason} {n:,}" for reason, n in sorted(excluded.items()))
-    return f"excluded {sum(excluded.values()):,} of {notes['rows']:,} vote row(s): {parts}"

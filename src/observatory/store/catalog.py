@@ -25,9 +25,10 @@ import pyarrow.parquet as pq
 
 from observatory.errors import StoreError
 from observatory.schema import TABLES
-from observatory.store import spark
+from observatory.store import health, spark
+from observatory.store.integrity import Problem
 from observatory.store.snapshots import Store, table_files
-from observatory.store.tables import SNAPSHOTS, VIEWS, snapshot_rows
+from observatory.store.tables import QUARANTINE, SNAPSHOTS, VERIFIED, VIEWS, snapshot_rows
 
 T = TypeVar("T")
 SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN",
@@ -35,11 +36,15 @@ SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool":
              "list<item: string>": "VARCHAR[]"}
 
 
-def fingerprint(folders: list[Path]) -> str:
-    """Of the complete snapshot folders (their names end in the snapshot id) and the tables this
-    version builds. Paths matter too: views point at files, so a moved data home needs a
-    rebuild; so does a version with a new table."""
-    text = "\n".join([*sorted(map(str, folders)), *sorted(TABLES), str(SNAPSHOTS)])
+def fingerprint(home: Path, folders: list[Path]) -> str:
+    """Of the complete snapshot folders (their names end in the snapshot id), the size and
+    modification time of their manifests and table files, and the tables this version builds.
+    Paths matter too: views point at files, so a moved data home needs a rebuild; so does a
+    version with a new table; so does a file changed in place (checked, and quarantined when
+    damaged)."""
+    stats = [f"{path} {size} {mtime}" for path, size, mtime in health.file_stats(home, folders)]
+    text = "\n".join([*sorted(map(str, folders)), *stats, *sorted(TABLES), str(SNAPSHOTS),
+                      str(QUARANTINE)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -71,47 +76,148 @@ def _create_view(con: duckdb.DuckDBPyConnection, name: str, schema: pa.Schema,
     con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(branches))
 
 
-def _build(path: Path, manifests: list[dict[str, Any]]) -> dict[str, int]:
+def _copy_tables(con: duckdb.DuckDBPyConnection, name: str,
+                 manifests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copy table ``name`` of every snapshot into the catalog; the snapshots whose files do not
+    decode (a flipped byte the footer check cannot see) are returned, their rows left out."""
+    files = [str(path) for m in manifests if m["counts"].get(name)
+             for path in table_files(Path(m["_dir"]), name)]
+    try:  # one read of every file, the common case
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * "
+                    "FROM read_parquet(?, union_by_name = true)", [files]).fetchall()
+        return []
+    except duckdb.Error:
+        con.execute(f"DELETE FROM {name}")
+    broken = []
+    for manifest in manifests:  # then snapshot by snapshot, to find the bad ones
+        mine = [str(p) for p in table_files(Path(manifest["_dir"]), name)]
+        if not manifest["counts"].get(name) or not mine:
+            continue
+        try:
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * "
+                        "FROM read_parquet(?, union_by_name = true)", [mine]).fetchall()
+        except duckdb.Error as exc:
+            broken.append({**manifest, "_error": f"unreadable Parquet ({str(exc).splitlines()[0]})"})
+    return broken
+
+
+def _build(con: duckdb.DuckDBPyConnection, home: Path, checked: health.Checked,
+           folders: list[Path]) -> dict[str, int]:
+    """Every catalog table from the healthy snapshots, the quarantine and the files verified."""
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(path))
-    try:
-        for name, schema in TABLES.items():
-            files = [str(path) for m in manifests if m["counts"].get(name)
-                     for path in table_files(Path(m["_dir"]), name)]
-            if files and name in VIEWS:
-                _create_view(con, name, schema, manifests)
-            elif files:
+    manifests = checked.manifests
+    for name, schema in TABLES.items():
+        has_rows = any(m["counts"].get(name) and table_files(Path(m["_dir"]), name)
+                       for m in manifests)
+        if has_rows and name in VIEWS:
+            _create_view(con, name, schema, manifests)
+        else:
+            _create(con, name, pa.Table.from_pylist([], schema=schema))
+            if has_rows:
                 # by name: snapshots written before a column was added read it as null
-                _create(con, name, pa.Table.from_pylist([], schema=schema))
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * "
-                            "FROM read_parquet(?, union_by_name = true)", [files]).fetchall()
-            else:
-                _create(con, name, pa.Table.from_pylist([], schema=schema))
-            counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
-        _create(con, "snapshots", snapshot_rows(manifests))
-        folders = [Path(m["_dir"]) for m in manifests]
-        _create(con, "catalog_info", pa.table({"fingerprint": [fingerprint(folders)]}))
+                for broken in _copy_tables(con, name, manifests):
+                    folder = Path(broken["_dir"])
+                    checked.damaged.append(health.damage(home, folder, broken, [
+                        Problem(folder, broken["_error"])]))
+                    manifests = [m for m in manifests if m["_dir"] != broken["_dir"]]
+        counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+    if len(manifests) < len(checked.manifests):  # a table left a snapshot out: all tables do
+        checked.manifests = manifests
+        return _rebuild_without(con, home, checked, folders)
+    _create(con, "snapshots", snapshot_rows(manifests))
+    _create(con, "quarantine", pa.Table.from_pylist(
+        [{**vars(d), "tables": _joined(d.tables), "boards": _joined(d.boards)}
+         for d in checked.damaged], schema=QUARANTINE))
+    _create(con, "verified_files", pa.Table.from_pylist(
+        [{"path": k, "bytes": v[0], "mtime_ns": v[1]} for k, v in checked.verified.items()],
+        schema=VERIFIED))
+    _create(con, "catalog_info", pa.table({"fingerprint": [fingerprint(home, folders)]}))
+    return counts
+
+
+def _rebuild_without(con: duckdb.DuckDBPyConnection, home: Path, checked: health.Checked,
+                     folders: list[Path]) -> dict[str, int]:
+    for name in TABLES:
+        con.execute(f"DROP VIEW IF EXISTS {name}; DROP TABLE IF EXISTS {name}")
+    return _build(con, home, checked, folders)
+
+
+def _joined(values: tuple[str, ...] | None) -> str | None:
+    return None if values is None else "," + ",".join(values) + ","
+
+
+def _split(text: str | None) -> tuple[str, ...] | None:
+    return None if text is None else tuple(v for v in text.split(",") if v)
+
+
+def _trusted(store: Store) -> dict[str, health.FILE_STAT]:
+    """The files the current catalog file verified (none when it cannot be read)."""
+    if not store.catalog_path.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(store.catalog_path), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        rows = con.execute("SELECT path, bytes, mtime_ns FROM verified_files").fetchall()
+    except duckdb.Error:
+        return {}
     finally:
         con.close()
-    return counts
+    return {path: (size, mtime) for path, size, mtime in rows}
+
+
+def _check(store: Store) -> tuple[health.Checked, list[Path]]:
+    folders = store.snapshot_folders()
+    return health.check(store.home, folders, _trusted(store)), folders
 
 
 def rebuild(store: Store) -> dict[str, int]:
-    """(Re)build every catalog table from the snapshots; returns row counts."""
-    manifests = store.manifests()
-    work = store.tmp_dir / f"catalog-{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
-    try:
-        counts = _build(work, manifests)
-        os.replace(work, store.catalog_path)
-    except (duckdb.Error, OSError) as exc:
-        raise StoreError(f"{store.catalog_path}: cannot rebuild the catalog ({exc}); the "
-                         "snapshots are safe, and the next query will try again") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            work.unlink()
-        with contextlib.suppress(OSError):
-            Path(f"{work}.wal").unlink()
+    """(Re)build every catalog table from the snapshots, under the data home's lock; returns
+    row counts. Damaged snapshots are quarantined, not fatal."""
+    with store.writing():
+        checked, folders = _check(store)
+        work = store.tmp_dir / f"catalog-{os.getpid()}-{uuid.uuid4().hex[:8]}.duckdb"
+        try:
+            con = duckdb.connect(str(work))
+            try:
+                counts = _build(con, store.home, checked, folders)
+            finally:
+                con.close()
+            os.replace(work, store.catalog_path)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(f"{store.catalog_path}: cannot rebuild the catalog ({exc}); the "
+                             "snapshots are safe, and the next query will try again") from exc
+        finally:
+            with contextlib.suppress(OSError):
+                work.unlink()
+            with contextlib.suppress(OSError):
+                Path(f"{work}.wal").unlink()
     return counts
+
+
+def in_memory(store: Store) -> ibis.BaseBackend:
+    """A private catalog in this process's memory, for a reader that finds the catalog out of
+    date while a writer holds the lock: it reads, and writes nothing into the home."""
+    checked, folders = _check(store)
+    con = duckdb.connect()
+    try:
+        _build(con, store.home, checked, folders)
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"{store.home}: cannot read the snapshots ({exc})") from exc
+    return ibis.duckdb.from_connection(con)
+
+
+def damaged(con: ibis.BaseBackend) -> list[health.Damage]:
+    """The quarantined snapshots a DuckDB catalog left out."""
+    try:  # plain SQL: this runs on every connection
+        rows = con.con.execute("SELECT folder, snapshot_id, format, snapshot_date, reason, "
+                               "tables, boards FROM quarantine").fetchall()
+    except Exception:  # a catalog written before the quarantine existed
+        return []
+    return [health.Damage(folder, sid, fmt, day, reason, _split(tables), _split(boards))
+            for folder, sid, fmt, day, reason, tables, boards in rows]
 
 
 def _stored_fingerprint(con: ibis.BaseBackend) -> str | None:
@@ -130,14 +236,19 @@ def _open(store: Store) -> ibis.BaseBackend:
 
 
 def connect(store: Store) -> ibis.BaseBackend:
-    """An Ibis connection on a catalog that matches the snapshots on disk."""
-    current = fingerprint(store.snapshot_folders())
+    """An Ibis connection on a catalog that matches the snapshots on disk. An out-of-date
+    catalog is rebuilt under the lock; while another process writes, this reader builds its
+    own in memory instead of waiting."""
+    current = fingerprint(store.home, store.snapshot_folders())
     if store.catalog_path.exists():
         con = _open(store)
         if _stored_fingerprint(con) == current:
             return con
         con.disconnect()
-    rebuild(store)
+    with store.writing_if_free() as free:
+        if not free:
+            return in_memory(store)
+        rebuild(store)
     return _open(store)
 
 
@@ -170,14 +281,39 @@ class Catalog:
         self.backend = spark.backend_name(backend)
         self._connection: ibis.BaseBackend | None = None
         self._memo: dict[Hashable, Any] = {}
+        self.damaged: list[health.Damage] = []  # the snapshots this connection leaves out
+        self._reads: set[str] = set()
+        self._boards: set[str] | None = set()
 
     def connection(self) -> ibis.BaseBackend:
         if self._connection is None:
-            if self.backend == "spark":
-                self._connection = spark.connect(self.store, spark.SparkSettings.from_env())
+            local = connect(self.store)
+            self.damaged = damaged(local)
+            if self.backend == "spark":  # the DuckDB catalog has checked the snapshots
+                local.disconnect()
+                left_out = {d.snapshot_id for d in self.damaged}
+                self._connection = spark.connect(self.store, spark.SparkSettings.from_env(),
+                                                 left_out)
             else:
-                self._connection = connect(self.store)
+                self._connection = local
         return self._connection
+
+    # --- what a view read, for the damage it must mention --------------------------------------
+    def note_read(self, *tables: str, board: str | None = None) -> None:
+        """A view read ``tables`` (board rows of ``board``; None: of any board)."""
+        self._reads.update(tables)
+        if "board_entries" in tables and self._boards is not None:
+            self._boards = self._boards | {board} if board else None
+
+    def start_reads(self) -> None:
+        """Forget what earlier views read (a server answers many views on one connection)."""
+        self._reads, self._boards = set(), set()
+
+    def damage_notes(self) -> list[str]:
+        """One line when a view read tables of which a quarantined snapshot held rows."""
+        if self._connection is None:
+            return []
+        return health.notes(self.damaged, self._reads, self._boards)
 
     def _close(self) -> None:
         if self._connection is not None:

@@ -32,6 +32,13 @@ def write_derived(store: Store, fmt: str, snapshot_date: date, tables: dict[str,
         digest.update(_ipc_bytes(tables[name]))
     content_hash = digest.hexdigest()
     snapshot_id = content_hash[:12]
+    with store.writing():  # before tmp/ is used: the lock's first holder clears it
+        return _write(store, fmt, snapshot_date, tables, inputs, notes, content_hash, snapshot_id)
+
+
+def _write(store: Store, fmt: str, snapshot_date: date, tables: dict[str, pa.Table],
+           inputs: dict[str, Any], notes: dict[str, Any] | None, content_hash: str,
+           snapshot_id: str) -> ImportResult:
     work = store.tmp_dir / f"derived-{uuid.uuid4().hex[:12]}"
     work.mkdir(parents=True)
     try:

@@ -6,21 +6,27 @@ Layout under the data home::
                                                /tables/<table>.parquet
                                                /tables/<table>/part-*.parquet (big ones)
                                                /manifest.json
-    tmp/      work in progress; a snapshot is built here, then renamed into place
+    tmp/        work in progress; a snapshot is built here, then renamed into place
+    run.lock    held by whoever writes (``store/lock.py``)
+    store.json  the store's layout version (``store/upgrade.py``)
+    store.log   what was removed or replaced, one JSON line each
     catalog.duckdb
 
 A snapshot is visible only once its folder is renamed into ``snapshots/`` with the manifest
-inside, so a crash never leaves half a snapshot. Identical content (same SHA-256) is imported
-once; a second import is a no-op that says so.
+inside, so a crash never leaves half a snapshot. Every write holds the data home's lock, and a
+snapshot id (the first 12 hex digits of the content's SHA-256) names one folder: identical content
+is imported once, whatever date it comes with; a second import is a no-op that says so, unless
+the stored copy is damaged, which the new one then replaces.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,20 +35,16 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from observatory import METHOD_VERSION, __version__
-from observatory.errors import StoreError
+from observatory.errors import ConfigError, StoreError
 from observatory.sources.base import Parsed
+from observatory.sources.checks import excluded_line
+from observatory.store import integrity
+from observatory.store.integrity import LAYOUT, boards_in, boards_of, file_records, table_files
+from observatory.store.lock import held, lock_if_free, write_lock
 
-STALE_TMP_SECONDS = 3600
-
-
-def table_files(folder: Path, name: str) -> list[Path]:
-    """A snapshot's files of table ``name``: ``tables/<name>.parquet``, or the parts of a big
-    snapshot written a row group at a time (``tables/<name>/part-*.parquet``)."""
-    single = folder / "tables" / f"{name}.parquet"
-    if single.exists():
-        return [single]
-    return sorted((folder / "tables" / name).glob("part-*.parquet"))
+__all__ = ["LISTING", "ImportResult", "Store", "table_files"]
 LISTING = ("snapshot_id", "format", "snapshot_date", "counts", "imported_at", "origin")
+LOG_NAME = "store.log"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class ImportResult:
     snapshot_date: str
     counts: dict[str, int]
     duplicate: bool
+    replaced: tuple[str, ...] = ()  # folders (relative to the home) this write replaced
+    excluded: str | None = None  # the rows the file lost, and why ("excluded 3 of 50 row(s): ...")
 
 
 class Store:
@@ -67,34 +71,48 @@ class Store:
             self.snapshots_dir.mkdir(parents=True, exist_ok=True)
             self.tmp_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the data home {home}: {exc.strerror}") from exc
-        self._clean_stale_tmp()
+            raise ConfigError(f"cannot create the data home {home}: {exc.strerror}") from exc
 
-    def _clean_stale_tmp(self) -> None:
-        # Leftovers of a killed import; young ones may belong to a running import.
-        for leftover in self.tmp_dir.iterdir():
-            try:
-                if time.time() - leftover.stat().st_mtime > STALE_TMP_SECONDS:
-                    if leftover.is_dir():
-                        shutil.rmtree(leftover, ignore_errors=True)
-                    else:
-                        leftover.unlink()
-            except OSError:
-                continue
+    # --- the lock -----------------------------------------------------------------------------
+    def writing(self, wait: float = 0.0,
+                on_wait: Callable[[str], None] | None = None) -> contextlib.AbstractContextManager[Path]:
+        """Hold the data home's write lock (re-entrant). The first holder clears what killed
+        writers left in ``tmp/`` and brings an older store's layout up to date."""
+        return write_lock(self.home, wait, on_wait, self._on_lock)
 
+    def writing_if_free(self) -> contextlib.AbstractContextManager[bool]:
+        """The write lock if no other process holds it (True), else nothing (False)."""
+        return lock_if_free(self.home, self._on_lock)
+
+    def _on_lock(self) -> None:
+        for leftover in list(self.tmp_dir.iterdir()):  # nobody else writes now: all of it is dead
+            with contextlib.suppress(OSError):
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+        from observatory.store import upgrade
+
+        upgrade.upgrade(self)
+
+    @property
+    def locked(self) -> bool:
+        return held(self.home)
+
+    # --- reading ----------------------------------------------------------------------------
     def snapshot_folders(self) -> list[Path]:
         """The complete snapshots' folders (a manifest marks a folder complete); no file read."""
         return sorted(path.parent for path in self.snapshots_dir.glob("*/*/manifest.json"))
 
     def manifests(self) -> list[dict[str, Any]]:
+        """The readable manifests (``_dir``: the folder); an unreadable one is left out here and
+        reported by ``store verify`` and the catalog's quarantine."""
         found = []
-        for path in sorted(self.snapshots_dir.glob("*/*/manifest.json")):
-            try:
-                manifest = json.loads(path.read_text())
-            except (OSError, json.JSONDecodeError) as exc:
-                raise StoreError(f"{path}: unreadable manifest ({exc})") from exc
-            manifest["_dir"] = str(path.parent)
-            found.append(manifest)
+        for folder in self.snapshot_folders():
+            manifest, _ = integrity.read_manifest(folder)
+            if manifest is not None:
+                manifest["_dir"] = str(folder)
+                found.append(manifest)
         return found
 
     def listing(self) -> list[dict[str, Any]]:
@@ -102,83 +120,156 @@ class Store:
         return [{key: m.get(key) for key in LISTING} for m in self.manifests()]
 
     def known_hashes(self) -> dict[str, dict[str, Any]]:
-        return {m["content_hash"]: m for m in self.manifests()}
+        return {m["content_hash"]: m for m in self.manifests() if m.get("content_hash")}
 
+    def folders_of(self, snapshot_id: str) -> list[Path]:
+        """Every folder named after ``snapshot_id`` (one, unless something went wrong)."""
+        return sorted(p for p in self.snapshots_dir.glob(f"*/*_{snapshot_id}") if p.is_dir())
+
+    def intact(self, folder: Path) -> bool:
+        """Whether a stored snapshot's files are all as its manifest records."""
+        return not integrity.problems(folder)[1]
+
+    def relative(self, path: Path) -> str:
+        """A path inside the home, as published (never the machine's absolute path)."""
+        with contextlib.suppress(ValueError):
+            return Path(path).relative_to(self.home).as_posix()
+        return Path(path).name
+
+    # --- writing ----------------------------------------------------------------------------
     def write(self, parsed: Parsed, known: dict[str, dict[str, Any]] | None = None,
-              query: dict[str, Any] | None = None) -> ImportResult:
-        """Write one parsed file as a snapshot (or report the existing one)."""
-        known = self.known_hashes() if known is None else known
+              query: dict[str, Any] | None = None, replace: bool = False) -> ImportResult:
+        """Write one parsed file as a snapshot (or report the intact copy already stored).
+        ``replace``: the same content stored under another date is replaced (a misdated import
+        corrected), logged."""
         if parsed.tables:
             parsed.freeze()
-        content_hash = parsed.content_hash
-        if content_hash in known:
-            return self._duplicate(parsed, known[content_hash])
-        snapshot_id = parsed.snapshot_id
         day = parsed.snapshot_date.isoformat()
-        final = self.snapshots_dir / parsed.format / f"{day}_{snapshot_id}"
-        work = self.tmp_dir / f"{snapshot_id}-{uuid.uuid4().hex[:8]}"
-        try:
-            self._build(work, parsed, snapshot_id, content_hash, query)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(work, final)
-        except OSError as exc:
-            shutil.rmtree(work, ignore_errors=True)
-            if (final / "manifest.json").exists():  # a concurrent import of the same content won
-                return self._duplicate(parsed, json.loads((final / "manifest.json").read_text()))
-            raise StoreError(f"cannot write snapshot {final}: {exc.strerror}") from exc
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
-            raise
-        manifest = json.loads((final / "manifest.json").read_text())
-        known[content_hash] = manifest
-        return ImportResult(str(parsed.path), parsed.format, snapshot_id, day,
-                            manifest["counts"], duplicate=False)
+        with self.writing():
+            stored = self._stored(parsed.snapshot_id, parsed.content_hash)
+            if stored is not None and (not replace or stored["snapshot_date"] == day):
+                return _result(str(parsed.path), stored, duplicate=True)
+            work = self.tmp_dir / f"{parsed.snapshot_id}-{uuid.uuid4().hex[:8]}"
+            manifest = self._fill(work, lambda: self._build(work, parsed, query))
+            why = "replaced by `import --replace`" if stored is not None else "damaged"
+            replaced = self._move_in(work, parsed.format, day, parsed.snapshot_id, why)
+        if known is not None:
+            known[parsed.content_hash] = manifest
+        return _result(str(parsed.path), manifest, duplicate=False, replaced=replaced)
 
     def adopt(self, prepared: Path, manifest: dict[str, Any],
               known: dict[str, dict[str, Any]] | None = None) -> ImportResult:
-        """Move a folder of prepared tables (``<name>.parquet``) in as a snapshot."""
-        known = self.known_hashes() if known is None else known
-        day, snapshot_id = manifest["snapshot_date"], manifest["snapshot_id"]
-        result = ImportResult(manifest["origin"], manifest["format"], snapshot_id, day,
-                              manifest["counts"], duplicate=True)
-        if manifest["content_hash"] in known:
-            return result
-        final = self.snapshots_dir / manifest["format"] / f"{day}_{snapshot_id}"
-        work = self.tmp_dir / f"{snapshot_id}-{uuid.uuid4().hex[:8]}"
+        """Move a folder of prepared tables (``<name>.parquet`` or ``<name>/part-*.parquet``)
+        in as a snapshot."""
+        snapshot_id, day = manifest["snapshot_id"], manifest["snapshot_date"]
+        with self.writing():
+            stored = self._stored(snapshot_id, manifest["content_hash"])
+            if stored is not None:
+                return _result(manifest["origin"], stored, duplicate=True)
+            work = self.tmp_dir / f"{snapshot_id}-{uuid.uuid4().hex[:8]}"
+
+            def fill() -> dict[str, Any]:
+                (work / "raw").mkdir(parents=True)
+                shutil.move(str(prepared), work / "tables")
+                return self._finish(work, dict(manifest), boards_in(work))
+
+            written = self._fill(work, fill)
+            replaced = self._move_in(work, manifest["format"], day, snapshot_id, "damaged")
+        if known is not None:
+            known[manifest["content_hash"]] = written
+        return _result(manifest["origin"], written, duplicate=False, replaced=replaced)
+
+    def remove(self, folder: Path, why: str) -> None:
+        """Remove one snapshot folder (under the lock), logged in ``store.log``."""
+        with self.writing():
+            manifest, _ = integrity.read_manifest(folder)
+            trash = self.tmp_dir / f"removed-{folder.name}-{uuid.uuid4().hex[:8]}"
+            try:
+                os.rename(folder, trash)  # out of sight at once, then deleted
+            except OSError as exc:
+                raise StoreError(f"cannot remove {self.relative(folder)}: {exc.strerror}") from exc
+            self.log("removed", folder, why, manifest)
+            shutil.rmtree(trash, ignore_errors=True)
+
+    def log(self, action: str, folder: Path, why: str, manifest: dict[str, Any] | None) -> None:
+        entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "action": action,
+                 "snapshot": self.relative(folder), "why": why, "tool_version": __version__}
+        if manifest:
+            entry |= {k: manifest.get(k) for k in ("snapshot_id", "format", "snapshot_date",
+                                                   "content_hash", "counts")}
+        with (self.home / LOG_NAME).open("a") as handle:
+            handle.write(json.dumps(entry, sort_keys=True) + "\n")
+
+    def log_entries(self) -> Iterator[dict[str, Any]]:
+        with contextlib.suppress(OSError):
+            for line in (self.home / LOG_NAME).read_text().splitlines():
+                with contextlib.suppress(ValueError):
+                    yield json.loads(line)
+
+    # --- inside the lock ----------------------------------------------------------------------
+    def _stored(self, snapshot_id: str, content_hash: str) -> dict[str, Any] | None:
+        """The intact snapshot already holding this content, if any (the id names it)."""
+        for folder in self.folders_of(snapshot_id):
+            manifest, problems = integrity.problems(folder)
+            if manifest is not None and not problems and manifest.get("content_hash") == content_hash:
+                return manifest
+        return None
+
+    def _fill(self, work: Path, fill: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         try:
-            (work / "raw").mkdir(parents=True)
-            shutil.move(str(prepared), work / "tables")
-            (work / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            return fill()
+        except OSError as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            raise StoreError(f"cannot write snapshot {work.name}: {exc.strerror}") from exc
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+
+    def _move_in(self, work: Path, fmt: str, day: str, snapshot_id: str,
+                 why: str) -> tuple[str, ...]:
+        """Rename the finished folder into place. An earlier copy of the same snapshot (damaged,
+        or under another date) is moved aside first and removed after, logged (``why``): the id
+        names one folder."""
+        final = self.snapshots_dir / fmt / f"{day}_{snapshot_id}"
+        aside: list[tuple[Path, Path]] = []
+        try:
+            for old in self.folders_of(snapshot_id):
+                trash = self.tmp_dir / f"replaced-{old.name}-{uuid.uuid4().hex[:8]}"
+                os.rename(old, trash)
+                aside.append((old, trash))
             final.parent.mkdir(parents=True, exist_ok=True)
             os.rename(work, final)
         except OSError as exc:
+            for old, trash in aside:  # put back what was moved: nothing lost on a failure
+                with contextlib.suppress(OSError):
+                    os.rename(trash, old)
             shutil.rmtree(work, ignore_errors=True)
-            if (final / "manifest.json").exists():
-                return result
-            raise StoreError(f"cannot write snapshot {final}: {exc.strerror}") from exc
-        known[manifest["content_hash"]] = manifest
-        return ImportResult(manifest["origin"], manifest["format"], snapshot_id, day,
-                            manifest["counts"], duplicate=False)
+            raise StoreError(f"cannot write snapshot {self.relative(final)}: {exc.strerror}") from exc
+        except BaseException:
+            for old, trash in aside:
+                with contextlib.suppress(OSError):
+                    os.rename(trash, old)
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        for old, trash in aside:
+            manifest, _ = integrity.read_manifest(trash)
+            self.log("replaced", old, f"{why}: now {self.relative(final)}", manifest)
+            shutil.rmtree(trash, ignore_errors=True)
+        return tuple(self.relative(old) for old, _ in aside)
 
-    @staticmethod
-    def _duplicate(parsed: Parsed, existing: dict[str, Any]) -> ImportResult:
-        return ImportResult(str(parsed.path), existing["format"], existing["snapshot_id"],
-                            existing["snapshot_date"], existing["counts"], duplicate=True)
-
-    def _build(self, work: Path, parsed: Parsed, snapshot_id: str, content_hash: str,
-               query: dict[str, Any] | None) -> None:
+    def _build(self, work: Path, parsed: Parsed, query: dict[str, Any] | None) -> dict[str, Any]:
         (work / "raw").mkdir(parents=True)
         (work / "tables").mkdir()
         (work / "raw" / parsed.path.name).write_bytes(parsed.raw)
         for name, table in parsed.arrow.items():
             pq.write_table(table, work / "tables" / f"{name}.parquet", compression="zstd")
         manifest = {
-            "snapshot_id": snapshot_id,
+            "snapshot_id": parsed.snapshot_id,
             "source": parsed.format.split("-")[0],
             "format": parsed.format,
             "snapshot_date": parsed.snapshot_date.isoformat(),
-            "content_hash": content_hash,
-            "raw_files": [{"name": parsed.path.name, "sha256": content_hash,
+            "content_hash": parsed.content_hash,
+            "raw_files": [{"name": parsed.path.name, "sha256": parsed.content_hash,
                            "bytes": len(parsed.raw)}],
             "origin": parsed.origin or str(parsed.path),
             "query": query or {},
@@ -191,5 +282,21 @@ class Store:
         }
         if parsed.dated_by:
             manifest["dated_by"] = parsed.dated_by
-        # The manifest is written last: its presence marks the folder complete.
+        return self._finish(work, manifest, boards_of(parsed.arrow))
+
+    @staticmethod
+    def _finish(work: Path, manifest: dict[str, Any], boards: list[str] | None) -> dict[str, Any]:
+        """The manifest with the table files' hashes, written last: its presence marks the
+        folder complete."""
+        manifest |= {"layout": LAYOUT, "files": file_records(work)}
+        if boards:
+            manifest["boards"] = boards
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        return manifest
+
+
+def _result(path: str, manifest: dict[str, Any], duplicate: bool,
+            replaced: tuple[str, ...] = ()) -> ImportResult:
+    return ImportResult(path, manifest["format"], manifest["snapshot_id"],
+                        manifest["snapshot_date"], manifest["counts"], duplicate, replaced,
+                        excluded_line(manifest.get("notes") or {}))

@@ -178,9 +178,11 @@ def _table(spark: SparkSession, name: str, schema: pa.Schema, manifests: list[di
                                                        F.col("snapshot_id")))
 
 
-def connect(store: Store, settings: SparkSettings) -> ibis.BaseBackend:
+def connect(store: Store, settings: SparkSettings,
+            left_out: frozenset[str] | set[str] = frozenset()) -> ibis.BaseBackend:
     """An Ibis PySpark connection whose tables are the store's (and the listing of its
-    snapshots, as in the DuckDB catalog), as temporary views of a new session."""
+    snapshots, as in the DuckDB catalog), as temporary views of a new session; the snapshots
+    ``left_out`` (quarantined by the DuckDB catalog's check) are not read."""
     root = session(settings)
     try:
         spark = root.newSession()
@@ -190,7 +192,7 @@ def connect(store: Store, settings: SparkSettings) -> ibis.BaseBackend:
         if other != store.home:
             raise ConfigError(f"{store.home}: this process's Spark Connect session already holds "
                               f"the views of {other}; use one data home per process") from None
-    manifests = store.manifests()
+    manifests = [m for m in store.manifests() if m["snapshot_id"] not in left_out]
     try:
         for name, schema in TABLES.items():
             frame = _table(spark, name, schema, manifests, store.home, settings)

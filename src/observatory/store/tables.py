@@ -25,3 +25,12 @@ def snapshot_rows(manifests: list[dict[str, Any]]) -> pa.Table:
              "tables": "," + ",".join(sorted(k for k, v in m["counts"].items() if v)) + ","}
             for m in manifests]
     return pa.Table.from_pylist(rows, schema=SNAPSHOTS)
+
+# The snapshots the catalog left out because their files are damaged (``store/health.py``).
+QUARANTINE = pa.schema([("folder", pa.string()), ("snapshot_id", pa.string()),
+                        ("format", pa.string()), ("snapshot_date", pa.string()),
+                        ("reason", pa.string()),
+                        ("tables", pa.string()),  # ",board_entries," (null: unknown)
+                        ("boards", pa.string())])
+# The table files checked against their manifest's SHA-256 at the last build, by size and time.
+VERIFIED = pa.schema([("path", pa.string()), ("bytes", pa.int64()), ("mtime_ns", pa.int64())])

@@ -1,90 +1,65 @@
 """``store verify``: check every snapshot against its manifest, changing nothing.
 
-A raw file must exist with the size and SHA-256 its manifest records; a table the manifest
-counts rows for must be a readable Parquet file with that many rows; a folder under
-``snapshots/`` without a manifest is an unfinished write. Temporary folders that killed runs left
-in ``tmp/`` are listed; ``clean_tmp`` removes those, and nothing else.
+A raw file must exist with the size and SHA-256 its manifest records; a table the manifest counts
+rows for must be a readable Parquet file with that many rows and (layout 2) the bytes the manifest
+records; a folder under ``snapshots/`` without a manifest is an unfinished write; a snapshot id
+names one folder (a second folder of the same id, or the same id under two dates, is reported);
+an import a kill stopped says how far it got. Temporary folders that killed runs left in ``tmp/``
+are listed; ``clean_tmp`` removes those, and nothing else.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
-from dataclasses import dataclass
+from collections import defaultdict
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from observatory.errors import StoreError
-from observatory.sources.base import file_sha256
-from observatory.store.snapshots import Store, table_files
+from observatory.store import integrity, journal
+from observatory.store.integrity import Problem, folder_id
+from observatory.store.snapshots import Store
+
+__all__ = ["Problem", "clean_tmp", "damaged_folders", "leftovers", "problems"]
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    what: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.what}"
+def _folders(store: Store) -> list[Path]:
+    return sorted(p for p in store.snapshots_dir.glob("*/*") if p.is_dir())
 
 
-def _raw_problems(folder: Path, manifest: dict) -> list[Problem]:
-    found = []
-    for entry in manifest.get("raw_files") or []:
-        path = folder / "raw" / str(entry.get("name"))
-        if not path.is_file():
-            found.append(Problem(path, "raw file missing"))
-            continue
-        size = path.stat().st_size
-        if entry.get("bytes") is not None and size != entry["bytes"]:
-            found.append(Problem(path, f"raw file is {size:,} bytes, the manifest says "
-                                       f"{entry['bytes']:,}"))
-        elif entry.get("sha256") and file_sha256(path) != entry["sha256"]:
-            found.append(Problem(path, "raw file's SHA-256 differs from the manifest's"))
+def damaged_folders(store: Store) -> dict[Path, list[Problem]]:
+    """The snapshot folders with problems, each with its problems."""
+    found: dict[Path, list[Problem]] = {}
+    for folder in _folders(store):
+        _, problems = integrity.problems(folder)
+        if problems:
+            found[folder] = problems
     return found
 
 
-def _table_problems(folder: Path, manifest: dict) -> list[Problem]:
+def _duplicates(store: Store) -> list[Problem]:
+    by_id: dict[str, list[Path]] = defaultdict(list)
+    for folder in _folders(store):
+        named = folder_id(folder)
+        if named:
+            by_id[named[1]].append(folder)
     found = []
-    for name, count in (manifest.get("counts") or {}).items():
-        if not count:
-            continue
-        files = table_files(folder, name)
-        if not files:
-            found.append(Problem(folder / "tables" / f"{name}.parquet", "table missing"))
-            continue
-        rows, readable = 0, True
-        for path in files:
-            try:
-                part_rows = pq.read_metadata(path).num_rows
-                if part_rows:
-                    pq.ParquetFile(path).read_row_group(0)  # the data, not only the footer
-                rows += part_rows
-            except (pa.ArrowException, OSError) as exc:
-                found.append(Problem(path, f"unreadable Parquet ({str(exc).splitlines()[0]})"))
-                readable = False
-        if readable and rows != count:
-            where = files[0] if len(files) == 1 else files[0].parent
-            found.append(Problem(where, f"{rows:,} rows, the manifest says {count:,}"))
+    for snapshot_id, folders in sorted(by_id.items()):
+        if len(folders) > 1:
+            dates = sorted({(folder_id(f) or ("?",))[0] for f in folders})
+            where = ", ".join(store.relative(f) for f in folders)
+            found.append(Problem(folders[0], f"snapshot {snapshot_id} is stored {len(folders)} times"
+                                 + (f", under {len(dates)} dates" if len(dates) > 1 else "")
+                                 + f" ({where}); keep one with `observatory store remove`"))
     return found
 
 
 def problems(store: Store) -> list[Problem]:
-    """Every problem with the snapshots, in folder order."""
-    found: list[Problem] = []
-    for folder in sorted(p for p in store.snapshots_dir.glob("*/*") if p.is_dir()):
-        manifest_path = folder / "manifest.json"
-        if not manifest_path.is_file():
-            found.append(Problem(folder, "no manifest (an unfinished write)"))
-            continue
-        try:
-            manifest = json.loads(manifest_path.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            found.append(Problem(manifest_path, f"unreadable manifest ({exc})"))
-            continue
-        found += _raw_problems(folder, manifest) + _table_problems(folder, manifest)
+    """Every problem with the snapshots, in folder order, then duplicates and stopped imports."""
+    found = [p for folder_problems in damaged_folders(store).values() for p in folder_problems]
+    found += _duplicates(store)
+    stopped = journal.stopped(store.home)
+    if stopped:
+        found.append(Problem(store.home / journal.JOURNAL, stopped))
     return found
 
 
@@ -94,12 +69,13 @@ def leftovers(store: Store) -> list[Path]:
 
 
 def clean_tmp(store: Store) -> list[Path]:
-    """Remove the leftovers in ``tmp/`` (only those); returns what was removed."""
-    removed = []
-    for path in leftovers(store):
-        try:
-            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
-        except OSError as exc:
-            raise StoreError(f"cannot remove {path}: {exc.strerror}") from exc
-        removed.append(path)
-    return removed
+    """Remove the leftovers in ``tmp/`` (only those), holding the lock so that no running
+    writer's work is taken; returns what was removed."""
+    listed = leftovers(store)
+    with store.writing():  # the first holder of the lock clears tmp/ (store.Store._on_lock)
+        for path in leftovers(store):
+            try:
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+            except OSError as exc:
+                raise StoreError(f"cannot remove {path}: {exc.strerror}") from exc
+    return [path for path in listed if not path.exists()]
