@@ -62,3 +62,15 @@ def test_a_chart_onto_a_folder_is_one_line(home, capsys, monkeypatch, tmp_path) 
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert lines == [f"cannot write: {out}: a folder is in the way"], result.err
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["x.png", "x.svg", "x.html", "x.json"])
+def test_a_chart_into_a_missing_folder_creates_no_folder(capsys, monkeypatch, tmp_path, name) -> None:
+    """Issue 21: `chart ... --out /missing/dir/x.png` created the folders (at the file system's
+    root); the folder must exist: one line naming it, exit 2, nothing created, before any work
+    (this test's data home is empty: a view would say there is no data)."""
+    out = tmp_path / "missing" / "dir" / name
+    result = run_cli(capsys, monkeypatch, "chart", "leaders", "--out", str(out))
+    assert result.code == 2 and result.out == ""
+    assert result.err.splitlines() == [f"cannot write: {out}: the folder {out.parent} does not exist"]
+    assert not (tmp_path / "missing").exists()
