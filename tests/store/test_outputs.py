@@ -266,3 +266,32 @@ def test_a_manifest_with_other_keys_is_not_a_legacy_folder(tmp_path: Path, manif
     with pytest.raises(OutputError, match="did not write"):
         write_folder(out, SITE)
     assert [p.name for p in out.iterdir()] == ["manifest.json"]
+
+
+def test_a_site_holding_only_the_assets_serve_wrote_is_the_observatorys(tmp_path: Path) -> None:
+    """`serve` before any report writes the site's assets/ alone: the report may replace it."""
+    site = tmp_path / "site"
+    write_folder(site / "assets", {"site.css": b"x", "VERSION": b"observatory 9, vl-convert 9"},
+                 marker="VERSION")
+    written = write_folder(site, SITE)
+    assert written.kept == [] and (site / "assets" / "site.css").read_bytes() == SITE["assets/site.css"]
+    assert not (site / "assets" / MARKER).exists()
+
+
+def test_a_swap_that_fails_puts_the_old_folder_back(tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "site"
+    write_folder(out, SITE)
+    (out / "mine.txt").write_text("mine")
+    before = tree(out)
+    replace = os.replace
+
+    def fail_second(source: os.PathLike, target: os.PathLike) -> None:
+        if Path(source).name.startswith(".site.tmp-"):
+            raise OSError(28, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr(outputs.os, "replace", fail_second)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_folder(out, SITE)
+    monkeypatch.setattr(outputs.os, "replace", replace)
+    assert tree(out) == before and siblings(out) == ["site"]

@@ -343,6 +343,14 @@ def _link(source: Path, target: Path) -> None:
             raise
 
 
+def _undo(out: Path, work: Path, old: Path) -> None:
+    """A build stopped before its swap: the old folder back in its place, the new one gone."""
+    with contextlib.suppress(OSError):
+        if os.path.lexists(old) and not os.path.lexists(out):
+            os.replace(old, out)
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def swap_in(out: Path, fill: Callable[[Path], None], marker: str | None = None) -> Written:
     """Fill a folder beside ``out`` (``fill`` writes the Observatory's files), mark it, carry
     the user's entries of the old folder into it, then swap it in: a reader never sees half of
@@ -363,11 +371,10 @@ def swap_in(out: Path, fill: Callable[[Path], None], marker: str | None = None) 
             carrier.carry()
             os.replace(out, old)
         os.replace(work, out)
-    except OSError as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        raise OutputError(out, exc.strerror or str(exc)) from exc
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+    except BaseException as exc:
+        _undo(out, work, old)
+        if isinstance(exc, OSError):
+            raise OutputError(out, exc.strerror or str(exc)) from exc
         raise
     if carrier is not None:
         carrier.old, carrier.new = old, out
