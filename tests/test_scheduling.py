@@ -97,11 +97,16 @@ def test_the_export_is_whole_and_says_where_its_numbers_come_from(
     out = tmp_path / "exports"
     (out).mkdir()
     (out / "stale.csv").write_text("from an older export")
-    (out / "manifest.json").write_text("{}")  # an earlier export: replaced whole
+    (out / "manifest.json").write_text(json.dumps(  # an earlier export, as d02274e wrote it
+        {"generated_at": "2026-12-01T00:00:00+00:00", "method_version": "2026.11.1",
+         "tool_version": "0.1.0", "files": {"stale": {"rows": 1}}, "not_exported": {}}))
+    (out / "thesis.tex").write_text("years of work")  # the user's: kept
     result = run_cli(capsys, monkeypatch, "store", "export", "--out", str(out))
     assert result.code == 0, result.err
     manifest = json.loads((out / "manifest.json").read_text())
     assert not (out / "stale.csv").exists()  # the folder is replaced whole
+    assert (out / "thesis.tex").read_text() == "years of work"
+    assert "kept 1 file(s) that are not the export's: thesis.tex" in result.out.splitlines()
     assert "downloads_by_family" in manifest["files"]
     assert manifest["files"]["downloads_by_family"]["snapshot_dates"] == ["2024-08-01",
                                                                          "2025-08-01"]
@@ -110,3 +115,15 @@ def test_the_export_is_whole_and_says_where_its_numbers_come_from(
     assert not list(tmp_path.glob(".exports.*"))  # no temporary folder left beside it
     rows = json.loads((out / "downloads_by_family.json").read_text())
     assert {row["family"] for row in rows} >= {"Qwen", "Llama"}
+
+
+def test_an_export_into_a_folder_of_other_files_is_refused(capsys, monkeypatch, tmp_path: Path) -> None:
+    """Issue 21: `store export --out DIR` deleted a thesis.tex."""
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    result = run_cli(capsys, monkeypatch, "store", "export", "--out", str(out))
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith(f"cannot write: {out}: the folder holds files the Observatory did "
+                                 "not write") and len(result.err.strip().splitlines()) == 1
+    assert [p.name for p in out.iterdir()] == ["thesis.tex"]

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from observatory import metrics
-from observatory.config import data_home
+from observatory.config import data_home, public_origin
 from observatory.errors import ObservatoryError
 from observatory.lineage import inference, tree
 from observatory.lineage.graph import DEFAULT_MIN_SCORE, LineageGraph, build_graph
@@ -37,6 +37,7 @@ from observatory.store.snapshots import LISTING
 
 if TYPE_CHECKING:
     from observatory.jobs.arena import FileDone
+    from observatory.jobs.export import Exported
     from observatory.jobs.hub_backfill import BackfillOptions, BackfillReport
     from observatory.jobs.hub_backfill import Progress as BackfillProgress
     from observatory.jobs.hub_collect import HubOptions
@@ -388,14 +389,15 @@ class Observatory:
         return path, rows
 
 
-    def export(self, out: Path) -> dict[str, Any]:
-        """The main views as CSV and JSON in ``out`` (``jobs.export``), for a schedule to publish."""
+    def export(self, out: Path) -> Exported:
+        """The main views as CSV and JSON in ``out`` (``jobs.export``), for a schedule to publish:
+        its manifest and what of the user's the folder kept (``jobs.export.Exported``)."""
         from observatory.jobs import export
 
         views = {"leaders": self.leaders, "lead_changes": self.lead_changes, "gap": self.gap,
                  "top": self.top, "likes": self.likes, "downloads_by_family": self.downloads,
                  "licences": self.licences}
-        return export.export(out, views, self.snapshots())
+        return export.export(out, views, self.snapshots(), self.store.home)
 
     def last_run(self) -> dict | None:
         """The last complete main job's record (date, sources), if any."""
@@ -433,8 +435,14 @@ class Observatory:
         """The line a view prints when it would have read a quarantined snapshot."""
         return self.catalog.damage_notes()
 
-    def snapshots(self) -> pd.DataFrame:
-        return pd.DataFrame(self.store.listing(), columns=list(LISTING))
+    def snapshots(self, local: bool = False) -> pd.DataFrame:
+        """Every snapshot (id, format, date, counts, when imported, origin). Each origin as it
+        may be published (a URL, or a local file by its name: ``config.public_origin``), unless
+        ``local`` (the terminal's `store list`: the paths as imported)."""
+        frame = pd.DataFrame(self.store.listing(), columns=list(LISTING))
+        if not local:
+            frame["origin"] = [public_origin(o) if isinstance(o, str) else o for o in frame["origin"]]
+        return frame
 
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import platformdirs
 
@@ -23,6 +24,55 @@ def data_home() -> Path:
     if override:
         return Path(override).expanduser()
     return Path(platformdirs.user_data_dir("observatory", appauthor=False))
+
+
+# --- what published files say instead of the machine's paths ------------------------------------
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# An absolute path inside free text: a slash not after a word, a dot, ~, $, a colon or another
+# slash (so neither a URL, nor "and/or", nor a path already named from ~ or $OBSERVATORY_HOME).
+ABSOLUTE = re.compile(r"(?<![\w.~$:/\\-])/(?:[^\s/'\"<>|;,()]+/)*(?P<name>[^\s/'\"<>|;,()]+)")
+
+
+def _forms(path: Path) -> list[str]:
+    """The spellings of an absolute path a message may carry: as given, and with links resolved."""
+    absolute = Path(path).expanduser().absolute()
+    return sorted({str(absolute), os.path.realpath(absolute)}, key=len, reverse=True)
+
+
+def home_label(home: Path) -> str:
+    """The data home as published files name it, never by the machine's absolute path:
+    ``$OBSERVATORY_HOME`` when that variable chose it, else a path under the user's home
+    (``~/...``), else the folder's name."""
+    home = Path(home).expanduser().absolute()
+    override = os.environ.get("OBSERVATORY_HOME")
+    if override and os.path.realpath(Path(override).expanduser()) == os.path.realpath(home):
+        return "$OBSERVATORY_HOME"
+    for user in _forms(Path.home()):
+        for form in _forms(home):
+            if form != user and Path(form).is_relative_to(user):
+                return "~/" + Path(form).relative_to(user).as_posix()
+    return home.name or "the data home"
+
+
+def public_origin(origin: str) -> str:
+    """Where a snapshot came from, as published: a URL as it is, a local path by the file's name
+    (its folders name the machine), anything else (``observatory``, ``votes snapshot ...``) as
+    it is."""
+    if not origin or URL.match(origin):
+        return origin
+    if "/" in origin or "\\" in origin:
+        return PureWindowsPath(origin).name if "\\" in origin else PurePosixPath(origin).name
+    return origin
+
+
+def public_text(text: str, home: Path | None = None) -> str:
+    """Free text that is published (an error, a note): the data home named by ``home_label``,
+    the user's home as ``~``, any other absolute path by its last name."""
+    named = [(form, home_label(home)) for form in _forms(home)] if home is not None else []
+    named += [(form, "~") for form in _forms(Path.home()) if form != os.sep]
+    for form, label in named:  # a whole path only: /home/ann is not the start of /home/anna
+        text = re.sub(re.escape(form) + r"(?![^\s/'\"<>|;,()])", label.replace("\\", "\\\\"), text)
+    return ABSOLUTE.sub(lambda match: match.group("name"), text)
 
 
 @dataclass(frozen=True)

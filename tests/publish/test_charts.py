@@ -207,8 +207,16 @@ def test_unwritable_parent_is_an_output_error(tmp_path: Path, small_chart: Any) 
     assert caught.value.path == str(out) and str(out) in str(caught.value)
 
 
+def test_a_missing_folder_is_an_output_error_and_is_not_created(tmp_path: Path, small_chart: Any) -> None:
+    out = tmp_path / "nested" / "dir" / "chart.json"
+    with pytest.raises(OutputError, match=r"the folder .*nested/dir does not exist") as caught:
+        charts.save(small_chart, out)
+    assert caught.value.exit_code == 2 and not (tmp_path / "nested").exists()
+
+
 def test_save_json_is_the_spec(tmp_path: Path, small_chart: Any) -> None:
     out = tmp_path / "nested" / "dir" / "chart.json"
+    out.parent.mkdir(parents=True)
     assert charts.save(small_chart, out) == out
     written = json.loads(out.read_text(encoding="utf-8"))
     assert written["$schema"].startswith("https://vega.github.io/schema/vega-lite/")

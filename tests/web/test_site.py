@@ -6,7 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +20,7 @@ from observatory.api import Observatory
 from observatory.errors import OutputError
 from observatory.publish.tables import to_csv
 from observatory.store.exports import write_folder
+from observatory.store.outputs import MARKER
 from observatory.web.pages import PAGES
 from observatory.web.report import build_report
 from tests.cli_runner import run_cli
@@ -128,30 +134,132 @@ def test_the_folder_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
 
 
 def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path, capsys, monkeypatch) -> None:
-    """`report --out ~/Documents` must not delete the documents: only an earlier report (its
-    manifest.json) or an empty folder is replaced."""
+    """`report --out ~/Documents` must not delete the documents: only a folder the Observatory
+    wrote (its marker, or an earlier version's manifest) or an empty folder is replaced."""
     documents = tmp_path / "Documents"
     documents.mkdir()
     (documents / "thesis.txt").write_text("years of work")
     result = run_cli(capsys, monkeypatch, "report", "--out", str(documents), "--no-images")
-    assert result.code != 0
-    assert result.err.strip() == (f"cannot write: {documents}: the folder holds other files (no "
-                                  "manifest.json of an earlier export): give a new or empty folder")
+    assert result.code == 2
+    assert result.err.strip() == (f"cannot write: {documents}: the folder holds files the "
+                                  f"Observatory did not write (no {MARKER}, no manifest of an "
+                                  "earlier report or export): give a new or empty folder")
     assert [p.name for p in documents.iterdir()] == ["thesis.txt"]
 
 
-def test_report_command(tmp_path: Path, capsys, monkeypatch) -> None:
+def test_another_tools_manifest_does_not_make_a_folder_the_reports(tmp_path: Path, capsys,
+                                                                   monkeypatch) -> None:
+    """Issue 21: a folder holding another tool's manifest.json and an about.html was taken for
+    an earlier report, and about.html deleted."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "manifest.json").write_text('{"name": "my web app", "icons": []}')
+    (docs / "about.html").write_text("<p>about me</p>")
+    result = run_cli(capsys, monkeypatch, "report", "--out", str(docs), "--no-images")
+    assert result.code == 2 and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and str(docs) in result.err
+    assert sorted(p.name for p in docs.iterdir()) == ["about.html", "manifest.json"]
+    assert (docs / "about.html").read_text() == "<p>about me</p>"
+    assert not list(tmp_path.glob(".docs.*"))
+
+
+def seed_assets(home: Path, site: Path) -> None:
+    """An earlier build's assets in the data home's site, so a build reuses its Vega bundle
+    (bundling takes seconds) as a report after `observatory run` does."""
+    shutil.copytree(site / "assets", home / "site" / "assets")
+
+
+def test_the_users_files_in_a_report_folder_survive_the_next_build(
+        built: tuple[Observatory, Path], isolated_home: Path, tmp_path: Path, capsys,
+        monkeypatch) -> None:
+    """Issue 21: a file dropped into an earlier report folder was deleted by the next build; a
+    page the user edited is kept too, beside the new one."""
     from tests.metrics.synthetic_boards import synthetic_boards
 
-    synthetic_boards(tmp_path, Path(str(tmp_path / "home")))
-    monkeypatch.setenv("OBSERVATORY_HOME", str(tmp_path / "home"))
-    result = run_cli(capsys, monkeypatch, "report", "--out", str(tmp_path / "out"), "--no-images")
+    synthetic_boards(tmp_path, isolated_home)
+    seed_assets(isolated_home, built[1])
+    out = tmp_path / "site"
+    first = run_cli(capsys, monkeypatch, "report", "--out", str(out), "--no-images")
+    assert first.code == 0, first.err
+    assert "kept" not in first.out
+    (out / "about.html").write_text("<p>about this site</p>")
+    (out / "notes").mkdir()
+    (out / "notes" / "x.txt").write_text("my notes")
+    (out / "q03-gap.html").write_text("<p>my edited page</p>")
+    second = run_cli(capsys, monkeypatch, "report", "--out", str(out), "--no-images")
+    assert second.code == 0, second.err
+    lines = second.out.splitlines()
+    assert "kept 3 file(s) that are not the report's: about.html, notes/x.txt, q03-gap.html" in lines
+    assert ("kept your changed q03-gap.html as q03-gap.kept.html (the report writes a new "
+            "q03-gap.html)") in lines
+    assert (out / "about.html").read_text() == "<p>about this site</p>"
+    assert (out / "notes" / "x.txt").read_text() == "my notes"
+    assert (out / "q03-gap.kept.html").read_text() == "<p>my edited page</p>"
+    assert "<h2>Provenance</h2>" in (out / "q03-gap.html").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+# --- folders written by d02274e, the version before the marker --------------------------------
+D02274E = "d02274e"
+LEGACY_BUILD = """
+from pathlib import Path
+from tests.metrics.synthetic_boards import synthetic_boards
+from observatory.web.report import build_report
+root = Path.cwd()
+obs = synthetic_boards(root, root / "home")
+build_report(obs, root / "site", images=False)
+obs.export(root / "export")
+"""
+
+
+@pytest.fixture(scope="module")
+def d02274e_folders(built: tuple[Observatory, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A report site and an export written by d02274e's own code, from its own checkout."""
+    root = tmp_path_factory.mktemp("d02274e")
+    repo = Path(__file__).resolve().parents[2]
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: cannot check out d02274e")
+    archive = subprocess.run(["git", "-C", str(repo), "archive", D02274E, "src", "tests"],
+                             capture_output=True, check=False)
+    if archive.returncode != 0:
+        pytest.skip(f"commit {D02274E} is not in this clone ({archive.stderr.decode().strip()})")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(root, filter="data")
+    seed_assets(root / "home", built[1])
+    env = {**os.environ, "PYTHONPATH": f"{root / 'src'}{os.pathsep}{root}",
+           "OBSERVATORY_HOME": str(root / "home"), "OBSERVATORY_REGISTRY": str(root / "none")}
+    done = subprocess.run([sys.executable, "-c", LEGACY_BUILD], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def test_folders_written_by_d02274e_are_recognised_and_the_users_files_kept(
+        d02274e_folders: Path, built: tuple[Observatory, Path], isolated_home: Path,
+        tmp_path: Path, capsys, monkeypatch) -> None:
+    from tests.metrics.synthetic_boards import synthetic_boards
+
+    site, export = tmp_path / "site", tmp_path / "export"
+    shutil.copytree(d02274e_folders / "site", site)
+    shutil.copytree(d02274e_folders / "export", export)
+    assert not (site / MARKER).exists() and not (export / MARKER).exists()
+    old_site = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    (site / "about.html").write_text("mine")
+    (site / "data" / "mine.csv").write_text("mine")
+    (export / "thesis.tex").write_text("years of work")
+    synthetic_boards(tmp_path, isolated_home)
+    seed_assets(isolated_home, built[1])
+
+    result = run_cli(capsys, monkeypatch, "report", "--out", str(site), "--no-images")
     assert result.code == 0, result.err
-    assert result.out.strip() == f"wrote {tmp_path / 'out' / 'index.html'}"
-    assert result.err.startswith(f"built {len(PAGES)} pages in ")
-    assert not (tmp_path / "out" / "charts").exists()
-    assert "charts/" not in (tmp_path / "out" / "q03-gap.html").read_text()  # no dead links
-    (tmp_path / "file").write_text("")
-    blocked = run_cli(capsys, monkeypatch, "report", "--out", str(tmp_path / "file"))
-    assert blocked.code != 0
-    assert blocked.err.strip() == f"cannot write: {tmp_path / 'file'}: a file is in the way"
+    assert "kept 2 file(s) that are not the report's: about.html, data/mine.csv" in result.out
+    marker = json.loads((site / MARKER).read_text())
+    now = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert now == set(marker["files"]) | {MARKER, "about.html", "data/mine.csv"}
+    assert old_site <= set(marker["files"])  # d02274e's files: each replaced by the new build
+
+    result = run_cli(capsys, monkeypatch, "store", "export", "--out", str(export))
+    assert result.code == 0, result.err
+    assert "kept 1 file(s) that are not the export's: thesis.tex" in result.out
+    assert (export / "thesis.tex").read_text() == "years of work"
+    assert (site / "about.html").read_text() == "mine"

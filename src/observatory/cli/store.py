@@ -29,7 +29,7 @@ registry_app = typer.Typer(help="Inspect the organisation / country / licence re
 def store_list(fmt: FormatOpt = Fmt.table) -> None:
     """Every snapshot in the store."""
     obs = observatory()
-    render(obs.snapshots(), fmt, f"Snapshots in {obs.store.home}")
+    render(obs.snapshots(local=True), fmt, f"Snapshots in {obs.store.home}")  # paths as imported
 
 
 @store_app.command("rebuild")
@@ -117,20 +117,23 @@ def store_remove(
 @store_app.command("export")
 def store_export(
     out_dir: Annotated[Path, typer.Option(
-        "--out", help="The folder to write (replaced whole, never half-written).")],
+        "--out", help="The folder to write: new, empty, or an earlier export (replaced whole, never "
+        "half-written; your other files in it are kept); a folder of other files is refused.")],
     backend: BackendOpt = None,
 ) -> None:
     """The main views (leaders, lead changes, gap, top, likes, downloads by family, licences)
     and the snapshot list as CSV and JSON, with a manifest.json of when, from which snapshots and
     with which method; for a daily schedule to publish. A view the store cannot answer yet is
     named in the manifest with what fills it."""
-    manifest = observatory(backend).export(out_dir)
-    files = manifest["files"]
+    exported = observatory(backend).export(out_dir)
+    manifest, files = exported.manifest, exported.manifest["files"]
     out.print(f"exported {len(files)} table(s) to {out_dir}: "
               + ", ".join(f"{name} ({info['rows']:,} rows)" for name, info in files.items()),
               soft_wrap=True)
     for name, why in manifest["not_exported"].items():
         out.print(f"not exported: {name}: {why}", soft_wrap=True)
+    for line in exported.written.lines("export"):
+        out.print(line, soft_wrap=True)
 
 
 @registry_app.command("unknowns")

@@ -26,19 +26,21 @@ def build_site(out_dir: Path | None = None, images: bool = True,
     target = out_dir or default_site(obs)
     started = time.monotonic()
     with err.status("building the report site", spinner="dots"):
-        site = build_report(obs, target, images)
+        site, written = build_report(obs, target, images)
     missing = [r.page.qid for r in site.results().values() if r.missing]
     err.print(f"built {len(site.results())} pages in {time.monotonic() - started:.1f} s"
               + (f"; no data yet for {', '.join(missing)} (each page says which command fills it)"
                  if missing else ""), soft_wrap=True)
+    for line in written.lines("report"):
+        out.print(line, soft_wrap=True)
     return target / "index.html"
 
 
 @app.command()
 def report(
     out_dir: Annotated[Path, typer.Option(
-        "--out", help="The site's folder: new, empty, or an earlier report (replaced whole); a "
-        "folder of other files is refused.")],
+        "--out", help="The site's folder: new, empty, or an earlier report (replaced whole; your "
+        "other files in it are kept); a folder of other files is refused.")],
     images: Annotated[bool, typer.Option("--images/--no-images",
                                          help="Draw every chart as PNG and SVG files.")] = True,
     backend: BackendOpt = None,

@@ -191,11 +191,14 @@ def org_rank_chart(ranks: pd.DataFrame, title: str) -> alt.LayerChart:
 
 def check_output(out: Path) -> str:
     """The chart type asked for (from the suffix); refused before any drawing when it is unknown
-    or the path cannot be written."""
+    or the path cannot be written. The folder must exist: a chart never creates folders (a
+    mistyped path would leave them anywhere, up to the file system's root)."""
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(out, f"unsupported chart type '{suffix}'; use {', '.join(SUFFIXES)}")
     check_writable(out)
+    if not out.absolute().parent.is_dir():
+        raise OutputError(out, f"the folder {out.absolute().parent} does not exist")
     return suffix
 
 
@@ -203,7 +206,6 @@ def save(chart: alt.TopLevelMixin, out: Path) -> Path:
     """Write PNG/SVG/HTML/JSON; HTML carries Vega inline so it opens offline."""
     suffix = check_output(out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".html":
             chart.save(str(out), format="html", inline=True)
         elif suffix == ".png":

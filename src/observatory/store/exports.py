@@ -1,11 +1,11 @@
 """Files written outside the snapshot store where the user asks (synthetic votes, the exports a
-schedule publishes, the report site), and the check every such file passes first (charts too)."""
+schedule publishes, the report site: folders written whole by ``outputs``), and the check every
+such file passes first (charts too)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +15,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from observatory.errors import InputError, OutputError
+from observatory.store.outputs import Written, check_replaceable, swap_in
 
 WINNERS = pa.array(["model_a", "model_b", "tie", "tie (bothbad)"])
 SUFFIXES = (".parquet", ".csv", ".jsonl")
@@ -61,9 +62,9 @@ def write_votes(votes: pa.Table, path: Path) -> Path:
     return path
 
 
-def write_export_folder(out: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> Path:
+def write_export_folder(out: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> Written:
     """Each table as ``<name>.csv`` and ``<name>.json`` plus ``manifest.json``, into ``out``
-    whole (``write_folder``)."""
+    whole (``outputs.swap_in``: the user's other files in it are kept)."""
     import json
 
     def fill(work: Path) -> None:
@@ -72,13 +73,14 @@ def write_export_folder(out: Path, tables: dict[str, pd.DataFrame], manifest: di
             frame.to_json(work / f"{name}.json", orient="records", date_format="iso", indent=1)
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
 
-    return _swap_in(out, fill)
+    return swap_in(out, fill, "manifest.json")
 
 
-def write_folder(out: Path, files: dict[str, bytes], marker: str = "manifest.json") -> Path:
-    """Files by relative path (a report site) into ``out`` whole (``_swap_in``). A path that
-    would leave the folder is refused, and so is a folder ``marker`` does not say is one this
-    function wrote."""
+def write_folder(out: Path, files: dict[str, bytes], marker: str | None = None) -> Written:
+    """Files by relative path (a report site, its assets) into ``out`` whole
+    (``outputs.swap_in``: the user's other files in it are kept). A path that would leave the
+    folder is refused. ``marker``: the file that tells this kind of folder as written by d02274e
+    (``manifest.json``: a report or an export; ``VERSION``: an assets folder); None: any kind."""
 
     def fill(work: Path) -> None:
         for name, data in files.items():
@@ -88,45 +90,8 @@ def write_folder(out: Path, files: dict[str, bytes], marker: str = "manifest.jso
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
 
-    return _swap_in(out, fill, marker)
+    return swap_in(out, fill, marker)
 
 
-def check_replaceable(out: Path, marker: str = "manifest.json") -> Path:
-    """``out`` as an absolute path, when it may be replaced whole: new, empty, or an earlier
-    export (it holds ``marker``); never a file or a user's folder of other files."""
-    out = out.absolute()
-    if out.exists() and not out.is_dir():
-        raise OutputError(out, "a file is in the way")
-    if out.parent == out:
-        raise OutputError(out, "cannot replace the root folder")
-    if out.is_dir() and not (out / marker).is_file() and any(out.iterdir()):
-        raise OutputError(out, f"the folder holds other files (no {marker} of an earlier "
-                          "export): give a new or empty folder")
-    return out
-
-
-def _swap_in(out: Path, fill: Callable[[Path], None], marker: str = "manifest.json") -> Path:
-    """Fill a folder beside ``out``, then swap it in: a reader (a web server, a CI upload)
-    never sees half of it, and a failure leaves the old one. An existing folder is replaced
-    only when empty or holding ``marker`` (written by an earlier export): never a user's
-    folder of other files."""
-    import shutil
-    import uuid
-
-    out = check_replaceable(out, marker)
-    work = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:8]}")
-    try:
-        work.mkdir(parents=True)
-        fill(work)
-        old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
-        if out.exists():
-            os.replace(out, old)
-        os.replace(work, out)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        raise OutputError(out, exc.strerror or str(exc)) from exc
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    return out
+__all__ = ["Written", "check_replaceable", "check_writable", "write_export_folder", "write_folder",
+           "write_votes"]

@@ -4,7 +4,9 @@ as a Python value, and the library's queries carry it as a literal: no request t
 
 Every response: ``{"view", "query", "method_version", "provenance", "notes", "rows"}``; the rows
 are the CLI's ``--format json`` rows, with their provenance columns (source, snapshot_date,
-snapshot_id, dated_by where the view has them)."""
+snapshot_id, dated_by where the view has them). Nothing in a response names a path of the machine:
+the snapshot list gives each origin as a URL or a file's name, and notes and errors name the data
+home as published files do (``config.public_text``)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from observatory import METHOD_VERSION
 from observatory.api import Observatory
+from observatory.config import public_text
 from observatory.errors import EmptyResultError, InputError, ObservatoryError
 from observatory.publish.tables import records
 from observatory.registry.selection import Selection
@@ -70,7 +73,8 @@ async def _answer(request: Request, view: str, query: dict[str, Any],
         frame = compute(obs)
         return orjson.dumps({"view": view, "query": query, "method_version": METHOD_VERSION,
                              "provenance": provenance([frame, *(basis(obs) if basis else [])]),
-                             "notes": notes(obs, frame) if notes else [],
+                             "notes": [public_text(str(note), obs.store.home)
+                                       for note in (notes(obs, frame) if notes else [])],
                              "rows": records(frame)})
 
     live: Live = request.app.state.live
@@ -78,12 +82,10 @@ async def _answer(request: Request, view: str, query: dict[str, Any],
         body = live.peek(key)
         if body is MISSING:
             body = await run_in_threadpool(live.get, key, run)
-    except InputError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    except EmptyResultError as exc:
-        raise HTTPException(404, str(exc)) from exc
     except ObservatoryError as exc:
-        raise HTTPException(409, str(exc)) from exc
+        status = 422 if isinstance(exc, InputError) else 404 if isinstance(
+            exc, EmptyResultError) else 409
+        raise HTTPException(status, public_text(str(exc), live.obs.store.home)) from exc
     return Response(body, media_type="application/json")
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from observatory import METHOD_VERSION, __version__
 from observatory.api import Observatory
+from observatory.config import home_label, public_text
 from observatory.publish.charts import PUBLISHERS
 from observatory.publish.draw import FORMATS, Drawing, draw
 from observatory.publish.tables import to_csv
@@ -231,7 +232,9 @@ class Site:
         self._specs: dict[str, dict[str, Any]] = {}
 
     def meta(self) -> dict[str, Any]:
-        return {"generated_at": self.generated_at, "home": str(self.obs.store.home),
+        """What every page's footer and the manifest say of the build; the data home by a name
+        that is not the machine's path (``config.home_label``)."""
+        return {"generated_at": self.generated_at, "home": home_label(self.obs.store.home),
                 "tool_version": __version__, "method_version": METHOD_VERSION, "live": self.live,
                 "images": self.images}
 
@@ -240,6 +243,8 @@ class Site:
             if slug not in self._results:
                 page = next(p for p in PAGES if p.slug == slug)
                 result = build_page(self.obs, page)
+                if result.missing:  # an error's text, published: no machine path in it
+                    result.missing = public_text(result.missing, self.obs.store.home)
                 for section in result.sections:
                     for figure in section.figures:
                         self._specs[figure.name] = render.chart_spec(figure.chart)
