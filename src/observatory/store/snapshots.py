@@ -38,7 +38,7 @@ from observatory import METHOD_VERSION, __version__
 from observatory.errors import ConfigError, StoreError
 from observatory.sources.base import Parsed
 from observatory.sources.checks import excluded_line
-from observatory.store import integrity
+from observatory.store import integrity, upgrade
 from observatory.store.integrity import LAYOUT, boards_in, boards_of, file_records, table_files
 from observatory.store.lock import held, lock_if_free, write_lock
 
@@ -91,9 +91,7 @@ class Store:
                     shutil.rmtree(leftover)
                 else:
                     leftover.unlink()
-        from observatory.store import upgrade
-
-        upgrade.upgrade(self)
+        upgrade.upgrade(self.home, self.tmp_dir, self.snapshot_folders())
 
     @property
     def locked(self) -> bool:

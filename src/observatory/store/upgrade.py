@@ -14,13 +14,10 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from observatory.store import integrity
 from observatory.store.integrity import LAYOUT, file_records
-
-if TYPE_CHECKING:
-    from observatory.store.snapshots import Store
 
 STORE_FILE = "store.json"
 
@@ -34,13 +31,13 @@ def layout(home: Path) -> int:
     return int(found.get("layout", 1)) if isinstance(found, dict) else 1
 
 
-def upgrade(store: Store) -> list[Path]:
-    """Bring every older manifest to ``LAYOUT`` (the caller holds the lock); the folders
-    upgraded."""
-    if layout(store.home) >= LAYOUT:
+def upgrade(home: Path, tmp: Path, folders: list[Path]) -> list[Path]:
+    """Bring every older manifest among the snapshot ``folders`` to ``LAYOUT`` (the caller
+    holds the lock; ``tmp`` is the home's work folder); the folders upgraded."""
+    if layout(home) >= LAYOUT:
         return []
     upgraded = []
-    for folder in store.snapshot_folders():
+    for folder in folders:
         manifest, _ = integrity.read_manifest(folder)
         if manifest is None or int(manifest.get("layout", 1)) >= LAYOUT:
             continue
@@ -50,24 +47,24 @@ def upgrade(store: Store) -> list[Path]:
         boards = integrity.boards_in(folder)
         if boards:
             manifest["boards"] = boards
-        write_manifest(store, folder, manifest)
+        write_manifest(tmp, folder, manifest)
         upgraded.append(folder)
-    _write_json(store, store.home / STORE_FILE, {"layout": LAYOUT})
+    _write_json(tmp, home / STORE_FILE, {"layout": LAYOUT})
     return upgraded
 
 
-def write_manifest(store: Store, folder: Path, manifest: dict[str, Any]) -> None:
+def write_manifest(tmp: Path, folder: Path, manifest: dict[str, Any]) -> None:
     """Replace a snapshot's manifest whole (a reader sees the old one or the new one)."""
-    _write_json(store, folder / "manifest.json",
+    _write_json(tmp, folder / "manifest.json",
                 {k: v for k, v in manifest.items() if not k.startswith("_")})
 
 
-def _write_json(store: Store, path: Path, value: dict[str, Any]) -> None:
-    tmp = store.tmp_dir / f"{path.name}-{uuid.uuid4().hex[:8]}"
+def _write_json(tmp: Path, path: Path, value: dict[str, Any]) -> None:
+    work = tmp / f"{path.name}-{uuid.uuid4().hex[:8]}"
     try:
-        tmp.write_text(json.dumps(value, indent=2, sort_keys=True))
-        os.replace(tmp, path)
+        work.write_text(json.dumps(value, indent=2, sort_keys=True))
+        os.replace(work, path)
     finally:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            work.unlink()
 
