@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from observatory import metrics
 from observatory.config import data_home, public_origin
-from observatory.errors import ObservatoryError
+from observatory.errors import DamageError, InputError, ObservatoryError
 from observatory.lineage import inference, tree
 from observatory.lineage.graph import DEFAULT_MIN_SCORE, LineageGraph, build_graph
 from observatory.registry import boards, hub, unknowns
@@ -175,7 +175,19 @@ class Observatory:
         else:
             self.catalog.note_read("board_entries", board=sel.board)
         return self.catalog.memo(("entries", sel), lambda: self.catalog.temp_table(
-            boards.entries(self.connection(), self.registry, sel), "entries"))
+            self._board_entries(sel), "entries"))
+
+    def _board_entries(self, sel: Selection) -> ibis.Table:
+        try:
+            return boards.entries(self.connection(), self.registry, sel)
+        except InputError as exc:  # a board the store may hold only in damaged snapshots
+            lost = [d for d in self.catalog.damaged
+                    if d.tables is None or (d.boards and sel.board in d.boards)]
+            if exc.path != "--board" or not lost:
+                raise
+            raise DamageError(f"no readable snapshot holds the {sel.board} board; {len(lost)} "
+                              "damaged snapshot(s) may (`observatory store repair "
+                              f"{' '.join(d.snapshot_id for d in lost[:5])}` rebuilds them)") from exc
 
     def leaders(self, by: str = "country", as_of: date | None = None,
                 sel: Selection | None = None) -> pd.DataFrame:

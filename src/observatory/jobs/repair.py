@@ -23,7 +23,7 @@ from observatory.registry.loader import Registry
 from observatory.sources.base import Parsed, file_sha256
 from observatory.store import integrity
 from observatory.store.catalog import Catalog
-from observatory.store.integrity import folder_id
+from observatory.store.integrity import folder_parts
 from observatory.store.snapshots import Store
 from observatory.store.verify import damaged_folders
 
@@ -48,12 +48,12 @@ class Outcome:
 
 def find(store: Store, ids: list[str]) -> list[Path]:
     """The snapshot folders named by ``ids`` (whole ids or unambiguous prefixes)."""
-    folders = sorted(p for p in store.snapshots_dir.glob("*/*") if p.is_dir() and folder_id(p))
+    folders = sorted(p for p in store.snapshots_dir.glob("*/*") if p.is_dir())
     found: list[Path] = []
     for wanted in ids:
         text = wanted.strip().lower()
-        hits = [f for f in folders if (folder_id(f) or ("", ""))[1].startswith(text)] if text else []
-        ids_hit = {(folder_id(f) or ("", ""))[1] for f in hits}
+        hits = [f for f in folders if folder_parts(f)[1].startswith(text)] if text else []
+        ids_hit = {folder_parts(f)[1] for f in hits}
         if not hits:
             raise InputError(wanted, "no snapshot with this id (`observatory store list` shows them)")
         if len(ids_hit) > 1:
@@ -81,7 +81,7 @@ def repair(catalog: Catalog, registry: Registry, ids: list[str] | None = None) -
         damaged = damaged_folders(store)
         targets = find(store, ids) if ids else sorted(damaged)
         for folder in targets:
-            snapshot_id = (folder_id(folder) or ("", folder.name))[1]
+            snapshot_id = folder_parts(folder)[1]
             if folder not in damaged:
                 outcomes.append(Outcome(snapshot_id, store.relative(folder), False,
                                         "not damaged, nothing to do"))
@@ -104,7 +104,7 @@ def _repair_one(catalog: Catalog, registry: Registry, folder: Path, snapshot_id:
     store = catalog.store
     manifest, _ = integrity.read_manifest(folder)
     fmt = folder.parent.name
-    day = date.fromisoformat((folder_id(folder) or ("",))[0])
+    day = _day(folder, manifest)
     raw = _intact_raw(folder, snapshot_id)
     if fmt == RATED:
         return _rated_again(catalog, folder, raw, manifest, day)
@@ -124,6 +124,16 @@ def _repair_one(catalog: Catalog, registry: Registry, folder: Path, snapshot_id:
                       f"{snapshot_id}`")
     raise _Cannot("its raw file is missing or damaged too; import the original file again "
                   f"(`observatory import FILE`) or remove it (`observatory store remove {snapshot_id}`)")
+
+
+def _day(folder: Path, manifest: dict[str, Any] | None) -> date:
+    """The snapshot's date: its folder's name, else its manifest's."""
+    for text in (folder_parts(folder)[0], str((manifest or {}).get("snapshot_date"))):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            continue
+    raise _Cannot("its folder and manifest give no date")
 
 
 def _intact_raw(folder: Path, snapshot_id: str) -> Path | None:
@@ -155,7 +165,7 @@ def _computed_again(catalog: Catalog, registry: Registry, folder: Path, kind: st
                     manifest: dict[str, Any] | None = None) -> str:
     """Remove the damaged derived snapshot and compute it again from the store."""
     store = catalog.store
-    snapshot_id = (folder_id(folder) or ("", ""))[1]
+    snapshot_id = folder_parts(folder)[1]
     store.remove(folder, "damaged; computed again by `store repair`")
     catalog.refresh()
     if kind == "aggregates":
@@ -205,7 +215,7 @@ def _rated_again(catalog: Catalog, folder: Path, raw: Path | None,
         board=board, snapshot_date=day)
     votes, votes_id = rating_runs.load_votes(catalog, method["votes_snapshot"], store=False)
     parsed = rating_runs.board_snapshot(rate(votes, options), options, votes_id)
-    if parsed.snapshot_id != (folder_id(folder) or ("", ""))[1]:
+    if parsed.snapshot_id != folder_parts(folder)[1]:
         raise _Cannot(f"rating its votes again gives another board ({parsed.snapshot_id}); "
                       "remove it or keep both")
     result = catalog.store.write(parsed)

@@ -17,7 +17,7 @@ from typing import Any
 
 from observatory.sources.base import file_sha256
 from observatory.store import integrity
-from observatory.store.integrity import Problem, all_table_files, folder_id
+from observatory.store.integrity import Problem, all_table_files, folder_parts
 
 FILE_STAT = tuple[int, int]  # (bytes, mtime in ns)
 
@@ -121,7 +121,7 @@ def check(home: Path, folders: list[Path], trusted: dict[str, FILE_STAT]) -> Che
 
 def damage(home: Path, folder: Path, manifest: dict[str, Any] | None,
            problems: list[Problem]) -> Damage:
-    day, snapshot_id = folder_id(folder) or ("", folder.name)
+    day, snapshot_id = folder_parts(folder)
     reason = problems[0].what if problems else "damaged"
     tables = boards = None
     if manifest is not None:

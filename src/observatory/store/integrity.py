@@ -40,6 +40,12 @@ def folder_id(folder: Path) -> tuple[str, str] | None:
     return (match[1], match[2]) if match else None
 
 
+def folder_parts(folder: Path) -> tuple[str, str]:
+    """(date, id) as a snapshot folder's name spells them (``<date>_<id>``), checked or not."""
+    day, _, name = folder.name.partition("_")
+    return day, name or day
+
+
 def table_files(folder: Path, name: str) -> list[Path]:
     """A snapshot's files of table ``name``: ``tables/<name>.parquet``, or the parts of a big
     snapshot written a row group at a time (``tables/<name>/part-*.parquet``)."""

@@ -70,11 +70,12 @@ async def _answer(request: Request, view: str, query: dict[str, Any],
     key = ("api", view, json.dumps(query, sort_keys=True))
 
     def run(obs: Observatory, _site: Any) -> bytes:
+        obs.catalog.start_reads()  # the damaged snapshots this view (not an earlier one) left out
         frame = compute(obs)
+        said = [*(notes(obs, frame) if notes else []), *obs.damage_notes()]
         return orjson.dumps({"view": view, "query": query, "method_version": METHOD_VERSION,
                              "provenance": provenance([frame, *(basis(obs) if basis else [])]),
-                             "notes": [public_text(str(note), obs.store.home)
-                                       for note in (notes(obs, frame) if notes else [])],
+                             "notes": [public_text(str(note), obs.store.home) for note in said],
                              "rows": records(frame)})
 
     live: Live = request.app.state.live

@@ -29,9 +29,11 @@ class PageResult:
     page: Page
     sections: list[Section] = field(default_factory=list)
     missing: str | None = None  # why the store cannot answer it yet
+    damaged: list[str] = field(default_factory=list)  # damaged snapshots the page left out
 
     def provenance(self) -> dict[str, Any]:
-        return provenance([t for s in self.sections for t in (s.table, *s.basis)])
+        found = provenance([t for s in self.sections for t in (s.table, *s.basis)])
+        return {**found, "damaged": self.damaged} if self.damaged else found
 
 
 def provenance(tables: list[pd.DataFrame]) -> dict[str, Any]:
@@ -242,7 +244,9 @@ class Site:
         with self._lock:
             if slug not in self._results:
                 page = next(p for p in PAGES if p.slug == slug)
+                self.obs.catalog.start_reads()
                 result = build_page(self.obs, page)
+                result.damaged = self.obs.damage_notes()
                 if result.missing:  # an error's text, published: no machine path in it
                     result.missing = public_text(result.missing, self.obs.store.home)
                 for section in result.sections:
