@@ -6,12 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +19,7 @@ from observatory.store.exports import write_folder
 from observatory.store.outputs import MARKER
 from observatory.web.pages import PAGES
 from observatory.web.report import build_report
+from tests import legacy
 from tests.cli_runner import run_cli
 from tests.metrics.synthetic_boards import BOARDS, MODELS
 
@@ -200,7 +197,6 @@ def test_the_users_files_in_a_report_folder_survive_the_next_build(
 
 
 # --- folders written by d02274e, the version before the marker --------------------------------
-D02274E = "d02274e"
 LEGACY_BUILD = """
 from pathlib import Path
 from tests.metrics.synthetic_boards import synthetic_boards
@@ -215,21 +211,10 @@ obs.export(root / "export")
 @pytest.fixture(scope="module")
 def d02274e_folders(built: tuple[Observatory, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A report site and an export written by d02274e's own code, from its own checkout."""
-    root = tmp_path_factory.mktemp("d02274e")
-    repo = Path(__file__).resolve().parents[2]
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed: cannot check out d02274e")
-    archive = subprocess.run(["git", "-C", str(repo), "archive", D02274E, "src", "tests"],
-                             capture_output=True, check=False)
-    if archive.returncode != 0:
-        pytest.skip(f"commit {D02274E} is not in this clone ({archive.stderr.decode().strip()})")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(root, filter="data")
+    root = legacy.checkout(legacy.D02274E, tmp_path_factory.mktemp("d02274e"))
     seed_assets(root / "home", built[1])
-    env = {**os.environ, "PYTHONPATH": f"{root / 'src'}{os.pathsep}{root}",
-           "OBSERVATORY_HOME": str(root / "home"), "OBSERVATORY_REGISTRY": str(root / "none")}
-    done = subprocess.run([sys.executable, "-c", LEGACY_BUILD], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = legacy.run(root, LEGACY_BUILD, {"OBSERVATORY_HOME": str(root / "home"),
+                                           "OBSERVATORY_REGISTRY": str(root / "none")})
     assert done.returncode == 0, done.stderr
     return root
 
