@@ -104,7 +104,8 @@ class Observatory:
         """Fetch live sources (arena, aa) into the store; one outcome per source."""
         from observatory.jobs import update
 
-        return update.update_sources(self.catalog, sources, timeout, on_outcome)
+        with self.store.writing():
+            return update.update_sources(self.catalog, sources, timeout, on_outcome)
 
     def backfill(self, source: str = "arena", subsets: list[str] | None = None,
                  progress: Callable[[FileDone], None] | None = None) -> ImportReport:
@@ -114,8 +115,9 @@ class Observatory:
 
         if source != "arena":
             raise ObservatoryError(f"no backfill for source {source!r}; expected arena")
-        return arena.load(self.catalog, Endpoints.from_env().hub, "full", subsets=subsets,
-                          progress=progress)
+        with self.store.writing():
+            return arena.load(self.catalog, Endpoints.from_env().hub, "full", subsets=subsets,
+                              progress=progress)
 
     def backfill_hub(self, options: BackfillOptions,
                      progress: Callable[[BackfillProgress], None] = lambda p: None
@@ -124,8 +126,10 @@ class Observatory:
         from observatory.config import Endpoints
         from observatory.jobs import hub_backfill
 
-        report = hub_backfill.backfill(self.catalog, Endpoints.from_env().hub, options, progress)
-        self.update_aggregates()  # computed once, as each snapshot lands
+        with self.store.writing():
+            report = hub_backfill.backfill(self.catalog, Endpoints.from_env().hub, options,
+                                           progress)
+            self.update_aggregates()  # computed once, as each snapshot lands
         return report
 
     def collect_hub(self, options: HubOptions, progress: Callable[[dict], None] = lambda state: None
@@ -133,8 +137,9 @@ class Observatory:
         """Collect (or resume) one Hub snapshot."""
         from observatory.jobs import hub_collect
 
-        found = hub_collect.collect_hub(self.catalog, self.registry, options, progress)
-        self.update_aggregates()
+        with self.store.writing():
+            found = hub_collect.collect_hub(self.catalog, self.registry, options, progress)
+            self.update_aggregates()
         return found
 
     # --- ratings from votes (Q16) --------------------------------------------------------
@@ -152,7 +157,8 @@ class Observatory:
     def store_board(self, rated: Rated, options: RateOptions, votes_snapshot: str) -> ImportResult:
         from observatory.jobs import rating_runs
 
-        return rating_runs.store_board(self.catalog, rated, options, votes_snapshot)
+        with self.store.writing():
+            return rating_runs.store_board(self.catalog, rated, options, votes_snapshot)
 
     def attribute_board(self, board: pd.DataFrame) -> pd.DataFrame:
         return boards.attribute_computed(self.connection(), self.registry, board)
@@ -291,7 +297,8 @@ class Observatory:
         """Aggregates of every whole-Hub snapshot that lacks them for today's registry."""
         from observatory.jobs import aggregates
 
-        return aggregates.update(self.catalog, self.registry, skip)
+        with self.store.writing():
+            return aggregates.update(self.catalog, self.registry, skip)
 
     def download_crossings(self, by: str = "family",
                            downloads: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -376,7 +383,8 @@ class Observatory:
             finally:
                 local.close()
                 self.catalog.reopen()
-        return infer_bases.infer_bases(self.catalog, self.lineage_graph(), top)
+        with self.store.writing():
+            return infer_bases.infer_bases(self.catalog, self.lineage_graph(), top)
 
     # --- the store ------------------------------------------------------------------------
     def unknowns(self) -> pd.DataFrame:
@@ -395,7 +403,8 @@ class Observatory:
         rows = unknowns.facts_to_accept(self.review(everything=True), models,
                                         date.today().isoformat())
         path = override_dir() / "model_facts.csv"
-        upsert_rows(path, unknowns.FACT_COLUMNS, rows, key="model_key")
+        with self.store.writing():
+            upsert_rows(path, unknowns.FACT_COLUMNS, rows, key="model_key")
         self.__dict__.pop("registry", None)  # read the accepted rows on next use
         self.catalog.forget()  # and attribute with them
         return path, rows
@@ -420,7 +429,8 @@ class Observatory:
     def record_run(self, sources: list[str], snapshots: int) -> None:
         from observatory.store.lock import record_run
 
-        record_run(self.store.home, sources, snapshots)
+        with self.store.writing():
+            record_run(self.store.home, sources, snapshots)
 
     def verify(self, clean: bool = False) -> tuple[list[Any], list[Path]]:
         """Problems with the snapshots, and what killed runs left in ``tmp/`` (removed when
