@@ -28,6 +28,7 @@ from observatory.store.snapshots import Store
 from observatory.store.verify import damaged_folders
 
 AGGREGATES, INFERRED, RATED = "hub-aggregates", "inferred-edges", "observatory-bt"
+COMPUTED = (AGGREGATES, INFERRED, RATED)
 REFETCH = {
     "hub-api": "`observatory update --source hub` (with the scope and thresholds of its query)",
     "hub-weekly": "`observatory backfill --source hub-weekly --since {day} --until {day}`",
@@ -80,7 +81,13 @@ def repair(catalog: Catalog, registry: Registry, ids: list[str] | None = None) -
     with store.writing():
         damaged = damaged_folders(store)
         targets = find(store, ids) if ids else sorted(damaged)
+        # what is computed from other snapshots comes last, once those are whole again
+        targets.sort(key=lambda f: (f.parent.name in COMPUTED, str(f)))
+        refreshed = False
         for folder in targets:
+            if folder.parent.name in COMPUTED and not refreshed:
+                catalog.refresh()
+                refreshed = True
             snapshot_id = folder_parts(folder)[1]
             if folder not in damaged:
                 outcomes.append(Outcome(snapshot_id, store.relative(folder), False,
