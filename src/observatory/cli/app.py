@@ -4,13 +4,13 @@ error into the line the user sees. Commands parse, call the library and print.""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from observatory import __version__
 from observatory.cli import boards, charts, hub, jobs, lineage, ratings, web
-from observatory.cli.common import close_all, err, out
+from observatory.cli.common import UsageError, close_all, err, out
 from observatory.cli.store import registry_app, store_app
 from observatory.errors import (
     EXIT_INTERRUPTED,
@@ -117,8 +117,25 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def refuse_contradictions(command: Any, args: list[str]) -> None:
+    """A flag pair given both ways (``top --open --all``) is a usage error: Click would let the
+    last one win in silence. ``command`` is the app's Click command; ``args`` the command line."""
+    args = args[:args.index("--")] if "--" in args else args
+    while (commands := getattr(command, "commands", None)) is not None:  # a group: its command
+        name = next((arg for arg in args if not arg.startswith("-")), None)
+        if name not in commands:
+            return  # no command, or an unknown one: Click says so
+        command, args = commands[name], args[args.index(name) + 1:]
+    for param in command.params:
+        negative = getattr(param, "secondary_opts", None)
+        if negative and set(param.opts) & set(args) and set(negative) & set(args):
+            raise UsageError(f"{param.opts[0]} and {negative[0]} contradict each other; give one")
+
+
 def _run() -> object:
     try:
-        return app(standalone_mode=False)
+        command = typer.main.get_command(app)
+        refuse_contradictions(command, sys.argv[1:])
+        return command(standalone_mode=False)
     finally:
         close_all()

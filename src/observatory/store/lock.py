@@ -16,14 +16,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from observatory.errors import StoreError
+from observatory.errors import LockedError, StoreError
 
 LOCK_NAME = "run.lock"
 
 
 @contextmanager
 def run_lock(home: Path) -> Iterator[Path]:
-    """Hold the data home's run lock; raises ``StoreError`` naming the holder when taken."""
+    """Hold the data home's run lock; raises ``LockedError`` (exit 4) naming the holder when
+    taken."""
     path = home / LOCK_NAME
     try:
         home.mkdir(parents=True, exist_ok=True)
@@ -36,7 +37,7 @@ def run_lock(home: Path) -> Iterator[Path]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise StoreError(f"another `observatory run` is using {home} ({holder}); nothing "
+            raise LockedError(f"another `observatory run` is using {home} ({holder}); nothing "
                              f"done (lock: {path})") from None
         handle.seek(0)
         handle.truncate()
