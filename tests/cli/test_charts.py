@@ -31,7 +31,7 @@ def test_chart_png(home, capsys, monkeypatch, tmp_path) -> None:
 
 def test_chart_rejects_unknown_suffix(home, capsys, monkeypatch, tmp_path) -> None:
     result = run_cli(capsys, monkeypatch, "chart", "gap", "--out", str(tmp_path / "x.gif"))
-    assert result.code == 1
+    assert result.code == 2
     assert "x.gif" in result.err and "unsupported chart type" in result.err
 
 
@@ -45,7 +45,7 @@ def test_a_chart_that_cannot_be_written_is_one_line(home, capsys, monkeypatch, t
     blocker.write_text("a regular file\n")
     out = blocker / name
     result = run_cli(capsys, monkeypatch, "chart", "leaders", "--out", str(out))
-    assert result.code == 1
+    assert result.code == 2
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1, result.err
     assert lines[0] == f"cannot write: {out}: {blocker} is a file, not a folder", lines[0]
@@ -58,7 +58,7 @@ def test_a_chart_onto_a_folder_is_one_line(home, capsys, monkeypatch, tmp_path) 
     out = tmp_path / "already-a-folder.svg"
     out.mkdir()
     result = run_cli(capsys, monkeypatch, "chart", "gap", "--out", str(out))
-    assert result.code == 1
+    assert result.code == 2
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert lines == [f"cannot write: {out}: a folder is in the way"], result.err
     assert list(out.iterdir()) == []

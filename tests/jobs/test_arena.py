@@ -187,7 +187,7 @@ def test_a_renamed_column_is_one_line(hub: FakeHub, capsys, monkeypatch, isolate
     rows = [{("elo" if k == "rating" else k): v for k, v in r.items()} for r in arena_rows(DAYS["text"])]
     hub.datasets.commit(ARENA_REPO, {"text/latest-00000-of-00001.parquet": parquet_bytes(rows)})
     result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
-    assert result.code == 1
+    assert result.code == 2
     line = one_line(result)
     assert "text/latest-00000-of-00001.parquet" in line
     assert "missing column 'rating' or 'arena_score' or 'score'" in line and "elo" in line
@@ -199,7 +199,7 @@ def test_a_board_without_any_date_is_one_line(hub: FakeHub, capsys, monkeypatch,
     rows = [{**r, "leaderboard_publish_date": None} for r in arena_rows(DAYS["text"])]
     hub.datasets.commit(ARENA_REPO, {"text/latest-00000-of-00001.parquet": parquet_bytes(rows)})
     result = run_cli(capsys, monkeypatch, "update", "--source", "arena")
-    assert result.code == 1
+    assert result.code == 2
     line = one_line(result)
     assert "row 1, field 'leaderboard_publish_date': the publish date is missing" in line
     assert manifests(isolated_home) == []
@@ -208,7 +208,7 @@ def test_a_board_without_any_date_is_one_line(hub: FakeHub, capsys, monkeypatch,
 def test_an_unknown_subset_is_one_line(hub: FakeHub, capsys, monkeypatch, isolated_home: Path) -> None:
     hub.datasets.commit(ARENA_REPO, arena_files(DAYS))
     result = run_cli(capsys, monkeypatch, "backfill", "--subset", "text_to_speech")
-    assert result.code == 1
+    assert result.code == 2
     assert one_line(result).startswith(
         "bad input: --subset: unknown arena subset 'text_to_speech'; known subsets: text,")
     assert hub.stats()["requests"] == 0

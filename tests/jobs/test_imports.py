@@ -357,7 +357,7 @@ def test_header_with_a_newline_still_gives_one_line(monkeypatch, capsys, home, t
     bad = write_csv(tmp_path / LMSYS_CSV.name, records)
     before = store_state(home)
     code, _, err = run(monkeypatch, capsys, "import", str(bad))
-    assert code == 1
+    assert code == 2
     assert store_state(home) == before
     assert err.strip().startswith(f"bad input: {bad}: ")
     assert len([line for line in err.splitlines() if line.strip()]) == 1, err
