@@ -223,8 +223,9 @@ class Observatory:
 
     def likes(self, as_of: date | None = None, earlier: date | None = None,
               pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
-        if as_of is not None and earlier is not None and earlier >= as_of:
-            raise InputError("--earlier", f"{earlier} is not before --as-of {as_of}")
+        if earlier is not None and earlier >= (as_of or date.today()):
+            raise InputError("--earlier", f"{earlier} is not before "
+                             + (f"--as-of {as_of}" if as_of else "today"))
         entries = hub.liked_entries(self.connection(), self.registry, [as_of, earlier])
         return metrics.likes.likes(entries, as_of, earlier, pipeline_tag)
 
