@@ -54,6 +54,7 @@ ERROR_PREFIXES: dict[type[ObservatoryError], str] = {
     OutputError: "cannot write",
 }
 TRANSIENT_HINT = " (this may pass: run the same command again)"
+INTERRUPTED = "interrupted; nothing half-written (snapshots appear whole or not at all)"
 
 
 def error_lines(exc: ObservatoryError) -> list[str]:
@@ -104,7 +105,7 @@ def main() -> None:
         err.print(f"usage: {message} (see --help)", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
-        err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
+        err.print(INTERRUPTED)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         if not type(exc).__module__.startswith(("pyspark", "py4j")):
@@ -114,6 +115,8 @@ def main() -> None:
         # a query Spark could not run (--backend spark): its message, not the JVM's stack
         err.print(f"spark: {first_line(exc)}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
+    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C within a command into this code, silently
+        err.print(INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -58,8 +58,8 @@ def leaders(
 
     'tied_with_next' is yes when this model's interval overlaps the next row's.
     """
-    obs = observatory(backend)
     sel = selection(board, category, style_control, index_version, source)
+    obs = observatory(backend)
     group = GROUP_COLUMN[by]
     if timeline:  # ends at --as-of when given, and its lead changes with it
         frame = obs.timeline(sel, by.value, parse_date(as_of))
@@ -141,8 +141,8 @@ def top(
     backend: BackendOpt = None,
 ) -> None:
     """The top-N models on a board with their organisations and countries."""
-    obs = observatory(backend)
     sel = selection(board, category, style_control, index_version, source)
+    obs = observatory(backend)
     kind = "open" if open_only else "all"
     if by == TopBy.country:
         render(obs.top_by_country(n, parse_date(as_of), open_only, sel), fmt,
