@@ -58,6 +58,12 @@ MIN_LIKES = Bound(0, 10**9)  # update --min-likes
 EVERY_DAYS = Bound(1, 3660)  # backfill --every (7d, 2w): days between two kept dump files
 # Serving
 PORT = Bound(1, 65535)  # serve --port
+# The fake Hub (fakehub: tests, demos, benchmarks)
+ANY_PORT = Bound(0, 65535)  # fakehub --port: 0 picks a free one
+FAKE_MODELS = Bound(0, 50_000_000)  # fakehub --models
+COUNT = Bound(0, 10**9)  # fakehub --rate-limit, --timeout-every, --truncate-every, --repeat-every
+PROBABILITY = Bound(0.0, 1.0)  # fakehub --error-rate
+SECONDS = Bound(0.0, 86_400.0)  # fakehub --rate-window, --timeout-seconds
 
 # Names (a board, category, source, index version, organisation, pipeline tag): what the API
 # accepts, and the command line with it.

@@ -257,3 +257,21 @@ def test_the_downloads_chart_skips_snapshots_without_all_time_counts(
     points = json.loads(out.read_text())["datasets"]
     dates = {row["snapshot_date"][:10] for rows in points.values() for row in rows}
     assert dates == {"2024-08-01", "2025-02-01", "2025-08-01"}  # not the lineage day
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["--port", "99999"], "usage: argument --port: expected 0 to 65,535, got '99999' (see --help)"),
+    (["--models", "-5"], "usage: argument --models: expected 0 to 50,000,000, got '-5' (see --help)"),
+    (["--error-rate", "nan"], "usage: argument --error-rate: expected 0.0 to 1.0, got 'nan' "
+     "(see --help)"),
+    (["--faults-json", "[1]"], "bad input: --faults-json: expected a JSON object of fault fields "
+     "(not an object: '[1]')"),
+])
+def test_the_fake_hub_refuses_bad_values_in_one_line(capsys, monkeypatch, args: list[str],
+                                                     line: str) -> None:
+    """Its own parser: a port beyond 65535 once ended in an OverflowError traceback, a negative
+    model count in a ValueError one."""
+    result = run_cli(capsys, monkeypatch, "fakehub", *args)
+    assert result.code == 2
+    assert [text for text in result.err.splitlines() if text.strip()] == [line]
+    assert result.out == ""  # no base URL: nothing was served
