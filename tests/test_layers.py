@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "observatory"
 # Stages from the ground up. A module may import its own stage's folder and any stage below;
 # two different folders of one stage may not import each other.
 STAGES: list[set[str]] = [
-    {"__init__", "errors", "config", "schema"},
+    {"__init__", "errors", "config", "schema", "limits"},
     {"sources"},
     {"store", "testing"},
     {"registry"},

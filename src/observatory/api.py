@@ -199,11 +199,16 @@ class Observatory:
                 sel: Selection | None = None) -> pd.DataFrame:
         return metrics.leaders.leaders(self.entries(sel), by=by, when=as_of)
 
-    def timeline(self, sel: Selection | None = None, by: str = "country") -> pd.DataFrame:
-        return metrics.lead_changes.timeline(self.entries(sel), by)
+    def timeline(self, sel: Selection | None = None, by: str = "country",
+                 as_of: date | None = None) -> pd.DataFrame:
+        """The best open model on every board date (up to ``as_of`` when given)."""
+        frame = metrics.lead_changes.timeline(self.entries(sel), by)
+        return frame if as_of is None else metrics.lead_changes.until(frame, as_of)
 
-    def lead_changes(self, sel: Selection | None = None, by: str = "country") -> pd.DataFrame:
-        return metrics.lead_changes.lead_changes(self.timeline(sel, by), by)
+    def lead_changes(self, sel: Selection | None = None, by: str = "country",
+                     as_of: date | None = None) -> pd.DataFrame:
+        """When the lead changed hands, on the timeline up to ``as_of`` (the whole one: None)."""
+        return metrics.lead_changes.lead_changes(self.timeline(sel, by, as_of), by)
 
     def gap(self, sel: Selection | None = None) -> pd.DataFrame:
         return metrics.gap.gap(self.entries(sel))
@@ -251,6 +256,9 @@ class Observatory:
     def likes(self, as_of: date | None = None, earlier: date | None = None,
               pipeline_tag: str | None = "text-generation") -> pd.DataFrame:
         self.catalog.note_read("hub_models")
+        if earlier is not None and earlier >= (as_of or date.today()):
+            raise InputError("--earlier", f"{earlier} is not before "
+                             + (f"--as-of {as_of}" if as_of else "today"))
         entries = hub.liked_entries(self.connection(), self.registry, [as_of, earlier])
         return metrics.likes.likes(entries, as_of, earlier, pipeline_tag)
 
@@ -262,16 +270,16 @@ class Observatory:
         return metrics.aggregates.downloads_from_aggregates(
             aggregates.current(self.catalog, self.registry), by)
 
-    def hub_sources(self) -> pd.DataFrame:
-        """Each Hub source's latest snapshot (``source``, ``snapshot_date``): what a view of the
-        latest Hub (licences, architecture) reads."""
-        latest = hub.latest_dates(self.connection())
+    def hub_sources(self, as_of: date | None = None) -> pd.DataFrame:
+        """Each Hub source's latest snapshot (on or before ``as_of``; ``source``,
+        ``snapshot_date``): what a view of the latest Hub (licences, architecture) reads."""
+        latest = hub.latest_dates(self.connection(), as_of)
         return pd.DataFrame({"source": list(latest), "snapshot_date": list(latest.values())})
 
-    def hub_scope(self) -> list[str]:
+    def hub_scope(self, as_of: date | None = None) -> list[str]:
         """Lines above a view of each Hub source's latest snapshot (licences, architecture):
         which of those snapshots are not the whole Hub."""
-        latest = self.hub_sources()
+        latest = self.hub_sources(as_of)
         return metrics.likes.scope_lines([(r.source, str(r.snapshot_date)) for r in latest.itertuples()])
 
     def lineage_sources(self, inferred: bool = False, as_of: date | None = None) -> pd.DataFrame:
@@ -322,13 +330,14 @@ class Observatory:
 
     def architecture(self, period: str = "year", by: str = "country", source: str = "aa",
                      as_of: date | None = None) -> pd.DataFrame:
-        """Q11 from the Hub's configs (``source="hub"``) or the Artificial Analysis snapshot
-        on or before ``as_of`` (``source="aa"``: open-weight models by release period)."""
+        """Q11 from the Hub's configs (``source="hub"``: each Hub source's latest snapshot on or
+        before ``as_of``) or the Artificial Analysis snapshot on or before ``as_of``
+        (``source="aa"``: open-weight models by release period)."""
         self.catalog.note_read("index_scores" if source == "aa" else "hub_models")
         if source == "aa":
             models = boards.index_models(self.connection(), self.registry, as_of)
             return metrics.architecture.index_architecture(models, period, by)
-        entries = hub.latest_entries(self.connection(), self.registry)
+        entries = hub.latest_entries(self.connection(), self.registry, as_of)
         return metrics.architecture.architecture_trend(entries, period, by)
 
     # --- lineage (Q8, Q9, Q14, Q15) ------------------------------------------------------
@@ -345,6 +354,8 @@ class Observatory:
                     start: date | None = None, end: date | None = None,
                     relations: tuple[str, ...] | None = None,
                     as_of: date | None = None) -> pd.DataFrame:
+        if start is not None and end is not None and start > end:
+            raise InputError("--since", f"{start} is after --until {end}")
         graph = self.lineage_graph(as_of, inferred=inferred)
         return metrics.derivatives.monthly(graph, self.registry, by, start, end, relations)
 

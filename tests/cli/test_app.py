@@ -149,7 +149,7 @@ def _good_and_ragged_csv(tmp_path: Path) -> tuple[list[str], Path]:
         ("script", _good_and_ragged_csv),
     ],
 )
-def test_console_entry_prints_one_line_and_exits_1(home, tmp_path, entry, make):
+def test_console_entry_prints_one_line_and_exits_2(home, tmp_path, entry, make):
     args, bad = make(tmp_path)
     if entry == "module":
         command = [sys.executable, "-m", "observatory.cli"]

@@ -71,7 +71,7 @@ def test_empty_store_says_what_to_do(capsys, monkeypatch) -> None:
 
 def test_bad_as_of(home, capsys, monkeypatch) -> None:
     result = run_cli(capsys, monkeypatch, "leaders", "--as-of", "2025-13-40")
-    assert result.code == 1
+    assert result.code == 2
     assert "--as-of" in result.err
 
 
@@ -108,7 +108,7 @@ def test_leaders_by_org_timeline_is_the_organisation_timeline(home, capsys, monk
 def test_unknown_board_names_the_valid_boards(home, capsys, monkeypatch) -> None:
     """An unknown ``--board`` once gave an empty result that did not say which boards exist."""
     result = run_cli(capsys, monkeypatch, "leaders", "--board", "nope")
-    assert result.code == 1
+    assert result.code == 2
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert lines == ["bad input: --board: unknown board 'nope'; boards in the store: "
                      "aa, image, text, vision"]

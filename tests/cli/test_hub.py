@@ -42,4 +42,4 @@ def test_hub_charts(hub: Observatory, capsys, monkeypatch, tmp_path: Path, kind:
 
 def test_share_window_must_be_ordered(hub: Observatory, capsys, monkeypatch) -> None:
     result = run_cli(capsys, monkeypatch, "share", "--window", "2025-08-01:2024-08-01")
-    assert result.code == 1 and "--window" in result.err
+    assert result.code == 2 and "--window" in result.err

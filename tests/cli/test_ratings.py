@@ -47,18 +47,19 @@ def test_rate_errors_are_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
     votes = tmp_path / "v_2025-01-01.csv"
     votes.write_text("model_a,model_b,winner\na,b,model_a\nb,c,model_a\nc,a,model_a\n"
                      "a,b,tie\nb,c,tie\nc,a,tie\n")
-    for args, message in [(["--anchor", "a:1000"], "expected MODEL=RATING"),
-                          (["--anchor", "zz=1000"], "model 'zz' is not on the board"),
-                          (["--category", "coding"], "no votes in category 'coding'"),
-                          (["--style-control"], "style control needs response style features")]:
+    for args, message, code in [
+            (["--anchor", "a:1000"], "expected MODEL=RATING", 2),
+            (["--anchor", "zz=1000"], "model 'zz' is not on the board", 2),
+            (["--category", "coding"], "no votes in category 'coding'", 1),  # no data
+            (["--style-control"], "style control needs response style features", 2)]:
         result = run_cli(capsys, monkeypatch, "rate", str(votes), "--no-store", *args)
-        assert result.code == 1, args
+        assert result.code == code, args
         assert message in result.err and len(result.err.strip().splitlines()) == 1, result.err
     votes.write_text("model_a,model_b,winner\na,b,model_a\nb,c,model_a\n")
     result = run_cli(capsys, monkeypatch, "rate", str(votes), "--no-store")
-    assert result.code == 1 and "won or lost every vote (e.g. a, c)" in result.err
+    assert result.code == 2 and "won or lost every vote (e.g. a, c)" in result.err
     result = run_cli(capsys, monkeypatch, "rate", "nonexistent-id")
-    assert result.code == 1 and "neither a vote file nor a stored vote snapshot" in result.err
+    assert result.code == 2 and "neither a vote file nor a stored vote snapshot" in result.err
 
 
 def test_import_reports_exclusions_and_stores_votes(tmp_path: Path, capsys, monkeypatch,
@@ -73,7 +74,7 @@ def test_import_reports_exclusions_and_stores_votes(tmp_path: Path, capsys, monk
     bad = tmp_path / "bad_2025-01-01.csv"
     bad.write_text("model_a,model_b\nx,y\n")
     result = run_cli(capsys, monkeypatch, "import", str(bad))
-    assert result.code == 1
+    assert result.code == 2
     assert result.err.strip().count("\n") == 0 and "missing column 'winner'" in result.err
 
 
@@ -86,7 +87,7 @@ def test_votes_that_cannot_be_written_are_one_line(capsys, monkeypatch, tmp_path
     out = blocker / "votes.parquet"
     result = run_cli(capsys, monkeypatch, "simulate-votes", "--from-board", str(board),
                      "--votes", "100", "--out", str(out))
-    assert result.code == 1
+    assert result.code == 2
     assert [line for line in result.err.splitlines() if line.strip()] == [
         f"cannot write: {out}: {blocker} is a file, not a folder"]
     assert "Traceback" not in result.err and blocker.read_text() == "a regular file\n"

@@ -93,7 +93,8 @@ def run(
 
 
 def one_error_line(code: int, out: str, err: str) -> str:
-    """Assert the CLI failed with exactly one non-empty line on stderr; return that line."""
+    """Assert the CLI failed as bad input (exit 2) with exactly one non-empty line on stderr;
+    return that line."""
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2, f"exit code {code}; stderr: {err!r}"
     assert len(lines) == 1, f"expected one line on stderr, got: {err!r}"

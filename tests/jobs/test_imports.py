@@ -36,6 +36,7 @@ from tests.jobs.bad_input import (
     expect_bad_input,
     home,
     manifests,
+    one_error_line,
     run,
     seed_home,
     store_state,
@@ -207,8 +208,10 @@ def test_nonexistent_path(monkeypatch, capsys, home, tmp_path):
 def test_unknown_forced_format(monkeypatch, capsys, home, tmp_path):
     good = tmp_path / LMSYS_CSV.name
     shutil.copyfile(LMSYS_CSV, good)
-    line = expect_bad_input(monkeypatch, capsys, home, "--format", "nonsense", str(good))
-    assert line.startswith("bad input: --format: unknown format 'nonsense'; known formats: "), line
+    before = store_state(home)  # a usage error, before the file is read
+    line = one_error_line(*run(monkeypatch, capsys, "import", "--format", "nonsense", str(good)))
+    assert line.startswith("usage: --format: unknown format 'nonsense'; known formats: "), line
+    assert store_state(home) == before
     assert "lmarena-csv" in line
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from observatory.api import Observatory, Selection
 from observatory.config import Endpoints
-from observatory.errors import InputError
+from observatory.errors import ConfigError, InputError
 from observatory.jobs.update import (
     FETCHERS,
     MAIN_JOB,
@@ -206,9 +206,11 @@ def test_update_retries_after_429(server: Board, capsys, monkeypatch) -> None:
 
 
 def test_update_aa_needs_a_key(server: Board, capsys, monkeypatch, isolated_home) -> None:
+    """Asked for by name, a source that cannot run for want of its key is exit 2 (it once
+    exited 0), in one line."""
     result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
-    assert result.code == 0
-    assert "AA_API_KEY" in result.err
+    assert result.code == 2
+    assert err_lines(result.err) == [f"configuration: aa: {AA_KEY_REASON}"]
     assert snapshot_dirs(isolated_home) == []
     assert server.requests == []
 
@@ -234,7 +236,7 @@ def test_update_aa_bad_key_is_one_line(server: Board, capsys, monkeypatch) -> No
     server.files["/aa/data/llms/models"] = json.dumps(AA_PAYLOAD).encode()
     monkeypatch.setenv("AA_API_KEY", "wrong")
     result = run_cli(capsys, monkeypatch, "update", "--source", "aa")
-    assert result.code == 1
+    assert result.code == 3  # said as unreachable: the API refused the request
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1
     assert "HTTP 401" in lines[0] and "/aa/data/llms/models" in lines[0]
@@ -250,7 +252,7 @@ def test_unreachable_endpoint_is_one_clear_line(capsys, monkeypatch, isolated_ho
     url = f"http://127.0.0.1:{closed_port()}/arena"
     monkeypatch.setenv("OBSERVATORY_ARENA_URL", url)
     result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
-    assert result.code == 1
+    assert result.code == 3
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1
     assert lines[0].startswith("unreachable: arena-catalog: could not reach " + url)
@@ -263,7 +265,7 @@ def test_run_offline_ends_with_the_endpoint(capsys, monkeypatch) -> None:
     hub = f"http://127.0.0.1:{closed_port()}"
     monkeypatch.setenv("OBSERVATORY_HUB_URL", hub)
     result = run_cli(capsys, monkeypatch, "run", "--no-report")
-    assert result.code == 1
+    assert result.code == 3  # a scheduler sees that no source was reached
     last = [line for line in result.err.splitlines() if line.strip()][-1]
     assert last.startswith(f"unreachable: arena: could not reach {hub}/api/datasets/{ARENA_REPO}/")
 
@@ -280,14 +282,14 @@ def test_api_key_is_not_sent_to_a_redirect_target(server: Board, capsys, monkeyp
         httpd.shutdown()
         httpd.server_close()
     assert other.requests == []
-    assert result.code == 1
+    assert result.code == 3
     assert "HTTP 302" in result.err
 
 
 def test_malformed_live_response_is_one_line(server: Board, capsys, monkeypatch, isolated_home) -> None:
     server.files["/arena/leaderboard-text.json"] = b'{"full": {"m": {"rating": "high"}}}'
     result = run_cli(capsys, monkeypatch, "update", "--source", "arena-catalog")
-    assert result.code == 1
+    assert result.code == 2  # bad input from the source
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1 and "full.m.rating" in lines[0]
     assert snapshot_dirs(isolated_home) == []
@@ -309,7 +311,10 @@ def test_the_main_job_leaves_the_hub_to_its_own_command(obs) -> None:
     endpoints = Endpoints(arena="http://127.0.0.1:9/arena", aa="http://127.0.0.1:9/aa")
     assert update_source(obs.catalog, "hub", endpoints, 1.0) == Outcome("hub", skipped=HUB_REASON)
     # A missing key is a reason to skip, checked before any request.
-    assert update_source(obs.catalog, "aa", endpoints, 1.0) == Outcome("aa", skipped=AA_KEY_REASON)
+    missing = update_source(obs.catalog, "aa", endpoints, 1.0)
+    assert (missing.source, missing.skipped, missing.report, missing.error) == (
+        "aa", AA_KEY_REASON, None, None)
+    assert isinstance(missing.unconfigured, ConfigError)  # a failure when asked for by name
     expected = r"--source: unknown source 'nope'; expected one of arena, arena-catalog, aa, hub"
     with pytest.raises(InputError, match=expected):
         update_source(obs.catalog, "nope", endpoints, 1.0)
@@ -388,7 +393,7 @@ def test_run_skips_the_hub_with_its_own_reason(arena_hub: FakeHub, capsys, monke
 def test_update_hub_alone_is_not_skipped(no_hub: Board, capsys, monkeypatch) -> None:
     """`update --source hub` runs the collection (here against a Hub that answers 404)."""
     result = run_cli(capsys, monkeypatch, "update", "--source", "hub", "--timeout", "2")
-    assert result.code == 1
+    assert result.code == 3
     lines = err_lines(result.err)
     assert len(lines) == 1
     assert lines[0].startswith(f"unreachable: hub: could not reach {no_hub.base}/hub/api/models"), lines[0]
@@ -401,7 +406,7 @@ def test_two_failed_sources_keep_their_own_prefixes(server: Board, hub_down: str
     server.files["/aa/data/llms/models"] = b'{"status": 200, "data": [{"id": 1}]}'
     monkeypatch.setenv("AA_API_KEY", API_KEY)
     result = run_cli(capsys, monkeypatch, "update")
-    assert result.code == 1
+    assert result.code == 2  # bad input (2) before unreachable (3)
     lines = err_lines(result.err)
     assert len(lines) == 2, result.err
     assert lines[0].startswith(f"unreachable: arena: could not reach {hub_down}/api/datasets/{ARENA_REPO}/")
@@ -418,13 +423,26 @@ def test_two_failed_sources_keep_their_own_prefixes(server: Board, hub_down: str
 
 def test_a_missing_key_is_a_skip_beside_a_failure(server: Board, hub_down: str, capsys,
                                                   monkeypatch) -> None:
-    result = run_cli(capsys, monkeypatch, "update", "--source", "aa", "--source", "arena")
-    assert result.code == 1
+    """``update`` with its default sources: AA without a key is skipped, said on its line."""
+    result = run_cli(capsys, monkeypatch, "update")
+    assert result.code == 3
     lines = err_lines(result.err)
     assert len(lines) == 2, result.err
-    assert lines[0] == f"skipped aa: {AA_KEY_REASON}"
+    assert lines[0] == f"skipped aa: {AA_KEY_REASON}"  # as it ends; the failures last
     assert lines[1].startswith(f"unreachable: arena: could not reach {hub_down}/api/datasets/")
     assert not any(line.startswith("configuration:") for line in lines)
+    assert server.requests == []
+
+
+def test_a_source_named_without_its_key_is_a_usage_failure(server: Board, hub_down: str, capsys,
+                                                            monkeypatch) -> None:
+    """Beside an unreachable source, a source named without its key still gives exit 2."""
+    result = run_cli(capsys, monkeypatch, "update", "--source", "aa", "--source", "arena")
+    assert result.code == 2
+    lines = err_lines(result.err)
+    assert len(lines) == 2, result.err
+    assert lines[0] == f"configuration: aa: {AA_KEY_REASON}"
+    assert lines[1].startswith(f"unreachable: arena: could not reach {hub_down}/api/datasets/")
     assert server.requests == []
 
 
@@ -432,7 +450,7 @@ def test_run_with_every_source_down_says_so_line_by_line(server: Board, hub_down
                                                          monkeypatch) -> None:
     monkeypatch.setenv("AA_API_KEY", "wrong")
     result = run_cli(capsys, monkeypatch, "run", "--no-report")
-    assert result.code == 1
+    assert result.code == 3
     lines = err_lines(result.err)
     assert lines[0] == f"skipped hub: {HUB_REASON}"
     assert lines[1] == ("the store has no board data yet; import the shipped history with "
@@ -476,7 +494,7 @@ def test_run_offline_shows_the_store_then_the_one_clear_line(hub_down: str, caps
     imported = run_cli(capsys, monkeypatch, "import", str(TEXT_BOARD))
     assert imported.code == 0, imported.err
     result = run_cli(capsys, monkeypatch, "run", "--no-report")
-    assert result.code == 1
+    assert result.code == 3  # the store answered; no source could be reached
     assert "Best open model today: " in result.out
     assert "text board fetched 2025-05-24" not in result.out  # a dated file keeps its date
     assert f"on the text board published 2025-05-24, {days_since('2025-05-24'):,} days ago" in result.out
@@ -491,13 +509,13 @@ def test_a_run_while_another_holds_the_lock_stops_at_once(hub_down: str, capsys,
 
     with run_lock(isolated_home):
         result = run_cli(capsys, monkeypatch, "run", "--no-report")
-    assert result.code == 1
+    assert result.code == 4
     [line] = err_lines(result.err)
-    assert line.startswith(f"store: another `observatory run` is using {isolated_home} (pid ")
+    assert line.startswith(f"locked: another `observatory run` is using {isolated_home} (pid ")
     assert line.endswith(f"; nothing done (lock: {isolated_home / 'run.lock'})")
     assert "could not reach" not in result.err  # stopped before any source was tried
     after = run_cli(capsys, monkeypatch, "run", "--no-report")  # the lock went with its holder
-    assert "store: another" not in after.err
+    assert "locked: another" not in after.err
 
 
 def test_a_second_run_the_same_day_fetches_nothing_and_says_so(arena_hub: FakeHub, capsys,
@@ -522,5 +540,5 @@ def test_a_second_run_the_same_day_fetches_nothing_and_says_so(arena_hub: FakeHu
 def test_a_run_that_failed_is_not_recorded(hub_down: str, capsys, monkeypatch,
                                            isolated_home: Path) -> None:
     result = run_cli(capsys, monkeypatch, "run", "--no-report")
-    assert result.code == 1
+    assert result.code == 3
     assert not (isolated_home / "last_run.json").exists()  # the next run tries again

@@ -61,6 +61,6 @@ def test_review_lists_inferred_attributions_and_accept_writes_them(
     assert chosen["model_key"] not in {row["model_key"] for row in
                                        csv.DictReader(again.out.splitlines())}
     unknown = run_cli(capsys, monkeypatch, "registry", "accept", "no-such-model")
-    assert unknown.code == 1
+    assert unknown.code == 2
     assert unknown.err.strip() == ("bad input: registry accept: 'no-such-model' is not among the "
                                    "models to review (see `observatory registry review --all`)")

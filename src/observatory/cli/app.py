@@ -4,13 +4,13 @@ error into the line the user sees. Commands parse, call the library and print.""
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from observatory import __version__
 from observatory.cli import boards, charts, hub, jobs, lineage, ratings, web
-from observatory.cli.common import close_all, err, out
+from observatory.cli.common import UsageError, close_all, err, out
 from observatory.cli.store import registry_app, store_app
 from observatory.errors import (
     EXIT_INTERRUPTED,
@@ -54,6 +54,7 @@ ERROR_PREFIXES: dict[type[ObservatoryError], str] = {
     OutputError: "cannot write",
 }
 TRANSIENT_HINT = " (this may pass: run the same command again)"
+INTERRUPTED = "interrupted; nothing half-written (snapshots appear whole or not at all)"
 
 
 def error_lines(exc: ObservatoryError) -> list[str]:
@@ -104,7 +105,7 @@ def main() -> None:
         err.print(f"usage: {message} (see --help)", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
-        err.print("interrupted; nothing half-written (snapshots appear whole or not at all)")
+        err.print(INTERRUPTED)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:
         if not type(exc).__module__.startswith(("pyspark", "py4j")):
@@ -114,11 +115,30 @@ def main() -> None:
         # a query Spark could not run (--backend spark): its message, not the JVM's stack
         err.print(f"spark: {first_line(exc)}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_USAGE)
+    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C within a command into this code, silently
+        err.print(INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def refuse_contradictions(command: Any, args: list[str]) -> None:
+    """A flag pair given both ways (``top --open --all``) is a usage error: Click would let the
+    last one win in silence. ``command`` is the app's Click command; ``args`` the command line."""
+    args = args[:args.index("--")] if "--" in args else args
+    while (commands := getattr(command, "commands", None)) is not None:  # a group: its command
+        name = next((arg for arg in args if not arg.startswith("-")), None)
+        if name not in commands:
+            return  # no command, or an unknown one: Click says so
+        command, args = commands[name], args[args.index(name) + 1:]
+    for param in command.params:
+        negative = getattr(param, "secondary_opts", None)
+        if negative and set(param.opts) & set(args) and set(negative) & set(args):
+            raise UsageError(f"{param.opts[0]} and {negative[0]} contradict each other; give one")
 
 
 def _run() -> object:
     try:
-        return app(standalone_mode=False)
+        command = typer.main.get_command(app)
+        refuse_contradictions(command, sys.argv[1:])
+        return command(standalone_mode=False)
     finally:
         close_all()

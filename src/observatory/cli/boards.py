@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from observatory import limits
 from observatory.cli.common import (
     AsOfOpt,
     BackendOpt,
@@ -45,8 +46,9 @@ def leaders(
     style_control: StyleOpt = False,
     timeline: Annotated[bool, typer.Option(
         "--timeline", help="The country (or organisation, with --by org) of the best open model "
-        "on every date, and when the lead changed hands (with whether the change is "
-        "statistically solid).")] = False,
+        "on every date (up to --as-of), and when the lead changed hands (with whether the change "
+        "is statistically solid; with --format csv or json the timeline only: `lead-changes` "
+        "gives the changes).")] = False,
     index_version: VersionOpt = None,
     source: BoardSourceOpt = None,
     fmt: FormatOpt = Fmt.table,
@@ -56,12 +58,12 @@ def leaders(
 
     'tied_with_next' is yes when this model's interval overlaps the next row's.
     """
-    obs = observatory(backend)
     sel = selection(board, category, style_control, index_version, source)
+    obs = observatory(backend)
     group = GROUP_COLUMN[by]
-    if timeline:
-        frame = obs.timeline(sel, by.value)
-        changes = obs.lead_changes(sel, by.value) if fmt == Fmt.table else None
+    if timeline:  # ends at --as-of when given, and its lead changes with it
+        frame = obs.timeline(sel, by.value, parse_date(as_of))
+        changes = obs.lead_changes(sel, by.value, parse_date(as_of)) if fmt == Fmt.table else None
         who = "Country" if by == By.country else "Organisation"
         render(frame, fmt, f"{who} of the best open model — {sel.describe()}",
                ["snapshot_date", group, *(["country"] if by == By.org else []), "model_name",
@@ -83,6 +85,8 @@ def leaders(
 def lead_changes(
     by: Annotated[By, typer.Option(help="The lead of a country or an org(anisation).")]
     = By.country,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The changes up to this date (YYYY-MM-DD).")] = None,
     board: BoardOpt = "text",
     category: CategoryOpt = "full",
     style_control: StyleOpt = False,
@@ -94,8 +98,8 @@ def lead_changes(
     """When the country (or organisation) of the best open model changed, and whether the
     change was statistically solid."""
     sel = selection(board, category, style_control, index_version, source)
-    render(observatory(backend).lead_changes(sel, by.value), fmt, f"Lead changes — {sel.describe()}",
-           change_columns(by))
+    render(observatory(backend).lead_changes(sel, by.value, parse_date(as_of)), fmt,
+           f"Lead changes — {sel.describe()}", change_columns(by))
 
 
 @app.command()
@@ -121,9 +125,10 @@ class TopBy(StrEnum):
 
 @app.command()
 def top(
-    n: Annotated[int, typer.Option("--n", min=1, help="How many models.")] = 10,
+    n: Annotated[int, typer.Option("--n", **limits.TOP_N.option(), help="How many models.")] = 10,
     open_only: Annotated[bool, typer.Option("--open/--all",
-                                            help="Open-weight models only (default).")] = True,
+                                            help="Open-weight models only (default); --all "
+                                            "includes closed models.")] = True,
     by: Annotated[TopBy | None, typer.Option(
         help="'country': how many of the top N each country holds.")] = None,
     as_of: AsOfOpt = None,
@@ -136,8 +141,8 @@ def top(
     backend: BackendOpt = None,
 ) -> None:
     """The top-N models on a board with their organisations and countries."""
-    obs = observatory(backend)
     sel = selection(board, category, style_control, index_version, source)
+    obs = observatory(backend)
     kind = "open" if open_only else "all"
     if by == TopBy.country:
         render(obs.top_by_country(n, parse_date(as_of), open_only, sel), fmt,

@@ -8,6 +8,7 @@ command module, and starts fast only if they stay light.
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from observatory.errors import InputError
+from observatory import limits
+from observatory.errors import EXIT_USAGE, InputError
 from observatory.registry.selection import Selection
 
 if TYPE_CHECKING:
@@ -30,6 +32,37 @@ SKIPPED_SHOWN = 5
 # Piped output gets wide lines rather than 80 columns of wrapped cells.
 out = Console(width=None if Console().is_terminal else 200)
 err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 200)
+
+
+class UsageError(typer.TyperException):
+    """An option the command cannot honour as given (in this combination, or with this value
+    not caught by its type): one ``usage:`` line and exit 2, as Typer's own usage errors."""
+
+    exit_code = EXIT_USAGE
+
+
+def given(ctx: typer.Context, *names: str) -> list[str]:
+    """The options among ``names`` (parameter names) that the user gave, as their flags."""
+    flags = {param.name: param.opts[0] for param in ctx.command.params}
+    return [flags[name] for name in names
+            if getattr(ctx.get_parameter_source(name), "name", None) in ("COMMANDLINE", "ENVIRONMENT")]
+
+
+def refuse(ctx: typer.Context, names: list[str] | tuple[str, ...], why: str) -> None:
+    """A usage error when the user gave any of these options: ``why`` says when they apply."""
+    found = given(ctx, *names)
+    if found:
+        raise UsageError(f"{' and '.join(found)}: {why}")
+
+
+def check_name(value: str | list[str] | None) -> str | list[str] | None:
+    """A board, category, source, index version, organisation or tag: the API's pattern
+    (``limits.NAME``), so the command line and the API accept the same names."""
+    for one in [value] if isinstance(value, str) else value or []:
+        if not re.fullmatch(limits.NAME, one):
+            raise typer.BadParameter(f"expected a name (letters, digits, '_', '.' or '-', up to 64), "
+                                     f"got {one!r}")
+    return value
 
 
 class Fmt(StrEnum):
@@ -92,17 +125,20 @@ FormatOpt = Annotated[Fmt, typer.Option("--format", "-f", help="Output: table, c
 AsOfOpt = Annotated[str | None, typer.Option(
     "--as-of", help="Use each board's latest snapshot on or before this date (YYYY-MM-DD).")]
 BoardOpt = Annotated[str, typer.Option(
+    callback=check_name,
     help="Board: text, vision, image, ... or 'aa' for the Artificial Analysis index.")]
 CategoryOpt = Annotated[str, typer.Option(
+    callback=check_name,
     help="Category: full, coding, math, chinese, ... ('all' for every category). "
          "For --board aa: intelligence, coding or agentic.")]
 StyleOpt = Annotated[bool, typer.Option("--style-control/--no-style-control",
                                         help="Use the style-controlled board.")]
 BoardSourceOpt = Annotated[str | None, typer.Option(
-    "--source", help="Read one board source only, e.g. observatory-bt for boards rated from votes "
-    "with `observatory rate` (default: the published boards).")]
+    "--source", callback=check_name, help="Read one board source only, e.g. observatory-bt for "
+    "boards rated from votes with `observatory rate` (default: the published boards).")]
 VersionOpt = Annotated[str | None, typer.Option(
-    "--index-version", help="AA index version (default: the latest); never mixed.")]
+    "--index-version", callback=check_name,
+    help="AA index version (--board aa; default: the latest); never mixed.")]
 WindowOpt = Annotated[Window | None, typer.Option(
     parser=parse_window, metavar="START:END",
     help="START:END, e.g. 2024-08-01:2025-08-01.")]
@@ -126,8 +162,15 @@ def writing(obs: Observatory, wait: float) -> contextlib.AbstractContextManager[
 
 def selection(board: str, category: str, style_control: bool,
               index_version: str | None, source: str | None = None) -> Selection:
-    return Selection(board=board, category=None if category == "all" else category,
-                     style_control=style_control, index_version=index_version, source=source)
+    """The board rows a view reads; an option the board cannot honour (``--index-version`` off
+    the AA board, ``--style-control`` or ``--source`` on it) is a usage error."""
+    sel = Selection(board=board, category=None if category == "all" else category,
+                    style_control=style_control, index_version=index_version, source=source)
+    problem = sel.problem()
+    if problem is not None:
+        field, why = problem
+        raise UsageError(f"--{field.replace('_', '-')}: {why}")
+    return sel
 
 
 _OPENED: list[Observatory] = []

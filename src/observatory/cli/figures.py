@@ -26,7 +26,8 @@ class ChartArgs:
 
 
 def _leaders(obs: Observatory, a: ChartArgs) -> Any:
-    return charts.leaders_chart(obs.timeline(a.sel), f"Best open-weight model — {a.sel.describe()}")
+    return charts.leaders_chart(obs.timeline(a.sel, as_of=a.as_of),
+                                f"Best open-weight model — {a.sel.describe()}")
 
 
 def _gap(obs: Observatory, a: ChartArgs) -> Any:

@@ -13,10 +13,12 @@ from observatory.cli.common import (
     Fmt,
     FormatOpt,
     Window,
+    check_name,
     observatory,
     out,
     parse_date,
     parse_window,
+    refuse,
     render,
 )
 
@@ -46,17 +48,18 @@ def likes(
     earlier: Annotated[str | None, typer.Option(
         help="Show the table at this earlier date beside it (YYYY-MM-DD).")] = None,
     pipeline_tag: Annotated[str, typer.Option(
-        help="Hub pipeline tag ('any' for all).")] = "text-generation",
+        callback=check_name, help="Hub pipeline tag ('any' for all).")] = "text-generation",
     fmt: FormatOpt = Fmt.table,
     backend: BackendOpt = None,
 ) -> None:
     """Q5: the most-liked model of each organisation on the Hub at a date (and earlier)."""
     from observatory.metrics.likes import likes_notes
 
-    frame = observatory(backend).likes(parse_date(as_of), parse_date(earlier, "--earlier"),
-                                None if pipeline_tag == "any" else pipeline_tag)
+    then = parse_date(earlier, "--earlier")
+    frame = observatory(backend).likes(parse_date(as_of), then,
+                                       None if pipeline_tag == "any" else pipeline_tag)
     if fmt == Fmt.table:
-        for line in likes_notes(frame):
+        for line in likes_notes(frame, then):
             out.print(line, soft_wrap=True)
     render(frame, fmt, "Most-liked model per organisation",
            ["org_id", "country", "model_id", "likes", "snapshot_date", "earlier_model_id",
@@ -65,6 +68,7 @@ def likes(
 
 @app.command()
 def downloads(
+    ctx: typer.Context,
     by: Annotated[Group, typer.Option(help="family, org or country.")] = Group.family,
     crossings: Annotated[bool, typer.Option(
         "--crossings", help="Only the dates one group passed another.")] = False,
@@ -79,6 +83,8 @@ def downloads(
     Downloader country is not public: by country means downloads OF models made BY
     developers in each country.
     """
+    if artefacts:  # counts per date, of no group
+        refuse(ctx, ["crossings", "by"], "not read with --artefacts (flagged counts per date)")
     obs = observatory(backend)
     if artefacts:
         render(obs.download_artefacts(), fmt, "Download artefacts (flagged, not hidden)")
@@ -122,7 +128,8 @@ def share(
 def licences(
     by: Annotated[OrgOrCountry, typer.Option(help="org or country.")] = OrgOrCountry.org,
     period: Annotated[Period, typer.Option(help="month, quarter or year.")] = Period.quarter,
-    org: Annotated[str | None, typer.Option(help="Only this organisation (org_id).")] = None,
+    org: Annotated[str | None, typer.Option(callback=check_name,
+                                            help="Only this organisation (org_id).")] = None,
     fmt: FormatOpt = Fmt.table,
     backend: BackendOpt = None,
 ) -> None:
@@ -147,7 +154,9 @@ def architecture(
     by: Annotated[OrgOrCountry, typer.Option(help="country or org.")] = OrgOrCountry.country,
     source: Annotated[ArchSource, typer.Option(
         help="aa (Artificial Analysis parameters) or hub (Hub configs).")] = ArchSource.aa,
-    as_of: AsOfOpt = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="aa: the index snapshot on or before this date; hub: each Hub source's "
+        "latest snapshot on or before it (YYYY-MM-DD).")] = None,
     fmt: FormatOpt = Fmt.table,
     backend: BackendOpt = None,
 ) -> None:
@@ -160,7 +169,7 @@ def architecture(
     obs = observatory(backend)
     frame = obs.architecture(period.value, by.value, source.value, parse_date(as_of))
     if fmt == Fmt.table and source == ArchSource.hub:
-        for line in obs.hub_scope():
+        for line in obs.hub_scope(parse_date(as_of)):
             out.print(line, soft_wrap=True)
     where = (f"Artificial Analysis snapshot of {frame['snapshot_date'].iloc[0]}, open-weight "
              "models by release" if source == ArchSource.aa else "Hub models by creation")

@@ -17,14 +17,17 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from observatory import limits
 from observatory.cli.common import (
     Fmt,
+    UsageError,
     WaitOpt,
     err,
     observatory,
     out,
     parse_date,
     print_report,
+    refuse,
     render,
     writing,
 )
@@ -48,6 +51,10 @@ class Source(StrEnum):  # jobs.update.SOURCES
 
 
 MAIN_JOB = (Source.arena, Source.aa, Source.hub)  # jobs.update.MAIN_JOB
+HUB_OPTIONS = ("scope", "min_downloads", "min_likes", "enrich", "page_size", "endpoint")
+TimeoutOpt = Annotated[float, typer.Option(
+    **limits.TIMEOUT.option(), help="Seconds per request (Artificial Analysis, arena-catalog, the "
+    "Hub collection; Arena's dataset on the Hub is read with huggingface_hub's own timeouts).")]
 
 
 class BackfillSource(StrEnum):
@@ -85,6 +92,7 @@ def import_(
     counted, and a file mostly made of them is refused. Importing content already in the
     store is a no-op that says so, unless the stored copy is damaged: then it is replaced.
     """
+    known_format(fmt)  # before anything is read: a file already stored is not read at all
     obs = observatory()
     with writing(obs, wait), Progress(
             TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
@@ -100,6 +108,16 @@ def import_(
     print_report(report)
 
 
+def known_format(fmt: str | None) -> None:
+    """An unknown ``import --format`` is a usage error."""
+    if fmt is None:
+        return
+    from observatory.sources.detect import formats
+
+    if fmt not in formats():
+        raise UsageError(f"--format: unknown format {fmt!r}; known formats: {', '.join(formats())}")
+
+
 def _print_outcome(outcome: Outcome) -> None:
     if outcome.report is not None:
         print_report(outcome.report)
@@ -107,10 +125,19 @@ def _print_outcome(outcome: Outcome) -> None:
         err.print(f"skipped {outcome.source}: {outcome.skipped}", soft_wrap=True)
 
 
-def _update(obs: Observatory, sources: list[str], timeout: float) -> list[tuple[str, ObservatoryError]]:
-    """Update each source in turn, printing its outcome as it ends; returns the failures."""
-    outcomes = obs.update(sources, timeout, on_outcome=_print_outcome)
-    return [(o.source, o.error) for o in outcomes if o.error is not None]
+def _update(obs: Observatory, sources: list[str], timeout: float,
+            named: bool = False) -> list[tuple[str, ObservatoryError]]:
+    """Update each source in turn, printing its outcome as it ends; returns the failures.
+    ``named``: the user asked for these sources by name, so one that cannot run for want of a
+    key is a failure (exit 2), where the main job says it skipped it."""
+
+    def heard(outcome: Outcome) -> None:
+        if not (named and outcome.unconfigured is not None):  # else said with the failures
+            _print_outcome(outcome)
+
+    outcomes = obs.update(sources, timeout, on_outcome=heard)
+    return [(o.source, o.error or o.unconfigured) for o in outcomes  # type: ignore[misc]
+            if o.error is not None or (named and o.unconfigured is not None)]
 
 
 def collect_with_progress(obs: Observatory, options: HubOptions) -> None:
@@ -142,23 +169,27 @@ def collect_with_progress(obs: Observatory, options: HubOptions) -> None:
 
 @app.command()
 def update(
+    ctx: typer.Context,
     source: Annotated[list[Source] | None, typer.Option(
         "--source", help="arena (the latest board of every arena from Arena's leaderboard dataset "
         "on the Hub), arena-catalog (LMArena's older arena-catalog files on GitHub), aa "
         "(Artificial Analysis; needs AA_API_KEY) and/or hub (Hugging Face Hub model metadata). "
         "Default: arena and aa.")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+    timeout: TimeoutOpt = 30.0,
     scope: Annotated[Scope, typer.Option(
         help="Hub: full (every model), llm (text-generation and image-text-to-text) or orgs "
         "(the registry's organisations).")] = Scope.full,
     min_downloads: Annotated[int | None, typer.Option(
+        **limits.MIN_DOWNLOADS.option(),
         help="Hub: keep models with at least this many downloads (last 30 days).")] = None,
-    min_likes: Annotated[int | None, typer.Option(help="Hub: keep models with this many likes.")]
-    = None,
+    min_likes: Annotated[int | None, typer.Option(
+        **limits.MIN_LIKES.option(), help="Hub: keep models with this many likes.")] = None,
     enrich: Annotated[int, typer.Option(
+        **limits.ENRICH.option(),
         help="Hub: read config.json and safetensors of the N most-downloaded models "
         "(parameters, experts, architecture).")] = 0,
-    page_size: Annotated[int, typer.Option(min=1, max=1000, help="Hub: models per page.")] = 1000,
+    page_size: Annotated[int, typer.Option(**limits.PAGE_SIZE.option(),
+                                           help="Hub: models per page.")] = 1000,
     endpoint: Annotated[str | None, typer.Option(
         help="Hub base URL (default: $OBSERVATORY_HUB_URL, $HF_ENDPOINT or huggingface.co).")]
     = None,
@@ -170,10 +201,13 @@ def update(
     override the public endpoints. The Hub collection checkpoints after every page: if it is interrupted, run
     the same command again to resume. HF_TOKEN is used when set and never written anywhere.
     """
-    obs = observatory()
     chosen = [s.value for s in (source or [Source.arena, Source.aa])]
+    if Source.hub not in chosen:
+        refuse(ctx, HUB_OPTIONS, "Hub options: add --source hub")
+    obs = observatory()
     with writing(obs, wait):
-        failures = _update(obs, [s for s in chosen if s != Source.hub], timeout)
+        failures = _update(obs, [s for s in chosen if s != Source.hub], timeout,
+                           named=bool(source))
         if Source.hub in chosen:
             from observatory.jobs.hub_collect import HubOptions
 
@@ -190,7 +224,7 @@ def update(
 
 @app.command()
 def run(
-    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+    timeout: TimeoutOpt = 30.0,
     force: Annotated[bool, typer.Option(
         "--force", help="Fetch again even when today's run already reached every source.")]
     = False,
@@ -259,6 +293,7 @@ def _print_headline(found: Headline) -> None:
 
 @app.command()
 def backfill(
+    ctx: typer.Context,
     source: Annotated[BackfillSource, typer.Option(
         "--source", help="arena: every board Arena ever published (the full split of every "
         "subset of Arena's leaderboard dataset). hub-weekly: the whole Hub's model table week by "
@@ -282,6 +317,11 @@ def backfill(
     again adds only what is new; an interrupted backfill goes on from where it stopped when
     the same command runs again. Hub dumps are read by HTTP range requests, only the columns
     the store needs."""
+    if source is BackfillSource.arena:
+        refuse(ctx, ["since", "until", "every"], "for the Hub's dumps (--source hub-weekly or "
+               "hub-stats); --source arena loads every board, --subset picks arenas")
+    else:
+        refuse(ctx, ["subset"], "for --source arena")
     obs = observatory()
     with writing(obs, wait):
         _backfill(obs, source, subset, since, until, every)

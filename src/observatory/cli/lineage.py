@@ -10,11 +10,13 @@ from typing import Annotated, Any
 import typer
 from rich.tree import Tree
 
+from observatory import limits
 from observatory.cli.common import (
     BackendOpt,
     Fmt,
     FormatOpt,
     WaitOpt,
+    err,
     observatory,
     out,
     parse_date,
@@ -89,7 +91,8 @@ def derivatives(
 @app.command()
 def burst(
     model: Annotated[str, typer.Argument(help="Base model id, e.g. deepseek-ai/DeepSeek-R1.")],
-    days: Annotated[int, typer.Option(min=1, help="Window after the model's creation.")] = 30,
+    days: Annotated[int, typer.Option(**limits.BURST_DAYS.option(),
+                                      help="Window after the model's creation.")] = 30,
     inferred: InferredOpt = False,
     fmt: FormatOpt = Fmt.table,
     backend: BackendOpt = None,
@@ -142,10 +145,16 @@ def lineage(
     fmt: FormatOpt = Fmt.table,
     backend: BackendOpt = None,
 ) -> None:
-    """The tree above (ancestors, roots) and below (every derivative) a model."""
+    """The tree above (ancestors, roots) and below (every derivative) a model: --format json
+    nested as the tree, --format csv one row per model (position, depth, relation, via)."""
     result = observatory(backend).lineage_tree(model, inferred)
-    if fmt != Fmt.table:
+    if fmt == Fmt.json:
         out.file.write(json.dumps(result, indent=2, default=str) + "\n")
+        return
+    if fmt == Fmt.csv:
+        from observatory.lineage.tree import tree_rows
+
+        render(tree_rows(result), fmt)
         return
     for parent in sorted(result["ancestors"], key=lambda p: -p["depth"]):
         out.print(f"↑ depth {parent['depth']}: {parent['model_id']} "
@@ -202,9 +211,13 @@ def whose_base(
     tokenizer fingerprint most likely come from, with scores (stored by 'observatory
     infer-bases', else computed now)."""
     frame = observatory(backend).whose_base(model)
-    if frame.empty:
-        out.print(f"{model}: declares no base, and its fingerprint (if known) matches no known base "
-                  "model; 'observatory update --source hub --enrich N' collects config facts")
+    if frame.empty:  # an answer: no base; CSV and JSON keep their shape, the sentence to stderr
+        (out if fmt == Fmt.table else err).print(
+            f"{model}: declares no base, and its fingerprint (if known) matches no known base "
+            "model; 'observatory update --source hub --enrich N' collects config facts",
+            soft_wrap=True)
+        if fmt != Fmt.table:
+            render(frame, fmt)
         return
     render(frame, fmt, f"Whose base is {model}? ({frame['evidence'].iloc[0]})",
            ["parent_id", "relation", "score", "candidate_rank", "root_org", "root_country",
@@ -213,7 +226,8 @@ def whose_base(
 
 @app.command("infer-bases")
 def infer_bases(
-    top: Annotated[int, typer.Option(min=1, max=10, help="Candidates kept per model.")] = 3,
+    top: Annotated[int, typer.Option(**limits.INFER_TOP.option(),
+                                     help="Candidates kept per model.")] = 3,
     fmt: FormatOpt = Fmt.table,
     wait: WaitOpt = 0.0,
 ) -> None:
@@ -223,9 +237,12 @@ def infer_bases(
     obs = observatory()
     with writing(obs, wait):
         result, predictions = obs.infer_bases(top)
-    if result is None:
-        out.print("no candidates: no model without a declared base has fingerprint facts that match "
-                  "a known base (import model trees or enrich a Hub snapshot first)")
+    if result is None:  # CSV and JSON keep their shape (no rows), the sentence to stderr
+        (out if fmt == Fmt.table else err).print(
+            "no candidates: no model without a declared base has fingerprint facts that match a "
+            "known base (import model trees or enrich a Hub snapshot first)", soft_wrap=True)
+        if fmt != Fmt.table:
+            render([], fmt)
         return
     from observatory.lineage.inference import score_summary
 

@@ -10,14 +10,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from observatory import limits
 from observatory.cli.common import (
     Fmt,
     FormatOpt,
     WaitOpt,
+    check_name,
     err,
     observatory,
     out,
     parse_date,
+    refuse,
     render,
     writing,
 )
@@ -54,21 +57,26 @@ def parse_anchor(value: str | None) -> Scale:
 
 @app.command()
 def rate(
+    ctx: typer.Context,
     votes: Annotated[str, typer.Argument(
         help="A vote file (.parquet/.jsonl arena release, clean-battle .json, or .csv with "
         "model_a, model_b, winner) or the id of a stored vote snapshot.")],
     category: Annotated[list[str] | None, typer.Option(
-        help="full (every vote), coding, math, creative_writing, if, hard_prompts, multiturn, or a "
-        "language (english, chinese, ...). Repeat for several boards.")] = None,
+        callback=check_name, help="full (every vote), coding, math, creative_writing, if, "
+        "hard_prompts, multiturn, or a language (english, chinese, ...). Repeat for several "
+        "boards.")] = None,
     bootstrap: Annotated[int, typer.Option(
-        "--bootstrap", min=1, help="Bootstrap rounds (multinomial resamples of the pair counts).")]
+        "--bootstrap", **limits.BOOTSTRAP_ROUNDS.option(),
+        help="Bootstrap rounds (multinomial resamples of the pair counts).")]
     = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap: same seed, same board.")] = 0,
+    seed: Annotated[int, typer.Option(**limits.SEED.option(),
+                                      help="Seed of the bootstrap: same seed, same board.")] = 0,
     anchor: Annotated[str | None, typer.Option(
         help="MODEL=RATING: shift the board so MODEL sits at RATING (Elo-like scale 400, base "
         "10). Default: unanchored, centred at 1000 (arena-rank's convention).")] = None,
     min_votes: Annotated[int, typer.Option(
-        "--min-votes", min=0, help="Leave out models with fewer votes.")] = 0,
+        "--min-votes", **limits.MIN_VOTES.option(), help="Leave out models with fewer votes.")]
+    = 0,
     style_control: Annotated[bool, typer.Option(
         "--style-control", help="Also fit the style-controlled board (needs response token and "
         "markdown counts in the votes) and show the style coefficients.")] = False,
@@ -78,7 +86,8 @@ def rate(
     interval: Annotated[Interval, typer.Option(
         help="bootstrap (percentile) or sandwich (robust normal) 95% intervals.")]
     = Interval.bootstrap,
-    board: Annotated[str, typer.Option(help="Board name to store under.")] = "text",
+    board: Annotated[str, typer.Option(callback=check_name, help="Board name to store under.")]
+    = "text",
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Rate only the votes cast on or before this date (YYYY-MM-DD); the board "
         "is stored under it. Default: all votes, dated by the latest vote.")] = None,
@@ -94,6 +103,8 @@ def rate(
     allows. The board is stored like an imported one (source observatory-bt), so `observatory
     leaders --source observatory-bt` and the charts read it; the manifest records the method.
     """
+    if interval == Interval.sandwich:  # a normal interval: no resampling, nothing to seed
+        refuse(ctx, ["bootstrap", "seed"], "for --interval bootstrap")
     obs = observatory()
     with contextlib.nullcontext() if no_store else writing(obs, wait):
         _rate(obs, votes, category, bootstrap, seed, anchor, min_votes, style_control,
@@ -139,14 +150,16 @@ def simulate_votes(
     from_board: Annotated[Path, typer.Option(
         "--from-board", help="A board file the Observatory imports (arena-catalog JSON, "
         "LMArena CSV); its ratings are the truth the votes are drawn from.")],
-    n_votes: Annotated[int, typer.Option("--votes", min=1, help="How many votes.")],
+    n_votes: Annotated[int, typer.Option("--votes", **limits.VOTES.option(), help="How many votes.")],
     out_path: Annotated[Path, typer.Option("--out", help="FILE.parquet, .jsonl or .csv")],
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    category: Annotated[str, typer.Option(help="Which category's ratings to use.")] = "full",
+    seed: Annotated[int, typer.Option(**limits.SEED.option(), help="Random seed.")] = 0,
+    category: Annotated[str, typer.Option(
+        callback=check_name, help="Which category's ratings to use.")] = "full",
     tie_rate: Annotated[float, typer.Option(
-        min=0.0, max=0.5, help="Tie probability between equally rated models.")] = 0.3,
+        **limits.TIE_RATE.option(), help="Tie probability between equally rated models.")] = 0.3,
     skew: Annotated[float, typer.Option(
-        min=0.0, help="How much more often top models meet (0: every pair equally).")] = 1.0,
+        **limits.SKEW.option(), help="How much more often top models meet (0: every pair "
+        "equally).")] = 1.0,
 ) -> None:
     """Draw synthetic votes from a published board (Bradley–Terry with ties; top models meet
     more often), for tests, benchmarks and checking that `rate` recovers a board."""

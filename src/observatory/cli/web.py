@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from observatory import limits
 from observatory.cli.common import BackendOpt, err, observatory, out
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def report(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
     = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8321,
+    port: Annotated[int, typer.Option(**limits.PORT.option(), help="Port.")] = 8321,
     site: Annotated[Path | None, typer.Option(
         help="The site folder its assets are served from (default: the data home's site).")]
     = None,

@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from observatory import limits
 from observatory.errors import InputError
 from observatory.sources import hub_dump, hub_dumps
 from observatory.sources.http import RetryPolicy
@@ -70,9 +71,11 @@ def parse_every(text: str) -> int:
     value = text.strip().lower()
     unit = 7 if value.endswith("w") else 1
     number = value.rstrip("dw")
-    if not number.isdigit() or int(number) < 1:
-        raise InputError("--every", f"expected a period such as 7d or 1w, got {text!r}")
-    return int(number) * unit
+    days = int(number) * unit if number.isascii() and number.isdigit() else 0
+    if days not in limits.EVERY_DAYS:
+        raise InputError("--every", f"expected a period such as 7d or 1w, of "
+                                    f"{limits.EVERY_DAYS} days, got {text!r}")
+    return days
 
 
 def pick(days: list[date], options: BackfillOptions) -> list[date]:

@@ -58,6 +58,9 @@ class Outcome:
     report: ImportReport | None = None
     skipped: str | None = None  # why nothing was fetched (a missing key, a source left out)
     error: ObservatoryError | None = None
+    # the missing key or setting behind ``skipped``: a failure when the source was asked for
+    # by name (``update --source aa``), a skipped line in the main job
+    unconfigured: ConfigError | None = None
 
 
 def _parse_fetched(items: list[live.Fetched]) -> list[Parsed]:
@@ -78,7 +81,7 @@ def update_source(catalog: Catalog, source: str, endpoints: Endpoints, timeout: 
     try:
         return Outcome(source, report=UPDATERS[source](catalog, endpoints, timeout))
     except ConfigError as exc:
-        return Outcome(source, skipped=str(exc))
+        return Outcome(source, skipped=str(exc), unconfigured=exc)
     except ObservatoryError as exc:
         return Outcome(source, error=exc)
 

@@ -40,3 +40,40 @@ def tree(graph: LineageGraph, model_id: str) -> dict[str, Any]:
     return {"model": nodes[model_id], "ancestors": parents,
             "roots": roots.drop(columns=["model_id"]).to_dict("records"),
             "descendants": len(down), "lineage": graph.lineage_label}
+
+
+ROW_COLUMNS = ["position", "depth", "model_id", "relation", "kind", "via", "downloads_30d",
+               "created_at", "in_snapshot", "is_root", "root_org", "root_country", "lineage"]
+
+
+def tree_rows(found: dict[str, Any]) -> pd.DataFrame:
+    """``tree``'s answer as one flat table (``lineage --format csv``): the ancestors from the
+    farthest down, the model, then every descendant depth first in the tree's order. ``depth``
+    counts steps from the model either way; ``via`` is the model next to it on the path (an
+    ancestor's derivative, a descendant's parent) and ``relation`` how the lower of the two
+    derives from the upper; roots carry their organisation and country."""
+    roots = {root["root_id"]: root for root in found["roots"]}
+
+    def row(node: dict[str, Any], position: str, depth: int, via: str | None,
+            relation: str | None) -> dict[str, Any]:
+        root = roots.get(node["model_id"])
+        return {"position": position, "depth": depth, "model_id": node["model_id"],
+                "relation": relation, "kind": node.get("kind"), "via": via,
+                "downloads_30d": node.get("downloads_30d"), "created_at": node.get("created_at"),
+                "in_snapshot": node.get("in_snapshot"), "is_root": root is not None,
+                "root_org": root.get("root_org") if root else None,
+                "root_country": root.get("root_country") if root else None,
+                "lineage": found["lineage"]}
+
+    rows = [row(parent, "ancestor", parent["depth"], parent["child"], parent["child_relation"])
+            for parent in sorted(found["ancestors"], key=lambda p: (-p["depth"], p["model_id"]))]
+    rows.append(row(found["model"], "model", 0, None, None))
+
+    def below(node: dict[str, Any], depth: int) -> None:
+        for child in node["children"]:
+            rows.append(row(child, "descendant", depth, node["model_id"], child["relation"]))
+            below(child, depth + 1)
+
+    below(found["model"], 1)
+    frame = pd.DataFrame(rows, columns=ROW_COLUMNS)
+    return frame.astype({"downloads_30d": "Int64"})

@@ -7,6 +7,8 @@ every other group (not only the other groups' best models).
 
 from __future__ import annotations
 
+from datetime import date
+
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -58,6 +60,15 @@ def timeline(table: ir.Table, by: str = "country") -> pd.DataFrame:
     return frame[[*DATE_KEYS, *who, "rating", "ci_low", "ci_high", f"runner_up_{group}",
                   "runner_up_model", "runner_up_rating", "margin", "rivals_ci_high", "solid",
                   "shown_rows", "dated_by", "source", "snapshot_id", "method_version"]]
+
+
+def until(timeline_frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The timeline up to ``as_of``: its rows dated on or before it (each date's row reads only
+    that date's board, so the cut is the timeline as it stood then)."""
+    kept = timeline_frame[pd.to_datetime(timeline_frame["snapshot_date"]) <= pd.Timestamp(as_of)]
+    if kept.empty:
+        raise EmptyResultError(f"no board date on or before {as_of}")
+    return kept.reset_index(drop=True)
 
 
 def _solid_from(reign: pd.DataFrame) -> object:

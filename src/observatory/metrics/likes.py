@@ -109,11 +109,12 @@ def spans_lines(pairs: list[tuple[str, str]], what: str) -> list[str]:
     return lines
 
 
-def likes_notes(frame: pd.DataFrame) -> list[str]:
-    """Lines above the table: what the snapshot covers when it is not the whole Hub, and how
-    much of the table the registry could not attribute."""
+def likes_notes(frame: pd.DataFrame, earlier: date | None = None) -> list[str]:
+    """Lines above the table: what the snapshot covers when it is not the whole Hub, how much
+    of the table the registry could not attribute, and an ``earlier`` date no snapshot reaches."""
+    # an organisation found only at the earlier date has no row now (no source, no date)
     lines = scope_lines([(s, str(d)[:10]) for s, d in zip(frame["source"], frame["snapshot_date"],
-                                                           strict=True)])
+                                                           strict=True) if isinstance(s, str)])
     if "attributed" in frame and len(frame):
         unattributed = frame[~frame["attributed"].fillna(False).astype(bool)]
         if len(unattributed):
@@ -122,4 +123,6 @@ def likes_notes(frame: pd.DataFrame) -> list[str]:
                          f"registry does not attribute (country unknown), {share:.0%} of the likes "
                          "shown; name them in your registry's org_aliases.csv "
                          "(`observatory registry files`)")
+    if earlier is not None and "earlier_date" in frame and frame["earlier_date"].isna().all():
+        lines.append(f"no Hub likes on or before {earlier}: the earlier columns are empty")
     return lines

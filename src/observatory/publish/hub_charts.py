@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from observatory.errors import EmptyResultError
 from observatory.publish.charts import colours, credit
 
 SOURCE_NOTE = "Source: Hugging Face Hub snapshots via the Open Weights Observatory"
@@ -40,7 +41,13 @@ def likes_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
 
 
 def downloads_chart(frame: pd.DataFrame, group: str, title: str) -> alt.Chart:
-    data = _plain(frame, ["snapshot_date", group, "downloads_all_time"])
+    # a snapshot from the Hub API has 30-day counts only: no point on the all-time lines
+    data = _plain(frame.dropna(subset=["downloads_all_time"]),
+                  ["snapshot_date", group, "downloads_all_time"])
+    if data.empty:
+        raise EmptyResultError("no all-time download counts in the Hub snapshots (the Hub API "
+                               "gives 30-day counts; the weekly dumps all-time ones: `observatory "
+                               "backfill --source hub-weekly`)")
     data["snapshot_date"] = pd.to_datetime(data["snapshot_date"])
     data["downloads_all_time"] = data["downloads_all_time"].astype("int64")
     top = data.groupby(group)["downloads_all_time"].max().nlargest(10).index

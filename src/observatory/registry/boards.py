@@ -215,6 +215,23 @@ def latest_index_version(con: ibis.BaseBackend) -> str:
     return str(row["index_version"].iloc[0])
 
 
+def _no_index_entries(con: ibis.BaseBackend, sel: Selection, version: str) -> None:
+    """Say why an index selection is empty: a version or an index the store has never held is
+    bad input (naming the known ones); a known pair without values is no data."""
+    known = con.table("index_scores").select("index_version", "index_name").distinct().to_pandas()
+    versions = sorted(set(known["index_version"].dropna()))
+    if version not in versions:
+        raise InputError("--index-version", f"unknown Artificial Analysis index version "
+                                            f"{version!r}; versions in the store: {', '.join(versions)}")
+    names = sorted(set(known["index_name"].dropna()))
+    if sel.index_name() not in names:
+        raise InputError("--category", f"no Artificial Analysis index {sel.category!r}; indices "
+                                       f"in the store: {', '.join(names)} ('full' is intelligence, "
+                                       "'all' every index)")
+    raise EmptyResultError(f"no Artificial Analysis '{sel.index_name()}' index values in "
+                           f"version {version}")
+
+
 def index_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> ir.Table:
     scores = con.table("index_scores")
     version = sel.index_version or latest_index_version(con)
@@ -229,8 +246,7 @@ def index_entries(con: ibis.BaseBackend, registry: Registry, sel: Selection) -> 
                                       "creator_slug", "creator_country", "open_weights",
                                       "licence_label", "hf_id"), "_akey")
     if distinct.empty:
-        raise EmptyResultError(f"no Artificial Analysis '{sel.index_name()}' index values in "
-                               f"version {version}")
+        _no_index_entries(con, sel, version)
     attributed = attribute_index(distinct, registry, stated_index_facts(con))
     lookup = ibis.memtable(attributed[["_akey", "org_id", "org_name", "country", "open_weights",
                                        "licence_class", "attribution"]].astype(

@@ -229,16 +229,19 @@ def liked_entries(con: ibis.BaseBackend, registry: Registry,
     return hub_entries(con, registry, dates=[d for d in chosen if d is not None])
 
 
-def latest_dates(con: ibis.BaseBackend) -> dict[str, date]:
-    """Each Hub source's latest snapshot date (read from the raw table, no joins)."""
+def latest_dates(con: ibis.BaseBackend, as_of: date | None = None) -> dict[str, date]:
+    """Each Hub source's latest snapshot date (on or before ``as_of``; read from the raw table,
+    no joins)."""
     models = con.table("hub_models")
+    if as_of is not None:
+        models = models.filter(models.snapshot_date <= as_of)
     latest = models.group_by("source").agg(day=models.snapshot_date.max()).to_pandas()
     return {row.source: pd.Timestamp(row.day).date() for row in latest.itertuples()}
 
 
-def latest_entries(con: ibis.BaseBackend, registry: Registry) -> ir.Table:
-    """Entries of each Hub source's latest snapshot."""
-    return hub_entries(con, registry, dates=sorted(set(latest_dates(con).values())))
+def latest_entries(con: ibis.BaseBackend, registry: Registry, as_of: date | None = None) -> ir.Table:
+    """Entries of each Hub source's latest snapshot (on or before ``as_of``)."""
+    return hub_entries(con, registry, dates=sorted(set(latest_dates(con, as_of).values())))
 
 
 def crawl_rows(con: ibis.BaseBackend) -> ir.Table:

@@ -22,6 +22,21 @@ class Selection:
     def is_index(self) -> bool:
         return self.board == AA_BOARD
 
+    def problem(self) -> tuple[str, str] | None:
+        """A field this selection cannot honour, and why (the command line and the API refuse
+        it rather than read a board without it): ``(field, why)``, or None."""
+        if self.is_index:
+            if self.style_control:
+                return "style_control", "the Artificial Analysis index (board aa) has no " \
+                    "style-controlled board"
+            if self.source is not None:
+                return "source", "applies to arena boards; the Artificial Analysis index " \
+                    "(board aa) is read from its own publications"
+        elif self.index_version is not None:
+            return "index_version", "applies to the Artificial Analysis index (board aa) only, " \
+                f"not the {self.board} board"
+        return None
+
     def index_name(self) -> str | None:
         if self.category in (None, "all"):
             return None

@@ -46,15 +46,17 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, fields, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import numpy as np
 
+from observatory import limits
+from observatory.errors import EXIT_USAGE, InputError
 from observatory.testing.fake_datasets import (
     DatasetError,
     DatasetRepos,
@@ -864,22 +866,47 @@ def start_fakehub_subprocess(models: int = 10_000, seed: int = 0, faults: Faults
     return proc, url
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line, as the observatory's own usage errors (argparse prints two)."""
+        print(f"usage: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _within(kind: type[int] | type[float], bound: limits.Bound) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or value not in bound:  # NaN is in no bound
+            raise argparse.ArgumentTypeError(f"expected {bound}, got {text!r}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="observatory fakehub",
-                                description="Serve synthetic Hugging Face Hub models on 127.0.0.1.")
-    p.add_argument("--models", type=int, default=10_000, help="number of models (default 10000)")
-    p.add_argument("--seed", type=int, default=0)
+    p = _Parser(prog="observatory fakehub",
+                description="Serve synthetic Hugging Face Hub models on 127.0.0.1.")
+    count, seconds = _within(int, limits.COUNT), _within(float, limits.SECONDS)
+    p.add_argument("--models", type=_within(int, limits.FAKE_MODELS), default=10_000,
+                   help="number of models (default 10000)")
+    p.add_argument("--seed", type=_within(int, limits.SEED), default=0)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=0, help="0: any free port")
-    p.add_argument("--page-size", type=int, default=MAX_PAGE, help="default and maximum limit")
-    p.add_argument("--rate-limit", type=int, default=0, help="requests per window (0: none)")
-    p.add_argument("--rate-window", type=float, default=300.0, help="window seconds")
-    p.add_argument("--error-rate", type=float, default=0.0, help="probability of a 500/502/503")
-    p.add_argument("--timeout-every", type=int, default=0)
-    p.add_argument("--timeout-seconds", type=float, default=5.0)
-    p.add_argument("--truncate-every", type=int, default=0)
-    p.add_argument("--repeat-every", type=int, default=0)
-    p.add_argument("--fault-seed", type=int, default=0)
+    p.add_argument("--port", type=_within(int, limits.ANY_PORT), default=0, help="0: any free port")
+    p.add_argument("--page-size", type=_within(int, limits.PAGE_SIZE), default=MAX_PAGE,
+                   help="default and maximum limit")
+    p.add_argument("--rate-limit", type=count, default=0, help="requests per window (0: none)")
+    p.add_argument("--rate-window", type=seconds, default=300.0, help="window seconds")
+    p.add_argument("--error-rate", type=_within(float, limits.PROBABILITY), default=0.0,
+                   help="probability of a 500/502/503")
+    p.add_argument("--timeout-every", type=count, default=0)
+    p.add_argument("--timeout-seconds", type=seconds, default=5.0)
+    p.add_argument("--truncate-every", type=count, default=0)
+    p.add_argument("--repeat-every", type=count, default=0)
+    p.add_argument("--fault-seed", type=_within(int, limits.SEED), default=0)
     p.add_argument("--faults-json", help="a JSON object of Faults fields (overrides the flags)")
     return p
 
@@ -891,11 +918,21 @@ def main(argv: list[str] | None = None) -> int:
                     timeout_every=args.timeout_every, timeout_seconds=args.timeout_seconds,
                     truncate_every=args.truncate_every, repeat_every=args.repeat_every, seed=args.fault_seed)
     if args.faults_json:
-        faults = Faults.from_dict(json.loads(args.faults_json), faults)
+        try:
+            given = json.loads(args.faults_json)
+            if not isinstance(given, dict):
+                raise ValueError(f"not an object: {args.faults_json!r}")
+            faults = Faults.from_dict(given, faults)
+        except (ValueError, TypeError) as exc:
+            raise InputError("--faults-json", f"expected a JSON object of fault fields ({exc})") from None
     hub = FakeHub(FakeHubConfig(models=args.models, seed=args.seed, host=args.host, port=args.port,
                                 page_size=min(args.page_size, MAX_PAGE), faults=faults))
     hub.pages = Pages(hub)
-    hub.server = _Server((hub.config.host, hub.config.port), _Handler, hub)
+    try:
+        hub.server = _Server((hub.config.host, hub.config.port), _Handler, hub)
+    except OSError as exc:  # a busy port, an unknown host
+        raise InputError(f"{args.host}:{args.port}", f"cannot listen here ({exc.strerror or exc})"
+                         ) from None
 
     def _terminate(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt

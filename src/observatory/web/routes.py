@@ -20,7 +20,7 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from observatory import METHOD_VERSION
+from observatory import METHOD_VERSION, limits
 from observatory.api import Observatory
 from observatory.config import public_text
 from observatory.errors import EmptyResultError, InputError, ObservatoryError
@@ -29,7 +29,7 @@ from observatory.registry.selection import Selection
 from observatory.web.live import MISSING, Live
 from observatory.web.site import provenance
 
-NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"  # board, category, source, index version, org, tag
+NAME = limits.NAME  # board, category, source, index version, org, tag: the command line's too
 
 Board = Annotated[str, Query(pattern=NAME, description="text, vision, ... or aa (the Artificial "
                              "Analysis index)")]
@@ -47,8 +47,14 @@ router = APIRouter(prefix="/api")
 
 def _selection(board: str, category: str, style_control: bool, index_version: str | None,
                source: str | None) -> Selection:
-    return Selection(board=board, category=None if category == "all" else category,
-                     style_control=style_control, index_version=index_version, source=source)
+    """The board rows a view reads; a parameter the board cannot honour is a 422, as on the
+    command line (``Selection.problem``)."""
+    sel = Selection(board=board, category=None if category == "all" else category,
+                    style_control=style_control, index_version=index_version, source=source)
+    problem = sel.problem()
+    if problem is not None:
+        raise HTTPException(422, f"{problem[0]}: {problem[1]}")
+    return sel
 
 
 def _query(values: dict[str, Any]) -> dict[str, Any]:
@@ -102,20 +108,25 @@ async def leaders(request: Request, by: ByGroup = "country", as_of: AsOf = None,
 @router.get("/timeline", summary="Q1, Q2: the best open model on every date")
 async def timeline(request: Request, by: ByGroup = "country", board: Board = "text",
                    category: Category = "full", style_control: StyleControl = False,
-                   index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+                   index_version: IndexVersion = None, source: BoardSource = None,
+                   as_of: Annotated[date | None, Query(description="the last date")] = None
+                   ) -> Response:
     query = _query(locals())
     sel = _selection(board, category, style_control, index_version, source)
-    return await _answer(request, "timeline", query, lambda obs: obs.timeline(sel, by))
+    return await _answer(request, "timeline", query, lambda obs: obs.timeline(sel, by, as_of))
 
 
 @router.get("/lead-changes", summary="Q2: when the lead changed hands, and whether solidly")
 async def lead_changes(request: Request, by: ByGroup = "country", board: Board = "text",
                        category: Category = "full", style_control: StyleControl = False,
-                       index_version: IndexVersion = None, source: BoardSource = None) -> Response:
+                       index_version: IndexVersion = None, source: BoardSource = None,
+                       as_of: Annotated[date | None, Query(description="the timeline's last date")]
+                       = None) -> Response:
     query = _query(locals())
     sel = _selection(board, category, style_control, index_version, source)
-    return await _answer(request, "lead-changes", query, lambda obs: obs.lead_changes(sel, by),
-                         basis=lambda obs: [obs.timeline(sel, by)])
+    return await _answer(request, "lead-changes", query,
+                         lambda obs: obs.lead_changes(sel, by, as_of),
+                         basis=lambda obs: [obs.timeline(sel, by, as_of)])
 
 
 @router.get("/gap", summary="Q3: best open against best closed, with the gap's interval")
@@ -128,7 +139,7 @@ async def gap(request: Request, board: Board = "text", category: Category = "ful
 
 
 @router.get("/top", summary="Q4: the top-N models on a board, with their countries")
-async def top(request: Request, n: Annotated[int, Query(ge=1, le=200)] = 10,
+async def top(request: Request, n: Annotated[int, Query(**limits.TOP_N.query())] = 10,
               open_only: Annotated[bool, Query(description="open-weight models only")] = True,
               by: Literal["country"] | None = None, as_of: AsOf = None, board: Board = "text",
               category: Category = "full", style_control: StyleControl = False,
@@ -143,7 +154,7 @@ async def top(request: Request, n: Annotated[int, Query(ge=1, le=200)] = 10,
 
 
 @router.get("/org-ranks", summary="Q1, Q12: each organisation's best open model's rank over time")
-async def org_ranks(request: Request, orgs: Annotated[int, Query(ge=1, le=50)] = 10,
+async def org_ranks(request: Request, orgs: Annotated[int, Query(**limits.ORG_RANKS.query())] = 10,
                     board: Board = "text", category: Category = "full",
                     style_control: StyleControl = False, index_version: IndexVersion = None,
                     source: BoardSource = None) -> Response:
@@ -163,7 +174,7 @@ async def likes(request: Request, as_of: AsOf = None,
 
     tag = None if pipeline_tag == "any" else pipeline_tag
     return await _answer(request, "likes", query, lambda obs: obs.likes(as_of, earlier, tag),
-                         lambda obs, frame: likes_notes(frame))
+                         lambda obs, frame: likes_notes(frame, earlier))
 
 
 @router.get("/downloads", summary="Q6: all-time and 30-day downloads per group and date")
@@ -225,7 +236,7 @@ async def architecture(request: Request, period: Literal["month", "quarter", "ye
     query = _query(locals())
     return await _answer(request, "architecture", query,
                          lambda obs: obs.architecture(period, by, source, as_of),
-                         basis=lambda obs: [obs.hub_sources()] if source == "hub" else [])
+                         basis=lambda obs: [obs.hub_sources(as_of)] if source == "hub" else [])
 
 
 @router.get("/snapshots", summary="Every snapshot in the store, with its format and date")
