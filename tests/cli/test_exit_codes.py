@@ -84,20 +84,24 @@ def test_3_unreachable_and_run_offline(seeded: Path, capsys, monkeypatch) -> Non
 
 
 def test_4_another_writer_holds_the_lock(seeded: Path, capsys, monkeypatch) -> None:
-    from observatory.store.lock import run_lock
+    from tests.store.helpers import held_elsewhere
 
-    with run_lock(seeded):
+    with held_elsewhere(seeded):
         result = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert result.code == 4
-    assert one_line(result).startswith(f"locked: another `observatory run` is using {seeded}")
+    assert one_line(result).startswith("locked: another writer is using the data home (pid ")
 
 
 def test_5_store_damage(seeded: Path, capsys, monkeypatch) -> None:
     manifest = manifests(seeded)[0]
     manifest.write_bytes(manifest.read_bytes()[:50])  # a manifest cut short
     result = run_cli(capsys, monkeypatch, "store", "rebuild")
-    assert result.code == 5
-    assert one_line(result).startswith(f"store: {manifest}: unreadable manifest (")
+    assert result.code == 5  # the others rebuilt; that one left out, and said
+    folder = manifest.parent
+    assert f"left out (damaged): snapshots/{folder.parent.name}/{folder.name}: unreadable " \
+        "manifest (" in result.err
+    verified = run_cli(capsys, monkeypatch, "store", "verify")
+    assert verified.code == 5 and f"{manifest}: unreadable manifest (" in verified.out
 
 
 def test_130_interrupted(seeded: Path, capsys, monkeypatch) -> None:

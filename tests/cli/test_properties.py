@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import enum
 import hashlib
+import os
 import shutil
 import sys
 import types
@@ -175,7 +176,14 @@ REQUIRED = {
     ("rate", "votes"): lambda tmp: str(_votes(tmp / "votes_2025-01-01.csv")),
     ("import", "paths"): lambda tmp: str(shutil.copyfile(HF_TABLE, tmp / HF_TABLE.name)),
     ("share", "window"): lambda tmp: "2024-08-01:2025-08-01",
+    ("store remove", "ids"): lambda tmp: _a_snapshot_id(),
 }
+
+
+def _a_snapshot_id() -> str:
+    """The id of a snapshot of the example's store (its own copy: removing it is harmless)."""
+    home = Path(os.environ["OBSERVATORY_HOME"])
+    return sorted(home.glob("snapshots/*/*/manifest.json"))[0].parent.name.partition("_")[2]
 
 
 # What a chart kind cannot draw without (a usage error otherwise, checked by test_charts).

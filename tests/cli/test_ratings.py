@@ -69,7 +69,7 @@ def test_import_reports_exclusions_and_stores_votes(tmp_path: Path, capsys, monk
     result = run_cli(capsys, monkeypatch, "import", str(path))
     assert result.code == 0, result.err
     assert "4 votes" in result.out
-    assert "excluded 4 of 8 vote row(s)" in result.err and "unknown winner 1" in result.err
+    assert "excluded 4 of 8 row(s)" in result.err and "unknown winner 1" in result.err
     assert obs.connection().table("votes").count().to_pyarrow().as_py() == 4
     bad = tmp_path / "bad_2025-01-01.csv"
     bad.write_text("model_a,model_b\nx,y\n")

@@ -505,14 +505,15 @@ def test_run_offline_shows_the_store_then_the_one_clear_line(hub_down: str, caps
 def test_a_run_while_another_holds_the_lock_stops_at_once(hub_down: str, capsys, monkeypatch,
                                                           isolated_home: Path) -> None:
     """A scheduled run that starts while the last one is still going: one line, no request."""
-    from observatory.store.lock import run_lock
+    from tests.store.helpers import held_elsewhere
 
-    with run_lock(isolated_home):
+    with held_elsewhere(isolated_home):  # another writer (a thread of its own)
         result = run_cli(capsys, monkeypatch, "run", "--no-report")
     assert result.code == 4
     [line] = err_lines(result.err)
-    assert line.startswith(f"locked: another `observatory run` is using {isolated_home} (pid ")
-    assert line.endswith(f"; nothing done (lock: {isolated_home / 'run.lock'})")
+    assert line.startswith("locked: another writer is using the data home (pid ")
+    assert line.endswith(f"nothing done (lock: {isolated_home / 'run.lock'}; `--wait SECONDS` "
+                         "waits for it)")
     assert "could not reach" not in result.err  # stopped before any source was tried
     after = run_cli(capsys, monkeypatch, "run", "--no-report")  # the lock went with its holder
     assert "locked: another" not in after.err

@@ -107,7 +107,7 @@ def test_a_row_without_a_date_is_named(tmp_path: Path) -> None:
 def test_an_unknown_subset_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
     path = write(tmp_path, "speech_to_text", "latest", rows(["2025-05-01"]))
     result = run_cli(capsys, monkeypatch, "import", str(path))
-    assert result.code == 1
+    assert result.code == 2
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1 and "unknown arena subset 'speech_to_text'" in lines[0]
     assert not (Path(str(tmp_path)) / "home" / "snapshots").exists() or \
@@ -118,7 +118,7 @@ def test_a_truncated_file_is_one_line(tmp_path: Path, capsys, monkeypatch, isola
     path = write(tmp_path, "text", "latest", rows(["2025-05-01"]))
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     result = run_cli(capsys, monkeypatch, "import", str(path))
-    assert result.code == 1
+    assert result.code == 2
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert len(lines) == 1 and str(path) in lines[0], result.err
     assert not any(isolated_home.glob("snapshots/*/*"))

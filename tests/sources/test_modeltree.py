@@ -155,7 +155,7 @@ def test_tree_missing_metadata_column_names_it(tmp_path: Path, monkeypatch: pyte
     # In a folder too: a broken tree is an error, not a skipped "unknown" file.
     result = run_cli(capsys, monkeypatch, "import", str(tmp_path))
     lines = [line for line in result.err.splitlines() if line.strip()]
-    assert result.code == 1 and len(lines) == 1 and "'metadata'" in lines[0]
+    assert result.code == 2 and len(lines) == 1 and "'metadata'" in lines[0]
 
 
 def test_large_cells_read_and_csv_limit_restored(tmp_path: Path) -> None:

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import csv
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from observatory.store.lock import write_lock
 from tests.conftest import AA, LMSYS, OFFICIAL, need_shared
 
 LMSYS_CSV = LMSYS / "lmsys_2025-07-18.csv"
@@ -56,3 +60,24 @@ def as_written_before(folder: Path) -> None:
     manifest["counts"] = {name: sum(pq.read_metadata(f).num_rows for f in table_files(folder, name))
                           for name in manifest["counts"]}
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
+
+
+@contextmanager
+def held_elsewhere(home: Path, release_after: float | None = None) -> Iterator[None]:
+    """The home's lock held by another thread (another writer, as another process would be),
+    until the block ends or ``release_after`` seconds pass."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with write_lock(home):
+            taken.set()
+            release.wait(release_after if release_after is not None else 60)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert taken.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()

@@ -11,8 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,33 +19,12 @@ from observatory.api import Observatory
 from observatory.errors import LockedError
 from observatory.store import Store
 from observatory.store.integrity import folder_id
-from observatory.store.lock import held, write_lock
+from observatory.store.lock import held
 from tests.cli_runner import run_cli
 from tests.conftest import OFFICIAL, need_shared
-from tests.store.helpers import LMSYS_CSV, copy_in, snapshot_dirs
+from tests.store.helpers import LMSYS_CSV, copy_in, held_elsewhere, snapshot_dirs
 
 HF_TABLES = OFFICIAL / "hf-space-leaderboard-tables"
-
-
-@contextmanager
-def held_elsewhere(home: Path, release_after: float | None = None) -> Iterator[None]:
-    """The home's lock held by another thread (another writer, as another process would be),
-    until the block ends or ``release_after`` seconds pass."""
-    taken, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with write_lock(home):
-            taken.set()
-            release.wait(release_after if release_after is not None else 60)
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    assert taken.wait(10)
-    try:
-        yield
-    finally:
-        release.set()
-        thread.join()
 
 
 def test_a_second_writer_stops_at_once_naming_the_holder(isolated_home: Path, tmp_path: Path,

@@ -58,11 +58,18 @@ INTERRUPTED = "interrupted; nothing half-written (snapshots appear whole or not 
 
 
 def error_lines(exc: ObservatoryError) -> list[str]:
-    """One line per failure, each with its own prefix."""
+    """One line per failure, each with its own prefix; a character that would break the line
+    or hide itself (a control character in a file name) is shown escaped."""
     if isinstance(exc, SourcesFailed):
-        return [f"{_prefix(error)}: {source}: {error}{_hint(error)}"
-                for source, error in exc.failures]
-    return [f"{_prefix(exc)}: {exc}{_hint(exc)}"]
+        lines = [f"{_prefix(error)}: {source}: {error}{_hint(error)}"
+                 for source, error in exc.failures]
+    else:
+        lines = [f"{_prefix(exc)}: {exc}{_hint(exc)}"]
+    return [printable(line) for line in lines]
+
+
+def printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _prefix(exc: ObservatoryError) -> str:

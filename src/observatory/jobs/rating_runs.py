@@ -26,7 +26,11 @@ def load_votes(catalog: Catalog, spec: str | Path, store: bool) -> tuple[pa.Tabl
     """Votes from a file (imported into the store unless ``store`` is false) or from a stored
     vote snapshot (its id or a prefix of it); returns the table and the snapshot id."""
     path = Path(spec)
-    if path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError:  # a name too long to be a file: a snapshot id, or nothing
+        is_file = False
+    if is_file:
         known = catalog.store.known_hashes()
         stored = known.get(hashlib.sha256(path.read_bytes()).hexdigest())
         if stored is not None and stored["format"] in VOTE_FORMATS:  # imported before: reuse

@@ -189,6 +189,12 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     files: list[Path] = []
     skipped: list[Path] = []
     for path in paths:
+        try:
+            path.stat()
+        except FileNotFoundError:
+            raise InputError(path, "no such file or folder") from None
+        except OSError as exc:  # a name too long, a folder without permission, ...
+            raise InputError(path, f"cannot read it ({exc.strerror})") from None
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() in DATA_SUFFIXES and not child.name.startswith("."):
