@@ -451,6 +451,12 @@ class Observatory:
         leftovers = verify.clean_tmp(self.store) if clean else verify.leftovers(self.store)
         return verify.problems(self.store), leftovers
 
+    def writer(self) -> str | None:
+        """Who is writing into the data home now (None: no one)."""
+        from observatory.store import verify
+
+        return verify.writer(self.store)
+
     def repair(self, ids: list[str] | None = None) -> list[Any]:
         """Rebuild damaged snapshots (``ids``, or every damaged one): from an intact raw file,
         or computed again from their inputs; one outcome each (``jobs.repair``)."""

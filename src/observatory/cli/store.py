@@ -61,6 +61,10 @@ def store_verify(
     temporary folders killed runs left in tmp/."""
     obs = observatory()
     found, leftovers = obs.verify(clean)
+    busy = obs.writer()
+    if busy:
+        err.print(f"another command is writing into the data home ({busy}): what it is writing "
+                  "is not checked until it ends", soft_wrap=True, markup=False, highlight=False)
     for problem in found:
         out.print(str(problem), soft_wrap=True, markup=False, highlight=False)
     verb = "removed" if clean else "left by a killed run (remove with --clean)"

@@ -12,7 +12,6 @@ meanwhile. Nothing the Observatory did not write is deleted."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from typing import Any
 
 from observatory import __version__
 from observatory.errors import OutputError
+from observatory.sources.base import file_sha256
 
 MARKER = ".observatory-files.json"
 TOOL = "observatory"
@@ -65,14 +65,6 @@ class Written:
             found.append(f"left {self.left}: something in it could not be moved into {self.path}; "
                          "take what you need from it, then remove it")
         return found
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _json(path: Path) -> Any:
@@ -201,7 +193,7 @@ class Ownership:
         if not hashes or path.is_symlink() or not path.is_file():
             return False
         known = hashes - {None}
-        return not known or sha256(path) in known
+        return not known or file_sha256(path) in known
 
 
 def check_replaceable(out: Path, marker: str | None = None) -> Path:
@@ -241,7 +233,7 @@ def _same(first: Path, second: Path) -> bool:
         if first.is_symlink() or second.is_symlink():
             return first.is_symlink() and second.is_symlink() and os.readlink(first) == os.readlink(second)
         return os.path.samefile(first, second) or (first.is_file() and second.is_file()
-                                                   and sha256(first) == sha256(second))
+                                                   and file_sha256(first) == file_sha256(second))
     except OSError:
         return False
 
@@ -364,7 +356,7 @@ def swap_in(out: Path, fill: Callable[[Path], None], marker: str | None = None) 
         fill(work)
         if os.path.lexists(work / MARKER):
             raise OutputError(out, f"refusing to write {MARKER!r}: it is the Observatory's marker")
-        files = {rel: sha256(path) for rel, path, folder in _entries(work) if not folder}
+        files = {rel: file_sha256(path) for rel, path, folder in _entries(work) if not folder}
         (work / MARKER).write_bytes(marker_bytes(files))
         carrier = _Carrier(out, work, Ownership(out, marker), written) if out.exists() else None
         if carrier is not None:

@@ -17,9 +17,10 @@ from pathlib import Path
 from observatory.errors import StoreError
 from observatory.store import integrity, journal
 from observatory.store.integrity import Problem, folder_id
+from observatory.store.lock import holder, lock_if_free
 from observatory.store.snapshots import Store
 
-__all__ = ["Problem", "clean_tmp", "damaged_folders", "leftovers", "problems"]
+__all__ = ["Problem", "clean_tmp", "damaged_folders", "leftovers", "problems", "writer"]
 
 
 def _folders(store: Store) -> list[Path]:
@@ -64,14 +65,22 @@ def problems(store: Store) -> list[Problem]:
 
 
 def leftovers(store: Store) -> list[Path]:
-    """What killed runs left in ``tmp/``."""
-    return sorted(store.tmp_dir.iterdir()) if store.tmp_dir.exists() else []
+    """What killed runs left in ``tmp/`` (nothing while a writer is at work: it is its)."""
+    if not store.tmp_dir.exists() or writer(store):
+        return []
+    return sorted(store.tmp_dir.iterdir())
+
+
+def writer(store: Store) -> str | None:
+    """Who is writing into the home now (None: no one)."""
+    with lock_if_free(store.home) as free:
+        return None if free else holder(store.home)
 
 
 def clean_tmp(store: Store) -> list[Path]:
     """Remove the leftovers in ``tmp/`` (only those), holding the lock so that no running
     writer's work is taken; returns what was removed."""
-    listed = leftovers(store)
+    listed = sorted(store.tmp_dir.iterdir()) if store.tmp_dir.exists() else []
     with store.writing():  # the first holder of the lock clears tmp/ (store.Store._on_lock)
         for path in leftovers(store):
             try:
