@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -178,7 +179,8 @@ def test_pages_and_their_files_are_served_live(client: TestClient) -> None:
 def test_a_new_snapshot_is_served_without_a_restart(client: TestClient, web_home: Path,
                                                      tmp_path: Path) -> None:
     before = client.get("/api/snapshots").json()["rows"]
-    board = tmp_path / "leaderboard-text_2031-01-01.json"
+    today = date.today().isoformat()  # newer than every shipped board, and not in the future
+    board = tmp_path / f"leaderboard-text_{today}.json"
     board.write_text(json.dumps({"full": {"brand-new-model": {
         "rating": 1500.0, "rating_q025": 1490.0, "rating_q975": 1510.0}}}))
     Observatory(web_home).import_paths([board], fmt="arena-catalog")
@@ -186,7 +188,7 @@ def test_a_new_snapshot_is_served_without_a_restart(client: TestClient, web_home
     assert len(after) == len(before) + 1
     top = client.get("/api/top", params={"n": 1, "open_only": "false"}).json()["rows"]
     assert top[0]["model_name"] == "brand-new-model"
-    assert top[0]["snapshot_date"] == "2031-01-01"
+    assert top[0]["snapshot_date"] == today
 
 
 def test_concurrent_first_requests_compute_once_and_agree(client: TestClient) -> None:
