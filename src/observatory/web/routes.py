@@ -16,14 +16,13 @@ from typing import Annotated, Any, Literal
 import orjson
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from observatory import METHOD_VERSION
 from observatory.api import Observatory
 from observatory.errors import EmptyResultError, InputError, ObservatoryError
 from observatory.publish.tables import records
 from observatory.registry.selection import Selection
-from observatory.web.live import MISSING, Live
+from observatory.web.live import Live
 from observatory.web.site import provenance
 
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"  # board, category, source, index version, org, tag
@@ -75,9 +74,7 @@ async def _answer(request: Request, view: str, query: dict[str, Any],
 
     live: Live = request.app.state.live
     try:
-        body = live.peek(key)
-        if body is MISSING:
-            body = await run_in_threadpool(live.get, key, run)
+        body = await live.answer(key, run)
     except InputError as exc:
         raise HTTPException(422, str(exc)) from exc
     except EmptyResultError as exc:
