@@ -3,9 +3,9 @@
 What it measures, on a data home holding every shipped file of ``../shared/data`` (imported once
 into a temporary folder, or ``--home`` to reuse one):
 
-1. ``observatory serve --port PORT --site TMP/site`` starts as a child process (a free loopback
-   port; the site folder only receives the assets) and is polled until ``/openapi.json`` answers
-   (the start-up time is recorded);
+1. ``observatory serve --port PORT --site TMP/site --cache-mb N`` starts as a child process (a
+   free loopback port; an empty site folder, so Vega is bundled in memory) and is polled until
+   ``/openapi.json`` answers (the start-up time is recorded);
 2. warm-up: one request per URL of the mix, in order, each recorded as a *cold* latency (the first
    request of a query computes it; the server keeps the result until the store changes). The
    pages come first: the server computes the index (and with it every page) in a background
@@ -15,7 +15,15 @@ into a temporary folder, or ``--home`` to reuse one):
 3. load: ``--clients`` (default 50) closed-loop clients for ``--seconds`` (default 30), each
    looping over the mix from its own starting point, so every request after warm-up is served
    from the server's cache. Every request's latency (send to whole body read) and status are
-   recorded; an error is a non-200 answer or an exception (a timeout of 30 s included).
+   recorded; an error is a non-200 answer or an exception (a timeout of 30 s included);
+4. memory: the server's resident set (VmRSS) after the load, then after ``--distinct`` (default
+   1,000) queries it has never seen, one at a time (``distinct_queries``: ``/api/top`` at other
+   dates and sizes, ``/api/leaders`` per category, style control and date, ``/api/derivatives`` per
+   date, each a new lineage graph, ``/api/gap`` per category and index version (each a new board
+   selection for the catalog), ``/api/org-ranks`` per count and category), each computed and
+   kept. Its growth must stay within the answer cache's bound plus
+   50 MB: what else the server keeps per query (the catalog's temporary tables, DuckDB's memory)
+   is bounded too.
 
 The mix: the pages ``/`` and ``/q01-leaders.html``, plus 23 JSON queries across /api/leaders,
 timeline, lead-changes, gap, top, org-ranks, likes, derivatives, licences, architecture and
@@ -30,13 +38,14 @@ client shares the machine's cores with the server, and its event loop's delay is
 latency; the CPU time of the client and of the server over the load is printed (as % of one core)
 to show how much of the machine each took.
 
-Targets: p95 <= 100 ms over the load, and zero errors. Closed-loop clients without think time
+Targets: p95 <= 100 ms over the load, zero errors, and RSS growth over the distinct queries
+<= cache bound + 50 MB. Closed-loop clients without think time
 obey Little's law (mean latency = clients / throughput): 50 clients within 100 ms need the server
 to answer some 500 cached requests a second. Figures are printed and written to
 ``benchmarks/results/serve.json``.
 
 Run: ``make bench-report`` or ``.venv/bin/python benchmarks/bench_serve.py [--home DIR]
-[--clients 50] [--seconds 30] [--strict]``.
+[--clients 50] [--seconds 30] [--cache-mb 64] [--distinct 1000] [--strict]``.
 """
 
 from __future__ import annotations
@@ -53,6 +62,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +74,7 @@ from bench_cli import build_home  # the same data home as bench_cli
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "serve.json"
 TARGET_P95_MS = 100.0
+GROWTH_ALLOWANCE_MB = 50.0  # beyond the answer cache's bound
 START_TIMEOUT = 120.0  # seconds for the server to answer at all
 COLD_TIMEOUT = 600.0  # one cold request (``/`` computes every page)
 LOAD_TIMEOUT = 30.0
@@ -96,6 +107,77 @@ MIX = [
     "/api/architecture?period=quarter",
     "/api/snapshots",
 ]
+
+
+CATEGORIES = ["chinese", "coding", "creative_writing", "english", "french", "full", "german",
+              "hard_6", "hard_english_6", "if", "japanese", "korean", "long_user", "math",
+              "multiturn", "no_refusal", "no_short", "no_tie", "russian", "spanish"]
+
+
+def distinct_queries(count: int) -> list[str]:
+    """``count`` API queries, none in the mix and no two alike, over the views whose arguments
+    are free: dates, sizes, categories (some answer 404 or 422: a date before the first board, a
+    category a board lacks; those are kept too)."""
+    start, hub_start = date(2023, 7, 1), date(2024, 7, 7)
+    found: list[str] = []
+    for i in range(count):
+        day, category = start + timedelta(days=i), CATEGORIES[i % len(CATEGORIES)]
+        style = "true" if (i // len(CATEGORIES)) % 2 else "false"
+        kind = i % 6
+        if kind == 0:
+            found.append(f"/api/top?n={50 + i % 151}&open_only=false&as_of={day}")
+        elif kind == 1:
+            found.append(f"/api/leaders?by=org&category={category}&style_control={style}"
+                         f"&as_of={day}")
+        elif kind == 2:
+            found.append(f"/api/derivatives?as_of={hub_start + timedelta(days=i // 6)}")
+        elif kind == 3:
+            group = i // 6  # unique (count, category) up to 1,000 groups
+            found.append(f"/api/org-ranks?orgs={1 + group % 50}"
+                         f"&category={CATEGORIES[(group // 50) % len(CATEGORIES)]}")
+        elif kind == 4:
+            found.append(f"/api/gap?category={category}&style_control={style}&index_version=v{i}")
+        else:
+            found.append(f"/api/top?n={1 + i % 200}&by=country&as_of={day}")
+    assert len(set(found)) == count
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """The process's resident set (Linux /proc), MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise ValueError(f"no VmRSS for process {pid}")
+
+
+def grow(base: str, urls: list[str], server_pid: int) -> dict[str, Any]:
+    """The distinct queries one at a time; the server's RSS before, every 100 and after, the
+    statuses per view and the bytes of the answers (what the cache had to hold, or drop)."""
+    before = rss_mb(server_pid)
+    statuses: dict[str, dict[str, int]] = {}
+    answered = 0
+    trace = []
+    started = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=COLD_TIMEOUT) as client:
+        for number, url in enumerate(urls, start=1):
+            try:
+                response = client.get(url)
+                status = str(response.status_code)
+                answered += len(response.content)
+            except httpx.HTTPError as exc:
+                status = type(exc).__name__
+            view = statuses.setdefault(url.split("?")[0], {})
+            view[status] = view.get(status, 0) + 1
+            if number % 100 == 0:
+                trace.append(round(rss_mb(server_pid) - before, 1))
+                print(f"  {number:5} queries {time.perf_counter() - started:6.1f} s: RSS "
+                      f"{before + trace[-1]:.0f} MB ({trace[-1]:+.0f})", flush=True)
+    after = rss_mb(server_pid)
+    return {"queries": len(urls), "seconds": round(time.perf_counter() - started, 1),
+            "rss_before_mb": round(before, 1), "rss_after_mb": round(after, 1),
+            "growth_mb": round(after - before, 1), "growth_every_100_mb": trace,
+            "answers_mb": round(answered / 2**20, 1), "statuses": statuses}
 
 
 def entry() -> list[str]:
@@ -261,6 +343,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--port", type=int, help="default: a free loopback port")
+    parser.add_argument("--cache-mb", type=int, default=64, help="the server's answer cache")
+    parser.add_argument("--distinct", type=int, default=1000,
+                        help="new queries for the memory measure (0: none)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     load_before = os.getloadavg()
@@ -276,7 +361,8 @@ def main() -> int:
         log = Path(scratch) / "serve.log"
         with log.open("wb") as output:
             server = subprocess.Popen([*entry(), "serve", "--host", "127.0.0.1", "--port", str(port),
-                                       "--site", str(Path(scratch) / "site")],
+                                       "--site", str(Path(scratch) / "site"),
+                                       "--cache-mb", str(args.cache_mb)],
                                       env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
             up = wait_until_up(base, server, log)
@@ -290,6 +376,10 @@ def main() -> int:
                   flush=True)
             records, elapsed, server_cpu, client_cpu = asyncio.run(
                 load(base, urls, args.clients, args.seconds, server.pid))
+            memory: dict[str, Any] = {}
+            if args.distinct and server.poll() is None:
+                print(f"memory: {args.distinct} distinct queries, one at a time ...", flush=True)
+                memory = grow(base, distinct_queries(args.distinct), server.pid)
             alive = server.poll() is None
         finally:
             exit_code = stop(server)
@@ -315,7 +405,9 @@ def main() -> int:
         "cores": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
         "server_start_s": round(up, 2), "server_alive_after_load": alive,
         "server_exit_code": exit_code, "cold": cold, "dropped": dropped, "per_url": per_url,
-        "targets": {"p95_ms": TARGET_P95_MS, "errors": 0},
+        "memory": memory, "cache_mb": args.cache_mb,
+        "targets": {"p95_ms": TARGET_P95_MS, "errors": 0,
+                    "growth_mb": args.cache_mb + GROWTH_ALLOWANCE_MB},
     }
     missed = []
     if overall["p95_ms"] > TARGET_P95_MS:
@@ -326,6 +418,14 @@ def main() -> int:
         missed.append(f"{len(dropped)} URL(s) of the mix not 200 at warm-up: {', '.join(dropped)}")
     if not alive:
         missed.append("the server died during the load")
+    growth_target = args.cache_mb + GROWTH_ALLOWANCE_MB
+    if memory and memory["growth_mb"] > growth_target:
+        missed.append(f"RSS grew {memory['growth_mb']} MB over {memory['queries']} distinct "
+                      f"queries > {growth_target:g}")
+    failed = {f"{view} {s}": n for view, found in memory.get("statuses", {}).items()
+              for s, n in found.items() if not s.isdigit() or s[0] == "5"}
+    if failed:
+        missed.append(f"distinct queries failed: {failed}")
     result["missed"] = missed
 
     print()
@@ -344,6 +444,13 @@ def main() -> int:
           f"load average before {load_before[0]:.2f}); CPU per request: server "
           f"{result['server_cpu_ms_per_request']:.1f} ms, client "
           f"{result['client_cpu_ms_per_request']:.1f} ms")
+    if memory:
+        print(f"RSS over {memory['queries']} distinct queries after warm-up: "
+              f"{memory['rss_before_mb']:.0f} -> {memory['rss_after_mb']:.0f} MB, "
+              f"{memory['growth_mb']:+.1f} MB (target <= {growth_target:g} MB: cache bound "
+              f"{args.cache_mb} MB + {GROWTH_ALLOWANCE_MB:g} MB); the answers came to "
+              f"{memory['answers_mb']:.1f} MB in {memory['seconds']:.0f} s; statuses per view: "
+              + "; ".join(f"{view} {found}" for view, found in memory["statuses"].items()))
     for line in missed:
         print(f"MISSED: {line}")
     if server_log.strip():

@@ -44,6 +44,13 @@ CHART_STATE = """() => [...document.querySelectorAll('div.vega[data-spec]')].map
         .map(g => [...g.classList].find(c => c.startsWith('mark-'))))]}))"""
 
 
+# Recorded in every document before its scripts run: what the page's Content-Security-Policy
+# refused (an eval, an inline script, a foreign source), read back by ``Watched.violations``.
+WATCH_POLICY = """window.__violations = [];
+document.addEventListener('securitypolicyviolation', e => window.__violations.push(
+    e.effectiveDirective + ' refused ' + (e.blockedURI || '') + ' ' + (e.sample || '')));"""
+
+
 def artifacts_dir() -> Path:
     """Where the tests leave what a person may want to look at: $OBSERVATORY_TEST_ARTIFACTS, or
     test-artifacts/ in the repository (ignored by git)."""
@@ -75,6 +82,10 @@ class Watched:
         response = self.page.goto(url)
         assert response is not None and response.ok, f"{url}: {response and response.status}"
         return self.charts()
+
+    def violations(self) -> list[str]:
+        """What the page's policy refused so far (none without a policy: a file:// page)."""
+        return list(self.page.evaluate("() => window.__violations || []"))
 
     def charts(self) -> list[Chart]:
         self.page.wait_for_load_state("load")
@@ -121,6 +132,7 @@ def tab(browser_context: BrowserContext) -> Iterator[Watched]:
     test."""
     page = browser_context.new_page()
     page.set_default_timeout(DRAWN_TIMEOUT_MS)
+    page.add_init_script(WATCH_POLICY)
     watched = Watched(page)
 
     def console(message: ConsoleMessage) -> None:

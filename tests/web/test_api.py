@@ -1,5 +1,5 @@
 """The JSON API of `observatory serve`: the CLI's numbers, validated parameters, provenance on
-every response, static files only from the site folder."""
+every response, assets only by name (from memory)."""
 
 from __future__ import annotations
 
@@ -141,7 +141,7 @@ def test_path_traversal_is_refused(client: TestClient, url: str) -> None:
     assert "root:" not in response.text
 
 
-def test_assets_come_from_the_site_folder(client: TestClient) -> None:
+def test_assets_are_served_with_the_policy(client: TestClient) -> None:
     response = client.get("/assets/site.js")
     assert response.status_code == 200
     assert "vegaEmbed" in response.text

@@ -1,5 +1,5 @@
-"""`observatory serve` as a user starts it: a process on loopback that answers pages and the API,
-and stops cleanly."""
+"""`observatory serve` as a user starts it: a process on loopback that answers pages and the API
+(HEAD too), writes nothing into the data home's site folder, and stops cleanly."""
 
 from __future__ import annotations
 
@@ -53,6 +53,10 @@ def test_serve_answers_pages_and_the_api_then_stops(tmp_path: Path, isolated_hom
         index = httpx.get(f"{base}/", timeout=60)
         assert index.status_code == 200 and "Best open model today" in index.text
         assert httpx.get(f"{base}/assets/vega.js", timeout=10).status_code == 200
+        for url in ("/", "/api/top?n=1", "/assets/vega.js", "/api/nothing"):  # HEAD over uvicorn
+            got, head = httpx.get(f"{base}{url}", timeout=60), httpx.head(f"{base}{url}", timeout=60)
+            assert (head.status_code, head.content) == (got.status_code, b"")
+            assert head.headers["content-length"] == got.headers["content-length"]
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -61,4 +65,4 @@ def test_serve_answers_pages_and_the_api_then_stops(tmp_path: Path, isolated_hom
             process.kill()
             pytest.fail("the server did not stop on Ctrl-C")
     assert f"at http://127.0.0.1:{port}/" in out
-    assert (isolated_home / "site" / "assets" / "vega.js").is_file()  # assets in the site folder
+    assert not (isolated_home / "site").exists()  # assets served from memory, never written

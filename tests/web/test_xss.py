@@ -70,6 +70,7 @@ def _assert_inert(tab: Watched, where: str) -> None:
     page = tab.page
     assert tab.dialogs == [], f"{where}: a script ran and opened {tab.dialogs}"
     assert tab.errors == [], f"{where}: {tab.errors}"
+    assert tab.violations() == [], f"{where}: the policy refused {tab.violations()}"
     assert page.locator("img[src='x']").count() == 0, f"{where}: the organisation became an <img>"
     assert page.evaluate(HANDLERS) == [], f"{where}: an element carries an event handler"
     scripts = page.evaluate(SCRIPTS)

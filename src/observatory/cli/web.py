@@ -58,20 +58,32 @@ def serve(
     = "127.0.0.1",
     port: Annotated[int, typer.Option(**limits.PORT.option(), help="Port.")] = 8321,
     site: Annotated[Path | None, typer.Option(
-        help="The site folder its assets are served from (default: the data home's site).")]
-    = None,
+        help="An earlier report's folder whose Vega bundle is reused if this version built it "
+        "(read, never written; default: the data home's site). Otherwise Vega is bundled in "
+        "memory at start.")] = None,
+    cache_mb: Annotated[int, typer.Option(
+        "--cache-mb", min=1, max=1 << 20, help="Megabytes of answers kept (pages, tables, "
+        "charts, API responses, counted as sent); the least recently used go first.")] = 64,
     backend: BackendOpt = None,
 ) -> None:
     """Serve the report's pages live from the store, and a read-only JSON API (/api/leaders,
     /api/lead-changes, /api/gap, /api/top, /api/likes, /api/downloads, /api/share,
     /api/derivatives, ...; its OpenAPI schema at /openapi.json, browsable at /docs when a
-    network can load Swagger UI)."""
+    network can load Swagger UI). HEAD is answered like GET; the site's assets are served from
+    memory."""
     from observatory.web.live import Live
     from observatory.web.report import default_site
+    from observatory.web.server import bind
     from observatory.web.server import serve as run_server
 
     obs = observatory(backend)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"listening on {host}: anyone who can reach it can read the store's views")
-    out.print(f"serving {obs.store.home} at http://{host}:{port}/ (API docs: /docs); Ctrl-C stops")
-    run_server(Live(obs=obs), site or default_site(obs), host, port)
+    sock = bind(host, port)  # a busy port stops here, before "serving ... at"
+    try:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"listening on {host}: anyone who can reach it can read the store's views")
+        shown = f"[{host}]" if ":" in host else host
+        out.print(f"serving {obs.store.home} at http://{shown}:{port}/ (API docs: /docs); "
+                  "Ctrl-C stops", soft_wrap=True)
+        run_server(Live(obs=obs, cache_bytes=cache_mb << 20), site or default_site(obs), sock)
+    finally:
+        sock.close()

@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +33,13 @@ from observatory.store.snapshots import Store, table_files
 from observatory.store.tables import QUARANTINE, SNAPSHOTS, VERIFIED, VIEWS, snapshot_rows
 
 T = TypeVar("T")
+# ``Catalog.memo``'s entries per connection, least recently used dropped with the temporary tables
+# they made: a server asked for ever new arguments (a lineage graph per ``as_of``, some 5 MB of
+# DuckDB's memory each on the shipped Hub data) stays bounded. A whole report uses 7 entries,
+# one page at most 2.
+MEMO_KEPT = 8
+# Per thread, innermost last: the names of the temporary tables each memo entry being built makes.
+_building = threading.local()
 SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN",
              "date32[day]": "DATE", "timestamp[s, tz=UTC]": "TIMESTAMPTZ",
              "list<item: string>": "VARCHAR[]"}
@@ -257,6 +266,8 @@ def temp_table(con: ibis.BaseBackend, table: ibis.Table, prefix: str = "memo") -
     has no finalizer, so it can outlive a closed connection without errors; it goes when the
     connection closes."""
     name = f"_{prefix}_{uuid.uuid4().hex[:12]}"
+    for made in getattr(_building, "stack", [])[-1:]:
+        made.append(name)  # dropped with the memo entry being built
     if con.name == "pyspark":  # Spark has no temporary tables: a checkpointed temporary view
         return spark.temp_table(con, table, name)
     return con.create_table(name, table, temp=True)
@@ -280,7 +291,8 @@ class Catalog:
         self.store = store
         self.backend = spark.backend_name(backend)
         self._connection: ibis.BaseBackend | None = None
-        self._memo: dict[Hashable, Any] = {}
+        # key -> (value, the temporary tables building it made), least recently used first
+        self._memo: OrderedDict[Hashable, tuple[Any, list[str]]] = OrderedDict()
         self.damaged: list[health.Damage] = []  # the snapshots this connection leaves out
         self._reads: set[str] = set()
         self._boards: set[str] | None = set()
@@ -339,9 +351,37 @@ class Catalog:
 
     def forget(self) -> None:
         """Drop what ``memo`` kept (attribution changed: the registry was edited)."""
-        self._memo.clear()
+        while self._memo:
+            self._drop(self._memo.popitem()[1][1])
 
     def memo(self, key: Hashable, build: Callable[[], T]) -> T:
-        if key not in self._memo:
-            self._memo[key] = build()
-        return self._memo[key]
+        """``build()`` once per key and connection, for the last ``MEMO_KEPT`` keys used; the
+        temporary tables an entry made go with it. An entry must not read another entry's
+        tables (none does: each builds from the catalog's own)."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key][0]
+        stack = _building.__dict__.setdefault("stack", [])
+        made: list[str] = []
+        stack.append(made)
+        try:
+            value = build()
+        except BaseException:
+            self._drop(made)
+            raise
+        finally:
+            stack.pop()
+        self._memo[key] = (value, made)
+        while len(self._memo) > MEMO_KEPT:
+            self._drop(self._memo.popitem(last=False)[1][1])
+        return value
+
+    def _drop(self, names: list[str]) -> None:
+        """Free temporary tables of this connection now (not when it closes)."""
+        con = self._connection
+        for name in names if con is not None else ():
+            with contextlib.suppress(Exception):  # already gone, or the connection broke
+                if self.backend == "spark":
+                    con.raw_sql(f"DROP VIEW IF EXISTS `{name}`")
+                else:
+                    con.con.execute(f'DROP TABLE IF EXISTS temp.main."{name}"').fetchall()

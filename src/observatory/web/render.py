@@ -95,7 +95,9 @@ def reused_bundle(folders: Iterable[Path]) -> bytes | None:
 
 @cache
 def vega_bundle() -> bytes:
-    """Vega's bundle, made in this process once (``publish.draw.vega_bundle``)."""
-    from observatory.publish.draw import vega_bundle as bundle
+    """Vega's bundle (``publish.draw.vega_bundle``), made once per process by a worker
+    process: vl-convert's JavaScript runtime would stay in this one (some 130 MB)."""
+    from observatory.publish.draw import Drawing
 
-    return bundle()
+    with Drawing(1) as drawing:
+        return drawing.bundle().result()

@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal
 import orjson
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from observatory import METHOD_VERSION, limits
 from observatory.api import Observatory
@@ -26,7 +25,7 @@ from observatory.config import public_text
 from observatory.errors import EmptyResultError, InputError, ObservatoryError
 from observatory.publish.tables import records
 from observatory.registry.selection import Selection
-from observatory.web.live import MISSING, Live
+from observatory.web.live import Live
 from observatory.web.site import provenance
 
 NAME = limits.NAME  # board, category, source, index version, org, tag: the command line's too
@@ -86,9 +85,7 @@ async def _answer(request: Request, view: str, query: dict[str, Any],
 
     live: Live = request.app.state.live
     try:
-        body = live.peek(key)
-        if body is MISSING:
-            body = await run_in_threadpool(live.get, key, run)
+        body = await live.answer(key, run)
     except ObservatoryError as exc:
         status = 422 if isinstance(exc, InputError) else 404 if isinstance(
             exc, EmptyResultError) else 409
