@@ -120,7 +120,8 @@ def _rate(obs: Any, votes: str, category: list[str] | None, bootstrap: int, seed
                           scale=parse_anchor(anchor), min_votes=min_votes,
                           style_control=style_control, interval=interval.value, board=board,
                           snapshot_date=parse_date(as_of))
-    table, snapshot_id = obs.load_votes(votes, store=not no_store)
+    # the votes are stored only once they rated: a refused rating writes nothing
+    table, snapshot_id = obs.load_votes(votes, store=False)
     total = options.rounds * len(options.categories) if interval == Interval.bootstrap else None
     with Progress(TextColumn("[bold]bootstrap"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True,
@@ -139,6 +140,7 @@ def _rate(obs: Any, votes: str, category: list[str] | None, bootstrap: int, seed
                "deviation of the normalised difference)", None)
     if no_store:
         return
+    obs.load_votes(votes, store=True)  # a file already stored, or read again and stored now
     result = obs.store_board(rated, options, snapshot_id)
     verb = "already in the store" if result.duplicate else "stored"
     err.print(f"{verb}: board snapshot {result.snapshot_id} ({result.snapshot_date}); read it with "
