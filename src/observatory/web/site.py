@@ -246,7 +246,8 @@ class Site:
                 page = next(p for p in PAGES if p.slug == slug)
                 self.obs.catalog.start_reads()
                 result = build_page(self.obs, page)
-                result.damaged = self.obs.damage_notes()
+                # commands in the notes are backquoted for a terminal; a page shows them as text
+                result.damaged = [note.replace("`", "") for note in self.obs.damage_notes()]
                 if result.missing:  # an error's text, published: no machine path in it
                     result.missing = public_text(result.missing, self.obs.store.home)
                 for section in result.sections:
