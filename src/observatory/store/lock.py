@@ -19,10 +19,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from observatory.errors import LockedError, StoreError
 
@@ -35,6 +35,7 @@ class _Held:
     handle: IO[str]
     thread: int
     depth: int
+    cache: dict[str, Any] = field(default_factory=dict)  # what stays true while the lock is held
 
 
 _HELD: dict[Path, _Held] = {}
@@ -59,8 +60,14 @@ def holder(home: Path) -> str:
 
 def held(home: Path) -> bool:
     """Whether this thread holds ``home``'s lock."""
+    return held_cache(home) is not None
+
+
+def held_cache(home: Path) -> dict[str, Any] | None:
+    """A dictionary that lives as long as this thread holds ``home``'s lock (None: it does not):
+    what a writer learns of the home stays true until it lets go, since no one else writes."""
     found = _HELD.get(home.absolute())
-    return found is not None and found.thread == threading.get_ident()
+    return found.cache if found is not None and found.thread == threading.get_ident() else None
 
 
 def _try(handle: IO[str]) -> bool:

@@ -40,7 +40,7 @@ from observatory.sources.base import Parsed
 from observatory.sources.checks import excluded_line
 from observatory.store import integrity, upgrade
 from observatory.store.integrity import LAYOUT, boards_in, boards_of, file_records, table_files
-from observatory.store.lock import held, lock_if_free, write_lock
+from observatory.store.lock import held, held_cache, lock_if_free, write_lock
 
 __all__ = ["LISTING", "ImportResult", "Store", "table_files"]
 LISTING = ("snapshot_id", "format", "snapshot_date", "counts", "imported_at", "origin")
@@ -121,8 +121,29 @@ class Store:
         return {m["content_hash"]: m for m in self.manifests() if m.get("content_hash")}
 
     def folders_of(self, snapshot_id: str) -> list[Path]:
-        """Every folder named after ``snapshot_id`` (one, unless something went wrong)."""
-        return sorted(p for p in self.snapshots_dir.glob(f"*/*_{snapshot_id}") if p.is_dir())
+        """Every folder named after ``snapshot_id`` (one, unless something went wrong). Under
+        the lock, from an index of the home made once per holding (a write of many snapshots
+        looks each up)."""
+        cache = held_cache(self.home)
+        if cache is None:
+            return sorted(p for p in self.snapshots_dir.glob(f"*/*_{snapshot_id}") if p.is_dir())
+        if "ids" not in cache:
+            index: dict[str, list[Path]] = {}
+            for folder in self.snapshots_dir.glob("*/*_*"):
+                index.setdefault(folder.name.partition("_")[2], []).append(folder)
+            cache["ids"] = index
+        return sorted(p for p in cache["ids"].get(snapshot_id, []) if p.is_dir())
+
+    def _indexed(self, folder: Path, present: bool) -> None:
+        """Keep the lock holder's index of folders by id true after a rename or a removal."""
+        cache = held_cache(self.home)
+        if cache is None or "ids" not in cache:
+            return
+        folders = cache["ids"].setdefault(folder.name.partition("_")[2], [])
+        if present and folder not in folders:
+            folders.append(folder)
+        elif not present and folder in folders:
+            folders.remove(folder)
 
     def intact(self, folder: Path) -> bool:
         """Whether a stored snapshot's files are all as its manifest records."""
@@ -186,6 +207,7 @@ class Store:
                 os.rename(folder, trash)  # out of sight at once, then deleted
             except OSError as exc:
                 raise StoreError(f"cannot remove {self.relative(folder)}: {exc.strerror}") from exc
+            self._indexed(folder, present=False)
             self.log("removed", folder, why, manifest)
             shutil.rmtree(trash, ignore_errors=True)
 
@@ -235,18 +257,22 @@ class Store:
                 trash = self.tmp_dir / f"replaced-{old.name}-{uuid.uuid4().hex[:8]}"
                 os.rename(old, trash)
                 aside.append((old, trash))
+                self._indexed(old, present=False)
             final.parent.mkdir(parents=True, exist_ok=True)
             os.rename(work, final)
+            self._indexed(final, present=True)
         except OSError as exc:
             for old, trash in aside:  # put back what was moved: nothing lost on a failure
                 with contextlib.suppress(OSError):
                     os.rename(trash, old)
+                    self._indexed(old, present=True)
             shutil.rmtree(work, ignore_errors=True)
             raise StoreError(f"cannot write snapshot {self.relative(final)}: {exc.strerror}") from exc
         except BaseException:
             for old, trash in aside:
                 with contextlib.suppress(OSError):
                     os.rename(trash, old)
+                    self._indexed(old, present=True)
             shutil.rmtree(work, ignore_errors=True)
             raise
         for old, trash in aside:
