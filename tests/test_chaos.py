@@ -46,7 +46,7 @@ FILES = [LMSYS / "lmsys_2024-07-10.csv", LMSYS / "lmsys_2025-07-18.csv",
          OFFICIAL / "hf-space-leaderboard-tables" / "leaderboard_table_20240313.csv",
          SHARED / "hub-trending-daily" / "2026-08-08.json"]
 DAYS = {"text": ["2026-06-02", "2026-09-08"], "webdev": ["2026-08-20"]}
-KILLED = ("import", "backfill", "rate", "report", "import")
+KILLED = ("import", "backfill", "rate", "report", "import", "backfill", "report", "import")
 USER_FILE = "about.html"
 
 
@@ -106,6 +106,13 @@ def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
+def writing(home: Path, site: Path, before: set[tuple[str, str, str]]) -> bool:
+    """Whether a writer has begun: work in tmp/, a new snapshot, or a site folder being built."""
+    busy = (home / "tmp").exists() and any((home / "tmp").iterdir())
+    built = any(site.parent.glob(f".{site.name}.tmp-*"))
+    return busy or built or ((home / "snapshots").exists() and snapshot_set(home) != before)
+
+
 def views(capsys, monkeypatch, home: Path, boards: list[str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OBSERVATORY_HOME", str(home))
     found = {}
@@ -139,11 +146,18 @@ def test_chaos(inputs: tuple[Path, Path], hub: FakeHub, tmp_path: Path, capsys, 
     assert first.returncode in (0, 1), first.stderr  # an empty store: pages say "no data"
     (site / USER_FILE).write_text("<p>the user's own page</p>")
 
-    # 1. writers killed at random moments
+    # 1. writers killed at random moments of their writing: once they have begun (something
+    # in the home's tmp/ or a new snapshot, or the report's folder being built), a random
+    # fraction of a second later
     for name in KILLED:
+        before = snapshot_set(home) if (home / "snapshots").exists() else set()
         process = start(run[name], chaos_env)
         figures["processes"] += 1
-        time.sleep(rng.uniform(0.5, 4.0))
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline and not writing(
+                home, site, before):
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.4))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             figures["kills"] += 1
@@ -159,10 +173,14 @@ def test_chaos(inputs: tuple[Path, Path], hub: FakeHub, tmp_path: Path, capsys, 
     stop = threading.Event()
 
     def read() -> None:
-        with TestClient(create_app(Live(home), tmp_path / "served-site")) as client:
+        live = Live(home)
+        with TestClient(create_app(live, tmp_path / "served-site")) as client:
             while not stop.wait(0.1):  # a reader, not a load test: the writers get the cores
                 statuses.append(client.get("/api/leaders").status_code)
                 statuses.append(client.get("/api/snapshots").status_code)
+        # closed as the server's process would end: DuckDB keeps one database per file in a
+        # process, and the views below run in this one
+        live.obs.close()
 
     reader = threading.Thread(target=read)
     reader.start()

@@ -33,7 +33,8 @@ def load_votes(catalog: Catalog, spec: str | Path, store: bool) -> tuple[pa.Tabl
     if is_file:
         known = catalog.store.known_hashes()
         stored = known.get(hashlib.sha256(path.read_bytes()).hexdigest())
-        if stored is not None and stored["format"] in VOTE_FORMATS:  # imported before: reuse
+        if stored is not None and stored["format"] in VOTE_FORMATS and \
+                catalog.store.intact(Path(stored["_dir"])):  # imported before: reuse
             return _stored_votes(catalog, stored["snapshot_id"]), stored["snapshot_id"]
         parsed = parse_file(path)
         if "votes" not in parsed.arrow:

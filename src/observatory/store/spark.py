@@ -15,6 +15,7 @@ import functools
 import gc
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,6 +85,8 @@ LOCAL_CONF = {
     "spark.sql.shuffle.partitions": str(max(4, 2 * (os.cpu_count() or 1))),
     # list a store's files here rather than in a Spark job (which costs seconds per table)
     "spark.sql.sources.parallelPartitionDiscovery.threshold": "1000000",
+    # Spark makes an (empty) warehouse folder; not in the user's working directory
+    "spark.sql.warehouse.dir": str(Path(tempfile.gettempdir()) / "observatory-spark-warehouse"),
 }
 ANY_CONF = {"spark.sql.execution.arrow.pyspark.enabled": "true"}
 _SESSIONS: dict[SparkSettings, SparkSession] = {}
